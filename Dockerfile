@@ -1,0 +1,11 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=infonavit_atencion.settings.production
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input
+RUN useradd --system --home /app atencion && mkdir -p /app/var && chown -R atencion /app/var
+USER atencion
+EXPOSE 8000
+CMD ["gunicorn", "infonavit_atencion.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4"]

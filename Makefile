@@ -1,0 +1,46 @@
+# Atención Infonavit — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: install setup run test test-sqlite lint format bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## setup: install, migrate and load the reference data (idempotent).
+setup: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_reference_data
+
+## run: set everything up and serve http://127.0.0.1:8000 with demo data.
+run: setup
+	$(MANAGE) seed_demo
+	scripts/run.sh
+
+## test: set everything up and run the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

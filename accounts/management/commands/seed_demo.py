@@ -1,0 +1,36 @@
+"""`python manage.py seed_demo`: demo users of every role, their logins printed (local use only)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.services import UserPlacement, user_create
+
+# (username, role, placement, description)
+DEMO_USERS = [
+    ("admin", "admin", UserPlacement(), "Administrador del sistema"),
+    ("asesor.cesi", "agent", UserPlacement(office_code="CESI_CDMX_BENITO_JUAREZ"), "Asesor del Cesi Benito Juárez"),
+    ("asesor.tijuana", "agent", UserPlacement(office_code="CESI_TIJUANA"), "Asesor del Cesi Tijuana"),
+    ("asesor.infonatel", "agent", UserPlacement(office_code="INFONATEL_CC"), "Asesor de Infonatel"),
+    ("cartera.cancelacion", "area_staff", UserPlacement(area_code="CARTERA_CANCELACION"), "Personal de Cartera"),
+    ("operaciones.quejas", "area_staff", UserPlacement(area_code="OPERACIONES_QUEJAS"), "Personal de Operaciones"),
+    ("credito.inscripcion", "area_staff", UserPlacement(area_code="CREDITO_INSCRIPCION"), "Personal de Crédito"),
+    ("supervisor.cdmx", "supervisor", UserPlacement(office_code="DEL_CDMX"), "Supervisor de la Delegación CDMX"),
+    ("supervisor.cartera", "supervisor", UserPlacement(directorate_code="CARTERA"), "Supervisor de Cartera"),
+    ("supervisor.nacional", "supervisor", UserPlacement(national=True), "Supervisor nacional"),
+]
+
+
+class Command(BaseCommand):
+    help = "Crea los usuarios de demostración de cada rol e imprime sus accesos."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if not settings.DEBUG:
+            raise CommandError("seed_demo sólo se usa en entornos locales (DJANGO_DEBUG=true).")
+        password = getattr(settings, "DEMO_PASSWORD", "")
+        if not password:
+            raise CommandError("Defina DEMO_PASSWORD para crear los usuarios de demostración.")
+        for username, role, placement, _description in DEMO_USERS:
+            user_create(username, role, password, placement)
+        self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password}):")
+        for username, role, _placement, description in DEMO_USERS:
+            self.stdout.write(f"  {username:<22} {role:<11} {description}")

@@ -1,0 +1,126 @@
+"""Who acts: staff users (through their profile) and the institute's systems (API clients)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from infonavit_atencion.core.models import TimeStampedModel
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Asesor")
+    AREA_STAFF = "area_staff", _("Personal de área")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ADMIN = "admin", _("Administrador")
+
+
+class SupervisorScope(models.TextChoices):
+    NONE = "", _("Sin alcance de supervisión")
+    OFFICE = "office", _("Una oficina")
+    DELEGACION = "delegacion", _("Una delegación y sus Cesi")
+    DIRECTORATE = "directorate", _("Una dirección")
+    NATIONAL = "national", _("Nacional")
+
+
+class Scope(models.TextChoices):
+    CASES_READ = "cases:read", "cases:read"
+    CASES_WRITE = "cases:write", "cases:write"
+    CASES_READ_ALL = "cases:read_all", "cases:read_all"
+    CASES_IMPORT = "cases:import", "cases:import"
+    CATALOG_READ = "catalog:read", "catalog:read"
+    CONTACTS_READ = "contacts:read", "contacts:read"
+    INDICATORS_READ = "indicators:read", "indicators:read"
+    WEBHOOKS_MANAGE = "webhooks:manage", "webhooks:manage"
+
+
+class UserProfile(TimeStampedModel):
+    """A staff member's role and where they work; it decides what they may see (SPEC §9)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("usuario")
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    office = models.ForeignKey(
+        "channels.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("oficina")
+    )
+    area = models.ForeignKey(
+        "catalog.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("área")
+    )
+    directorate = models.ForeignKey(
+        "catalog.Directorate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("dirección"),
+    )
+    supervisor_scope = models.CharField(
+        _("alcance de supervisión"), max_length=20, choices=SupervisorScope.choices, blank=True
+    )
+    can_view_sealed_identity = models.BooleanField(
+        _("puede ver la identidad de denunciantes anónimos"),
+        default=False,
+        help_text=_("Rol dedicado de integridad: sólo estas personas ven la identidad reservada."),
+    )
+
+    class Meta:
+        verbose_name = _("perfil de usuario")
+        verbose_name_plural = _("perfiles de usuario")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["agent", "area_staff", "supervisor", "admin"]), name="profile_role_valid"
+            ),
+            models.CheckConstraint(condition=~Q(role="agent") | Q(office__isnull=False), name="profile_agent_has_office"),
+            models.CheckConstraint(
+                condition=~Q(role="area_staff") | Q(area__isnull=False), name="profile_area_staff_has_area"
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="supervisor") & ~Q(supervisor_scope="")) | (~Q(role="supervisor") & Q(supervisor_scope="")),
+                name="profile_supervisor_scope_iff_supervisor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supervisor_scope__in=["office", "delegacion"]) | Q(office__isnull=False),
+                name="profile_office_scope_has_office",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supervisor_scope="directorate") | Q(directorate__isnull=False),
+                name="profile_directorate_scope_has_directorate",
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "role"], name="profile_area_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class ApiClient(TimeStampedModel):
+    """Another institute system. Its key is shown once; only a SHA-256 digest is stored.
+
+    The key has 256 bits of entropy, so a fast digest is enough (no password stretching needed);
+    `key_prefix` finds the row and the digest is compared in constant time.
+    """
+
+    name = models.CharField(_("nombre"), max_length=120, unique=True)
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.PROTECT, related_name="api_clients", verbose_name=_("canal")
+    )
+    key_prefix = models.CharField(_("prefijo de la llave"), max_length=12, unique=True)
+    key_digest = models.CharField(_("huella de la llave"), max_length=64)
+    scopes = models.JSONField(_("alcances"), default=list)
+    active = models.BooleanField(_("activo"), default=True)
+    last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cliente de la API")
+        verbose_name_plural = _("clientes de la API")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(key_digest__regex=r"^[0-9a-f]{64}$"), name="api_client_digest_sha256"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -1,0 +1,18 @@
+from .case import Case, CaseStatus, FolioCounter, Priority, SlaState
+from .content import Attachment, Comment
+from .events import CaseEvent, EventKind
+from .routing import AssignmentStrategy, RoutingRule
+
+__all__ = [
+    "AssignmentStrategy",
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseStatus",
+    "Comment",
+    "EventKind",
+    "FolioCounter",
+    "Priority",
+    "RoutingRule",
+    "SlaState",
+]

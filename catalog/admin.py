@@ -1,0 +1,57 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Area, Directorate, Service, ServiceChannel, SlaPolicy
+
+
+class AreaInline(admin.TabularInline):
+    model = Area
+    extra = 0
+    fields = ("code", "name", "calendar", "active")
+
+
+@admin.register(Directorate)
+class DirectorateAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "active")
+    search_fields = ("code", "name")
+    inlines = [AreaInline]
+
+
+@admin.register(Area)
+class AreaAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "directorate", "calendar", "active")
+    list_filter = ("directorate", "active")
+    search_fields = ("code", "name")
+    list_select_related = ("directorate", "calendar")
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "name",
+        "first_response_value",
+        "first_response_unit",
+        "resolution_value",
+        "resolution_unit",
+        "calendar",
+        "warn_pct",
+    )
+    list_filter = ("resolution_unit", "first_response_unit", "calendar")
+    search_fields = ("code", "name")
+
+
+class ServiceChannelInline(admin.TabularInline):
+    model = ServiceChannel
+    extra = 0
+    autocomplete_fields = ("channel",)
+
+
+@admin.register(Service)
+class ServiceAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "kind", "directorate", "area", "sla_policy", "first_contact_resolution", "active")
+    list_filter = ("kind", "directorate", "first_contact_resolution", "active", "channel_links__channel")
+    search_fields = ("code", "name", "description")
+    autocomplete_fields = ("area", "sla_policy")
+    list_select_related = ("directorate", "area", "sla_policy")
+    inlines = [ServiceChannelInline]

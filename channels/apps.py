@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    name = "channels"
+    verbose_name = _("Canales, oficinas y calendarios")

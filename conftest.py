@@ -1,0 +1,39 @@
+"""Project-wide fixtures: the reference data loaded once into the test database, and users."""
+
+import pytest
+
+from accounts.services import UserPlacement, user_create
+
+TEST_PASSWORD = "clave-de-prueba-2026"  # noqa: S105 - test users only
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from catalog.reference_data import reference_data_load
+
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+def _user(username: str, role: str, **placement):  # type: ignore[no-untyped-def]
+    return user_create(username, role, TEST_PASSWORD, UserPlacement(**placement))
+
+
+@pytest.fixture
+def agent(db):  # type: ignore[no-untyped-def]
+    return _user("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
+
+
+@pytest.fixture
+def area_staff(db):  # type: ignore[no-untyped-def]
+    return _user("personal", "area_staff", area_code="CARTERA_CANCELACION")
+
+
+@pytest.fixture
+def supervisor(db):  # type: ignore[no-untyped-def]
+    return _user("supervisor", "supervisor", national=True)
+
+
+@pytest.fixture
+def admin_user(db):  # type: ignore[no-untyped-def]
+    return _user("administrador", "admin")

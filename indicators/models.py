@@ -1,0 +1,1 @@
+"""Daily rollups, targets (metas compartidas) and surveys live here (indicators issue)."""

@@ -1,0 +1,8 @@
+"""Routes of /api/v1/: each app contributes its own `api/urls.py`."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("channels.api.urls")),
+    path("", include("catalog.api.urls")),
+]

@@ -1,0 +1,102 @@
+"""One exception handler for the API: every error becomes application/problem+json (RFC 9457)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+from .errors import ApplicationError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://atencion.infonavit.local/problemas/"
+
+
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": str(title),
+        "status": status,
+        "detail": str(detail),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    response = Response(body, status=status, headers=headers)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def _flatten_drf_errors(data: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Turn DRF's nested error dict into [{field, code, message}]."""
+    out: list[dict[str, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            field = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors":
+                field = prefix or "non_field_errors"
+            out.extend(_flatten_drf_errors(value, field))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            if isinstance(item, dict):
+                out.extend(_flatten_drf_errors(item, f"{prefix}[{index}]"))
+            else:
+                out.extend(_flatten_drf_errors(item, prefix))
+    else:
+        code = getattr(data, "code", "invalid") or "invalid"
+        out.append({"field": prefix or "non_field_errors", "code": str(code), "message": str(data)})
+    return out
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return problem_response(
+            exc.status,
+            exc.code,
+            str(exc.title),
+            str(exc.detail),
+            errors=[e.__dict__ for e in exc.errors] if exc.errors or exc.status == 400 else None,
+            extra=exc.extra,
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = drf.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = drf.NotFound(_("No encontrado."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+
+    response = drf_handler(exc, context)
+    if response is None:
+        return None
+    assert isinstance(exc, drf.APIException)
+    headers = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    if isinstance(exc, drf.ValidationError):
+        return problem_response(
+            400,
+            "validation",
+            _("Los datos enviados no son válidos"),
+            _("Revise los campos señalados."),
+            errors=_flatten_drf_errors(exc.detail),
+            headers=headers,
+        )
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return problem_response(
+        response.status_code,
+        exc.default_code,
+        str(exc.default_detail),
+        detail,
+        headers=headers,
+    )
