@@ -145,9 +145,14 @@ class CalendarSpec:
         except (ZoneInfoNotFoundError, ValueError, TypeError) as bad:
             raise ValueError(f"Zona horaria desconocida: {self.timezone!r}.") from bad
         for entry in self.weekly:
-            weekday, interval = entry
+            try:
+                weekday, interval = entry
+            except (TypeError, ValueError) as bad:
+                raise ValueError(f"Entrada semanal inválida: {entry!r}.") from bad
             if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
-                raise ValueError(f"Día de la semana inválido (0 = lunes … 6 = domingo): {weekday!r}.")
+                raise ValueError(
+                    f"Día de la semana inválido (0 = lunes … 6 = domingo): {weekday!r}."
+                )
             if not isinstance(interval, Interval):
                 raise ValueError(f"Intervalo semanal inválido: {entry!r}.")
         object.__setattr__(self, "weekly", tuple(sorted(self.weekly)))
@@ -206,14 +211,18 @@ def make_calendar(
         elif len(entry) == 3:
             weekday, start, end = entry
             if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
-                raise ValueError(f"Día de la semana inválido (0 = lunes … 6 = domingo): {weekday!r}.")
+                raise ValueError(
+                    f"Día de la semana inválido (0 = lunes … 6 = domingo): {weekday!r}."
+                )
             pairs.extend(split_weekly(weekday, start, end))
         else:
             raise ValueError(f"Entrada semanal inválida: {entry!r}.")
     dated: dict[date, tuple[Interval, ...]] = {}
     for day, intervals in (exceptions or {}).items():
         dated[day] = tuple(
-            item if isinstance(item, Interval) else Interval(_minute_of(item[0]), _minute_of(item[1]))
+            item
+            if isinstance(item, Interval)
+            else Interval(_minute_of(item[0]), _minute_of(item[1]))
             for item in intervals
         )
     return CalendarSpec(code, timezone, tuple(pairs), FrozenExceptions(dated), observe_holidays)
@@ -237,7 +246,7 @@ def official_holidays(year: int) -> dict[date, str]:
 
 
 def intervals_on(cal: CalendarSpec, day: date) -> tuple[Interval, ...]:
-    """The local wall-clock open intervals of ``day``: exception, else holiday (none), else weekly."""
+    """Wall-clock open intervals of ``day``: its exception, else none on a holiday, else weekly."""
     if isinstance(day, datetime):
         raise ValueError("intervals_on espera una fecha (date), no un datetime.")
     if day in cal.exceptions:

@@ -5,9 +5,11 @@ datetimes (or timedeltas) out. No Django, no ORM, no reading of the current time
 the process timezone (``TZ``): the same input gives the same instant on any machine.
 
 Open time is the union of a calendar's open intervals, each half-open [opening, closing).
-How local wall times become UTC instants across DST changes, and what the cache holds, is
-described in :mod:`cases.sla.timeline`; which intervals a date has in
-:mod:`cases.sla.calendar_spec`.
+Which intervals a date has is in :mod:`cases.sla.calendar_spec`; how they become UTC instants,
+and what the cache holds, in :mod:`cases.sla.timeline`. In short, across DST changes: a wall
+time is read with ``fold=0`` and converted to UTC, so a nonexistent time moves forward by the gap
+(02:30 on 2026-03-08 in Tijuana is 03:30 PDT), an ambiguous one is its first occurrence, and
+"24:00" is the next local midnight (a 00:00–24:00 day lasts 23 h or 25 h on change days).
 
 * ``add_open_time(cal, start, d)``: the earliest instant t with ``d`` of open time in
   [start, t). Counting from outside open time starts at the next opening (from a closing instant
@@ -85,10 +87,19 @@ CALENDAR_UNITS = frozenset({CALENDAR_HOURS, CALENDAR_DAYS})
 UNITS = BUSINESS_UNITS | CALENDAR_UNITS
 
 
+_UNIT_US = {
+    BUSINESS_MINUTES: 60 * US_PER_SECOND,
+    BUSINESS_HOURS: 3_600 * US_PER_SECOND,
+    CALENDAR_HOURS: 3_600 * US_PER_SECOND,
+    CALENDAR_DAYS: 86_400 * US_PER_SECOND,
+}
+
+
 def _instant_us(moment: datetime, name: str) -> int:
-    if not isinstance(moment, datetime) or moment.utcoffset() is None:
-        raise ValueError(f"{name} debe ser un datetime con zona horaria (aware).")
-    return to_us(moment)
+    try:
+        return to_us(moment)  # TypeError for naive datetimes, dates and anything else
+    except TypeError as bad:
+        raise ValueError(f"{name} debe ser un datetime con zona horaria (aware).") from bad
 
 
 def _duration_us(duration: timedelta) -> int:
@@ -113,21 +124,32 @@ def _unit(unit: str) -> str:
     return unit
 
 
-def add_open_time(cal: CalendarSpec, start: datetime, duration: timedelta) -> datetime:
-    """The instant when ``duration`` of open time has elapsed since ``start`` (UTC)."""
-    start_us = _instant_us(start, "start")
-    amount = _duration_us(duration)
+def _add_open(cal: CalendarSpec, start: datetime, start_us: int, amount: int) -> datetime:
     if amount == 0:
         return start.astimezone(UTC)
     return from_us(timeline_for(cal).add(start_us, amount))
 
 
+def _add_elapsed(start_us: int, amount: int) -> datetime:
+    try:
+        return from_us(start_us + amount)
+    except OverflowError as bad:
+        raise ValueError("El plazo queda fuera del rango de fechas admitido.") from bad
+
+
+def add_open_time(cal: CalendarSpec, start: datetime, duration: timedelta) -> datetime:
+    """The instant when ``duration`` of open time has elapsed since ``start`` (UTC)."""
+    return _add_open(cal, start, _instant_us(start, "start"), _duration_us(duration))
+
+
 def add_business_minutes(cal: CalendarSpec, start: datetime, minutes: int) -> datetime:
-    return add_open_time(cal, start, timedelta(minutes=_count(minutes, "minutes")))
+    amount = _count(minutes, "minutes") * _UNIT_US[BUSINESS_MINUTES]
+    return _add_open(cal, start, _instant_us(start, "start"), amount)
 
 
 def add_business_hours(cal: CalendarSpec, start: datetime, hours: int) -> datetime:
-    return add_open_time(cal, start, timedelta(hours=_count(hours, "hours")))
+    amount = _count(hours, "hours") * _UNIT_US[BUSINESS_HOURS]
+    return _add_open(cal, start, _instant_us(start, "start"), amount)
 
 
 def add_business_days(cal: CalendarSpec, start: datetime, days: int) -> datetime:
@@ -160,12 +182,7 @@ def is_business_day(cal: CalendarSpec, day: date) -> bool:
 
 def add_calendar_time(start: datetime, duration: timedelta) -> datetime:
     """``start`` plus ``duration`` of elapsed time (UTC)."""
-    _instant_us(start, "start")
-    amount = _duration_us(duration)
-    try:
-        return start.astimezone(UTC) + timedelta(microseconds=amount)
-    except OverflowError as bad:
-        raise ValueError("El plazo queda fuera del rango de fechas admitido.") from bad
+    return _add_elapsed(_instant_us(start, "start"), _duration_us(duration))
 
 
 def truncate_to_second(moment: datetime) -> datetime:
@@ -178,18 +195,17 @@ def due_at(cal: CalendarSpec, start: datetime, value: int, unit: str) -> datetim
     """The due instant of a ``{value, unit}`` target counted from ``start`` (SPEC §6)."""
     _unit(unit)
     _count(value, "value")
-    if unit == BUSINESS_MINUTES:
-        return add_business_minutes(cal, start, value)
-    if unit == BUSINESS_HOURS:
-        return add_business_hours(cal, start, value)
     if unit == BUSINESS_DAYS:
         return add_business_days(cal, start, value)
-    if unit == CALENDAR_HOURS:
-        return add_calendar_time(start, timedelta(hours=value))
-    return add_calendar_time(start, timedelta(days=value))
+    start_us = _instant_us(start, "start")
+    if unit in CALENDAR_UNITS:
+        return _add_elapsed(start_us, value * _UNIT_US[unit])
+    return _add_open(cal, start, start_us, value * _UNIT_US[unit])
 
 
-def warn_at(cal: CalendarSpec, start: datetime, due: datetime, unit: str, warn_pct: int) -> datetime:
+def warn_at(
+    cal: CalendarSpec, start: datetime, due: datetime, unit: str, warn_pct: int
+) -> datetime:
     """When ``warn_pct`` % of the time from ``start`` to ``due`` has elapsed, floored to the second.
 
     Business units (business days too) count open time; calendar units count elapsed time.
@@ -225,7 +241,7 @@ def extend_for_pause(
     paused_to: datetime,
     unit: str,
 ) -> datetime:
-    """``instant`` pushed back by the wait from ``paused_from`` to ``paused_to``, in ``unit``'s terms.
+    """``instant`` pushed back by the wait from ``paused_from`` to ``paused_to``, in ``unit`` terms.
 
     Business units: the open time inside the pause is added as open time from ``instant``
     (a pause wholly outside open time extends nothing). Calendar units: the elapsed time is added.
@@ -238,9 +254,5 @@ def extend_for_pause(
     if unit in CALENDAR_UNITS:
         # Microseconds, not ``paused_to - paused_from``: two datetimes sharing a tzinfo subtract
         # as wall clocks in Python, which is wrong across a DST change.
-        return add_calendar_time(instant, timedelta(microseconds=to_us_ - from_us_))
-    timeline = timeline_for(cal)
-    waited = timeline.between(from_us_, to_us_)
-    if waited == 0:
-        return instant.astimezone(UTC)
-    return from_us(timeline.add(instant_us, waited))
+        return _add_elapsed(instant_us, to_us_ - from_us_)
+    return _add_open(cal, instant, instant_us, timeline_for(cal).between(from_us_, to_us_))

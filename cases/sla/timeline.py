@@ -55,7 +55,7 @@ def to_us(moment: datetime) -> int:
 
 def from_us(us: int) -> datetime:
     """The UTC datetime ``us`` microseconds after the Unix epoch."""
-    return EPOCH + timedelta(microseconds=us)
+    return EPOCH + timedelta(0, us // US_PER_SECOND, us % US_PER_SECOND)
 
 
 def wall_to_us(day: date, minute: int, tz: ZoneInfo) -> int:
@@ -68,7 +68,9 @@ def wall_to_us(day: date, minute: int, tz: ZoneInfo) -> int:
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"Fecha fuera del rango admitido por el reloj SLA ({MIN_YEAR}–{MAX_YEAR}).")
+        raise ValueError(
+            f"Fecha fuera del rango admitido por el reloj SLA ({MIN_YEAR}–{MAX_YEAR})."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +170,16 @@ class Timeline:
     def next_block(self, year: int) -> YearBlock:
         """The block after ``year``, refusing to search past the calendar's last open time."""
         if self._last_open_year <= year < MAX_YEAR:
-            raise ValueError(f"El calendario {self.cal.code} no tiene tiempo hábil después de {year}.")
+            raise ValueError(
+                f"El calendario {self.cal.code} no tiene tiempo hábil después de {year}."
+            )
         return self.block(year + 1)
 
     def _bound(self, year: int) -> int:
         found = self._bounds.get(year)
         if found is None:
-            _check_year(year - 1 if year == MAX_YEAR + 1 else year)  # MAX_YEAR's upper bound
+            if year != MAX_YEAR + 1:  # 1 Jan of MAX_YEAR + 1 still closes MAX_YEAR's block
+                _check_year(year)
             found = self._bounds[year] = wall_to_us(date(year, 1, 1), 0, self.tz)
         return found
 
@@ -192,6 +197,8 @@ class Timeline:
 
     def add(self, start: int, amount: int) -> int:
         """Earliest instant with ``amount`` (> 0) open µs elapsed since ``start``."""
+        if amount > self._bound(MAX_YEAR + 1) - start:  # open time never outruns elapsed time
+            _check_year(MAX_YEAR + 1)
         block = self.block_at(start)
         remaining = amount + block.open_before(start)
         while remaining > block.total:
@@ -219,6 +226,8 @@ class Timeline:
 
     def nth_business_day_closing(self, after: date, n: int) -> int:
         """Closing instant of the n-th (>= 1) business day strictly after local date ``after``."""
+        if n > (date(MAX_YEAR, 12, 31) - after).days:  # a business day is at least a date
+            _check_year(MAX_YEAR + 1)
         block = self.block(after.year)
         index = bisect_right(block.day_ordinals, after.toordinal()) + n - 1
         while index >= len(block.day_ordinals):

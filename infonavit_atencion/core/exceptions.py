@@ -1,11 +1,13 @@
 """One exception handler for the API: every error becomes application/problem+json (RFC 9457)."""
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -14,6 +16,20 @@ from .errors import ApplicationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://atencion.infonavit.local/problemas/"
+
+# Problem titles for DRF's own exceptions: their default_detail may carry placeholders
+# ("Método \"{method}\" no permitido.") and reads as a sentence rather than a title.
+_DRF_TITLES = {
+    "not_authenticated": _lazy("No autenticado"),
+    "authentication_failed": _lazy("Credenciales inválidas"),
+    "permission_denied": _lazy("No tiene permiso para realizar esta acción"),
+    "not_found": _lazy("No encontrado"),
+    "method_not_allowed": _lazy("Método no permitido"),
+    "not_acceptable": _lazy("Formato de respuesta no disponible"),
+    "unsupported_media_type": _lazy("Tipo de contenido no admitido"),
+    "parse_error": _lazy("Solicitud mal formada"),
+    "throttled": _lazy("Demasiadas solicitudes"),
+}
 
 
 def problem_response(
@@ -93,10 +109,15 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             headers=headers,
         )
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    wait = getattr(exc, "wait", None) if isinstance(exc, drf.Throttled) else None
+    if wait is not None:
+        detail = _("Superó el límite de solicitudes; reintente en %(wait)d segundos.") % {
+            "wait": math.ceil(wait)
+        }
     return problem_response(
         response.status_code,
         exc.default_code,
-        str(exc.default_detail),
+        str(_DRF_TITLES.get(exc.default_code, exc.default_detail)),
         detail,
         headers=headers,
     )

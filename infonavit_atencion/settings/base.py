@@ -63,9 +63,9 @@ TEMPLATES = [
 ]
 
 # Embedded default: SQLite under var/ so that `make run` works on a bare machine.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'atencion.sqlite3'}"),
-}
+# An empty DATABASE_URL counts as unset (handy for `DATABASE_URL= make test`).
+DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'atencion.sqlite3'}"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -122,17 +122,35 @@ CELERY_TIMEZONE = "America/Mexico_City"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# One queue per concern, so a backlog of e-mails never delays routing.
+CELERY_TASK_ROUTES = {
+    "cases.tasks.route_case": {"queue": "routing"},
+    "cases.tasks.sweep_unrouted_cases": {"queue": "routing"},
+    "cases.tasks.run_sla_monitor": {"queue": "sla"},
+    "cases.tasks.send_breach_notice": {"queue": "notifications"},
+}
+WORKER_QUEUES = ["default", "routing", "sla", "notifications", "webhooks", "indicators"]
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "sla-monitor": {"task": "cases.tasks.run_sla_monitor", "schedule": 60.0},
+    "sweep-unrouted": {"task": "cases.tasks.sweep_unrouted_cases", "schedule": 60.0},
+}
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: its WWW-Authenticate header makes "no credentials" a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.ApiClientTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Views declare `required_scopes`; without them API clients get 403 (accounts.api.permissions).
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "infonavit_atencion.core.exceptions.problem_exception_handler",
 }
+# Requests per API client (or browser user) in DRF syntax; empty disables the throttle.
+API_CLIENT_THROTTLE_RATE = env("API_CLIENT_THROTTLE_RATE", default="6000/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Atención Infonavit API",
     "DESCRIPTION": "API v1 de Atención Infonavit para los sistemas del Instituto.",

@@ -1,0 +1,40 @@
+"""Per-caller request rate (SPEC §8 "Throttled per client").
+
+One bucket per API client (by id) and one per browser user (by id), at the rate of the setting
+``API_CLIENT_THROTTLE_RATE`` (DRF syntax, e.g. ``"6000/min"``; empty disables it). Read on every
+request, so ``override_settings`` works. Anonymous requests are not counted here: they are
+refused with 401 before throttling, and public endpoints declare their own stricter throttle.
+
+Over the limit DRF raises ``Throttled``; the problem handler answers 429 with ``Retry-After``.
+The counters live in Django's default cache: with several server processes, point ``CACHES``
+at a shared cache (Redis) or each process counts on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+
+from .authentication import request_api_client
+
+DEFAULT_RATE = "6000/min"
+
+
+class ApiClientRateThrottle(SimpleRateThrottle):
+    scope = "api_client"
+
+    def get_rate(self) -> str | None:
+        return getattr(settings, "API_CLIENT_THROTTLE_RATE", DEFAULT_RATE) or None
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        client = request_api_client(request)
+        if client is not None:
+            ident = f"client:{client.pk}"
+        elif request.user is not None and request.user.is_authenticated:
+            ident = f"user:{request.user.pk}"
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}

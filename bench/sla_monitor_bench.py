@@ -1,0 +1,97 @@
+"""SLA monitor over 1,000,000 open cases on PostgreSQL (issue 3 target: one run < 1 s).
+
+Creates (or reuses) the database `atencion_bench` on BENCH_DATABASE_URL's server, loads the
+reference data, fills it with N open cases by SQL (generate_series; each with a CREATED-like
+shape, warn and due instants spread over the next 60 days), makes a few thousand of them cross
+a threshold, and times one `sla_monitor_run`. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/sla_monitor_bench.py [--cases 1000000] [--crossing 3000]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atencion_bench")
+os.environ["DATABASE_URL"] = SERVER
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infonavit_atencion.settings.test")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--crossing", type=int, default=3000)
+    args = parser.parse_args()
+
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "atencion_bench"], capture_output=True, check=False)  # noqa: S607
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from cases.sla.monitor import sla_monitor_run
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cases_case WHERE status IN ('assigned','in_progress','new')")
+        have = cursor.fetchone()[0]
+        if have < args.cases:
+            started = time.perf_counter()
+            cursor.execute(
+                """
+                INSERT INTO cases_case (folio, tracking_code, kind, service_id, channel_id, office_id, contact_id,
+                    anonymous, sealed_reporter_identity, subject, description, priority, status, directorate_id, area_id,
+                    instrument_reference, received_at, created_at, updated_at, resolution, sla_policy_id, sla_calendar_id,
+                    sla_first_response_unit, sla_resolution_value, sla_resolution_unit, sla_warn_pct,
+                    resolution_due_at, warn_at, paused_seconds, paused_open_seconds, sla_state, transfer_count,
+                    reopen_count, version)
+                SELECT 'BENCH-' || g, 'CODE', 'report', s.id, ch.id, NULL, NULL, true, '', '', 'bench', 2, 'assigned',
+                    s.directorate_id, s.area_id, '', now() - interval '1 day', now(), now(), '', s.sla_policy_id,
+                    cal.id, '', 20, 'business_days', 75,
+                    now() + (g %% 86400) * interval '60 second', now() + (g %% 86400) * interval '45 second',
+                    0, 0, 'on_track', 0, 0, 1
+                FROM generate_series(%s, %s) AS g,
+                    (SELECT * FROM catalog_service WHERE kind = 'report' ORDER BY id LIMIT 1) s,
+                    (SELECT id FROM channels_channel WHERE code = 'MICUENTA') ch,
+                    (SELECT id FROM channels_businesscalendar WHERE code = 'INSTITUCIONAL') cal
+                """,
+                [have + 1, args.cases],
+            )
+            cursor.execute("ANALYZE cases_case")
+            print(f"inserted {args.cases - have:,} open cases in {time.perf_counter() - started:.1f} s")
+        # Reset the thresholds: everything on track in the future, then `crossing` cases due now.
+        cursor.execute(
+            "UPDATE cases_case SET sla_state = 'on_track', warn_at = now() + interval '1 day', "
+            "resolution_due_at = now() + interval '2 day' WHERE sla_state <> 'on_track' AND folio LIKE 'BENCH-%%'"
+        )
+        cursor.execute(
+            "UPDATE cases_case SET warn_at = now() - interval '1 hour', resolution_due_at = now() - interval '1 minute' "
+            "WHERE id IN (SELECT id FROM cases_case WHERE folio LIKE 'BENCH-%%' ORDER BY random() LIMIT %s)",
+            [args.crossing],
+        )
+        cursor.execute("ANALYZE cases_case")
+        cursor.execute("SELECT count(*) FROM cases_case WHERE status IN ('assigned','in_progress','new')")
+        total = cursor.fetchone()[0]
+
+    now = timezone.now()
+    started = time.perf_counter()
+    report = sla_monitor_run(now)
+    elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    idle = sla_monitor_run(now)
+    idle_elapsed = time.perf_counter() - started
+    print(f"open cases: {total:,}")
+    print(f"monitor run: warned {report.warned:,}, breached {report.breached:,} in {elapsed * 1000:.0f} ms")
+    print(f"second run (nothing to do): warned {idle.warned}, breached {idle.breached} in {idle_elapsed * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""Intake: a new case, in one transaction with its CREATED event (SPEC §2, §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from catalog.models import CaseKind, Service, ServiceChannel
+from channels.models import Channel, Office
+from contacts.services import ContactInput, contact_upsert
+from infonavit_atencion.core.errors import Conflict, FieldError, ValidationFailed
+
+from ..events import Actor, event_record
+from ..folios import folio_next
+from ..models import Case, CaseStatus, EventKind, Priority
+from ..models.case import OPEN_STATUSES
+from ..sla.policy import sla_calendar_for, sla_policy_for, sla_snapshot, sla_state_at
+
+# Unambiguous characters (no 0/O, 1/I/L) so a code read aloud on the phone survives.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_LENGTH = 10
+BACKDATING_LIMIT = dt.timedelta(days=30)
+CLOCK_SKEW_TOLERANCE = dt.timedelta(seconds=5)
+PRIORITY_BY_NAME = {
+    "low": Priority.LOW,
+    "normal": Priority.NORMAL,
+    "high": Priority.HIGH,
+    "urgent": Priority.URGENT,
+}
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    service: str
+    channel: str
+    description: str
+    office: str | None = None
+    contact: ContactInput | None = None
+    anonymous: bool = False
+    sealed_reporter_identity: str = ""
+    subject: str = ""
+    priority: str = "normal"
+    received_at: dt.datetime | None = None
+    external_reference: str | None = None
+    instrument_reference: str = ""
+    resolution: str = ""
+
+
+@dataclass(frozen=True)
+class CaseCreateResult:
+    case: Case
+    warnings: list[str] = field(default_factory=list)
+    contact_created: bool = False
+
+
+def tracking_code_new() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def _service(code: str) -> Service:
+    service = (
+        Service.objects.select_related("sla_policy", "directorate", "area")
+        .filter(code=code)
+        .first()
+    )
+    if service is None or not service.active:
+        raise ValidationFailed.single(
+            "service",
+            "does_not_exist",
+            _("El servicio «%(code)s» no existe o no está activo.") % {"code": code},
+        )
+    return service
+
+
+def _channel(code: str, actor: Actor) -> Channel:
+    channel = Channel.objects.filter(code=code).first()
+    if channel is None or not channel.active:
+        raise ValidationFailed.single(
+            "channel",
+            "does_not_exist",
+            _("El canal «%(code)s» no existe o no está activo.") % {"code": code},
+        )
+    if actor.client is not None and actor.client.channel_id != channel.pk:
+        raise ValidationFailed.single(
+            "channel",
+            "channel_mismatch",
+            _("Este sistema sólo puede registrar casos en su canal %(code)s.")
+            % {"code": actor.client.channel.code},
+        )
+    return channel
+
+
+def _office(code: str | None, channel: Channel) -> Office | None:
+    if not code:
+        if channel.kind == Channel.Kind.PRESENCIAL:
+            raise ValidationFailed.single(
+                "office", "required", _("Los casos presenciales deben indicar la oficina.")
+            )
+        return None
+    office = Office.objects.select_related("calendar").filter(code=code, active=True).first()
+    if office is None:
+        raise ValidationFailed.single(
+            "office",
+            "does_not_exist",
+            _("La oficina «%(code)s» no existe o no está activa.") % {"code": code},
+        )
+    if not office.channels.filter(pk=channel.pk).exists():
+        raise ValidationFailed.single(
+            "office",
+            "not_served",
+            _("La oficina %(office)s no atiende el canal %(channel)s.")
+            % {"office": office.code, "channel": channel.code},
+        )
+    return office
+
+
+def _received_at(
+    value: dt.datetime | None, now: dt.datetime, allow_backdating: bool
+) -> dt.datetime:
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        raise ValidationFailed.single(
+            "received_at", "naive_datetime", _("Indique la zona horaria de la fecha de recepción.")
+        )
+    if value > now + CLOCK_SKEW_TOLERANCE:
+        raise ValidationFailed.single(
+            "received_at", "future", _("La fecha de recepción no puede estar en el futuro.")
+        )
+    if not allow_backdating and value < now - BACKDATING_LIMIT:
+        raise ValidationFailed.single(
+            "received_at",
+            "too_old",
+            _(
+                "La fecha de recepción no puede ser de hace más de 30 días sin el permiso de importación."
+            ),
+        )
+    return value
+
+
+def _check_case_fields(data: CaseInput, service: Service) -> int:
+    errors: list[FieldError] = []
+    if not data.description.strip():
+        errors.append(FieldError("description", "required", _("Describa el caso.")))
+    if data.priority not in PRIORITY_BY_NAME:
+        errors.append(
+            FieldError(
+                "priority",
+                "invalid_choice",
+                _("Prioridad desconocida; use low, normal, high o urgent."),
+            )
+        )
+    if data.anonymous and service.kind != CaseKind.REPORT:
+        errors.append(
+            FieldError("anonymous", "not_allowed", _("Sólo una denuncia puede ser anónima."))
+        )
+    if not data.anonymous and data.contact is None:
+        errors.append(FieldError("contact", "required", _("Indique los datos del contacto.")))
+    if data.anonymous and data.contact is not None:
+        errors.append(
+            FieldError(
+                "contact",
+                "not_allowed",
+                _("Una denuncia anónima no lleva contacto; use la identidad reservada."),
+            )
+        )
+    if service.kind == CaseKind.EXCEPTIONAL and not data.instrument_reference.strip():
+        errors.append(
+            FieldError(
+                "instrument_reference",
+                "required",
+                _(
+                    "Un caso no previsto requiere la resolución, dictamen o recomendación que lo instruye."
+                ),
+            )
+        )
+    if data.resolution.strip() and not service.first_contact_resolution:
+        errors.append(
+            FieldError(
+                "resolution",
+                "not_allowed",
+                _("Este servicio no se puede resolver en el primer contacto."),
+            )
+        )
+    if errors:
+        raise ValidationFailed(_("Revise los datos del caso."), errors=errors)
+    return PRIORITY_BY_NAME[data.priority]
+
+
+def case_create(
+    data: CaseInput, actor: Actor, now: dt.datetime, *, allow_backdating: bool = False
+) -> CaseCreateResult:
+    """Register a case: validate, upsert the contact, snapshot the SLA, write CREATED.
+
+    A first-contact-resolution service given a `resolution` is created already resolved under
+    its owning directorate and area and is not routed. Otherwise routing is queued on commit.
+    """
+    service = _service(data.service)
+    channel = _channel(data.channel, actor)
+    link = ServiceChannel.objects.filter(service=service, channel=channel, active=True).first()
+    if link is None:
+        raise ValidationFailed.single(
+            "service",
+            "not_available_on_channel",
+            _("El servicio %(service)s no se ofrece en el canal %(channel)s.")
+            % {"service": service.code, "channel": channel.code},
+        )
+    office = _office(data.office, channel)
+    received_at = _received_at(data.received_at, now, allow_backdating)
+    priority = _check_case_fields(data, service)
+    policy = sla_policy_for(service, channel)
+    snapshot = sla_snapshot(policy, sla_calendar_for(policy, channel, office), received_at)
+
+    with transaction.atomic():
+        warnings: list[str] = []
+        contact = None
+        contact_created = False
+        if data.contact is not None:
+            upsert = contact_upsert(data.contact)
+            contact, contact_created = upsert.contact, upsert.created
+            warnings.extend(upsert.warnings)
+            if Case.objects.filter(
+                contact=contact, service=service, status__in=OPEN_STATUSES
+            ).exists():
+                warnings.append("open_case_same_service")
+        if (
+            data.external_reference
+            and actor.client is not None
+            and Case.objects.filter(
+                created_by_client=actor.client, external_reference=data.external_reference
+            ).exists()
+        ):
+            raise Conflict(
+                _("Ya existe un caso con la referencia externa «%(ref)s».")
+                % {"ref": data.external_reference}
+            )
+
+        resolved = bool(data.resolution.strip())
+        case = Case(
+            folio=folio_next(now),
+            tracking_code=tracking_code_new(),
+            kind=service.kind,
+            service=service,
+            channel=channel,
+            office=office,
+            contact=contact,
+            anonymous=data.anonymous,
+            sealed_reporter_identity=data.sealed_reporter_identity.strip()
+            if data.anonymous
+            else "",
+            subject=data.subject.strip(),
+            description=data.description.strip(),
+            priority=priority,
+            status=CaseStatus.RESOLVED if resolved else CaseStatus.NEW,
+            created_by_user=actor.user,
+            created_by_client=actor.client,
+            external_reference=data.external_reference or None,
+            instrument_reference=data.instrument_reference.strip(),
+            received_at=received_at,
+            **snapshot.as_case_fields(),
+        )
+        if resolved:
+            case.directorate_id = service.directorate_id
+            case.area_id = service.area_id
+            case.resolution = data.resolution.strip()
+            case.resolved_at = now
+            case.first_response_at = now
+        case.sla_state = sla_state_at(case, now)
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+        except IntegrityError as clash:
+            if data.external_reference and actor.client is not None:
+                raise Conflict(
+                    _("Ya existe un caso con la referencia externa «%(ref)s».")
+                    % {"ref": data.external_reference}
+                ) from clash
+            raise
+        event_record(
+            case,
+            EventKind.CREATED,
+            actor,
+            now,
+            {
+                "channel": channel.code,
+                "service": service.code,
+                "first_contact_resolution": resolved,
+            },
+        )
+        if resolved:
+            event_record(
+                case,
+                EventKind.STATUS_CHANGED,
+                actor,
+                now,
+                {"action": "resolve", "from": "new", "to": "resolved"},
+            )
+        else:
+            from ..tasks import route_case  # local import: tasks import services
+
+            transaction.on_commit(lambda: route_case.delay(case.pk))
+    return CaseCreateResult(case, warnings, contact_created)

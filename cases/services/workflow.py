@@ -1,0 +1,248 @@
+"""Case lifecycle (SPEC §4): one table of allowed transitions and one service for all actions.
+
+`case_transition` locks the row, checks the table (and the caller's expected version), applies
+the action, saves with `update_fields`, bumps the version and writes exactly one CaseEvent — all
+in one transaction. A refused action raises a typed error and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from catalog.models import Area, Directorate, Service, ServiceChannel
+from channels.selectors import calendar_spec_for
+from infonavit_atencion.core.errors import (
+    InvalidTransition,
+    NotFound,
+    PreconditionFailed,
+    ValidationFailed,
+)
+
+from ..events import Actor, event_record
+from ..models import Case, CaseEvent, CaseStatus, EventKind
+from ..sla import clock
+from ..sla.policy import (
+    sla_calendar_for,
+    sla_extend_for_pause,
+    sla_policy_for,
+    sla_snapshot,
+    sla_state_at,
+)
+
+# action → (statuses it is allowed from, status it leads to or None to keep the status)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "take": (frozenset({"assigned"}), "in_progress"),
+    "assign": (frozenset({"assigned", "in_progress", "waiting"}), None),
+    "pause": (frozenset({"in_progress"}), "waiting"),
+    "resume": (frozenset({"waiting"}), "in_progress"),
+    "resolve": (frozenset({"assigned", "in_progress"}), "resolved"),
+    "close": (frozenset({"resolved"}), "closed"),
+    "reopen": (frozenset({"resolved"}), "in_progress"),
+    "cancel": (frozenset({"new", "assigned", "in_progress", "waiting"}), "cancelled"),
+    "transfer": (frozenset({"assigned", "in_progress", "waiting"}), "assigned"),
+    "reclassify": (frozenset({"new", "assigned", "in_progress", "waiting"}), None),
+}
+ACTIONS = tuple(TRANSITIONS)
+
+
+@dataclass(frozen=True)
+class TransitionInput:
+    action: str
+    reason: str = ""
+    resolution: str = ""
+    assignee: str | None = None  # username
+    area: str | None = None  # code
+    directorate: str | None = None  # code
+    service: str | None = None  # code
+
+
+def _required(value: str, field: str, message: str) -> str:
+    if not value.strip():
+        raise ValidationFailed.single(field, "required", message)
+    return value.strip()
+
+
+def _end_pause(case: Case, now: dt.datetime) -> dict:
+    """Leaving `waiting`: extend every target by the time spent waiting (SPEC §6)."""
+    assert case.paused_at is not None
+    paused_from = case.paused_at
+    extension = sla_extend_for_pause(case, paused_from, now)
+    case.first_response_due_at = extension.first_response_due_at
+    case.resolution_due_at = extension.resolution_due_at
+    case.warn_at = extension.warn_at
+    case.paused_seconds += int((now - paused_from).total_seconds())
+    case.paused_open_seconds += extension.open_seconds
+    case.paused_at = None
+    return {"paused_from": paused_from.isoformat(), "paused_to": now.isoformat(), "paused_open_seconds": extension.open_seconds}
+
+
+def _area_member(case: Case, username: str):  # type: ignore[no-untyped-def]
+    assert case.area_id is not None  # every status that allows `assign` has an area (DB constraint)
+    user = (
+        get_user_model()
+        .objects.filter(username=username, is_active=True, profile__area_id=case.area_id, profile__role=Role.AREA_STAFF)
+        .first()
+    )
+    if user is None:
+        raise ValidationFailed.single("assignee", "not_a_member", _("«%(user)s» no es personal activo del área del caso.") % {"user": username})
+    return user
+
+
+def _transfer_target(case: Case, data: TransitionInput) -> Area:
+    if data.area:
+        area = Area.objects.filter(code=data.area, active=True).first()
+        if area is None:
+            raise ValidationFailed.single("area", "does_not_exist", _("El área «%(code)s» no existe o no está activa.") % {"code": data.area})
+        if data.directorate and area.directorate.code != data.directorate:
+            raise ValidationFailed.single("area", "wrong_directorate", _("El área no pertenece a la dirección indicada."))
+        return area
+    if data.directorate:
+        directorate = Directorate.objects.filter(code=data.directorate, active=True).first()
+        if directorate is None:
+            raise ValidationFailed.single("directorate", "does_not_exist", _("La dirección «%(code)s» no existe.") % {"code": data.directorate})
+        default = case.service.area
+        if default.directorate_id == directorate.pk and default.pk != case.area_id:
+            return default
+        others = Area.objects.filter(directorate=directorate, active=True).order_by("code")
+        area = others.exclude(pk=case.area_id).first() if case.area_id is not None else others.first()
+        if area is None:
+            raise ValidationFailed.single("directorate", "no_area", _("La dirección no tiene otra área activa."))
+        return area
+    raise ValidationFailed.single("area", "required", _("Indique el área o la dirección a la que se transfiere."))
+
+
+def _reclassify(case: Case, code: str | None) -> dict:
+    service = Service.objects.select_related("sla_policy").filter(code=code or "", active=True).first()
+    if service is None:
+        raise ValidationFailed.single("service", "does_not_exist", _("Indique un servicio activo del catálogo."))
+    if not ServiceChannel.objects.filter(service=service, channel_id=case.channel_id, active=True).exists():
+        raise ValidationFailed.single("service", "not_available_on_channel", _("El servicio no se ofrece en el canal del caso."))
+    previous = case.service.code
+    policy = sla_policy_for(service, case.channel)
+    snapshot = sla_snapshot(policy, sla_calendar_for(policy, case.channel, case.office), case.received_at)
+    for name, value in snapshot.as_case_fields().items():
+        setattr(case, name, value)
+    case.service = service
+    case.kind = service.kind
+    # Waits already served still extend the recomputed terms.
+    spec = calendar_spec_for(case.sla_calendar_id)
+    for resume in CaseEvent.objects.filter(case=case, data__has_key="paused_from").order_by("at", "id"):
+        start, end = dt.datetime.fromisoformat(resume.data["paused_from"]), dt.datetime.fromisoformat(resume.data["paused_to"])
+        unit = case.sla_resolution_unit
+        case.resolution_due_at = clock.extend_for_pause(spec, case.resolution_due_at, start, end, unit)
+        case.warn_at = clock.truncate_to_second(clock.extend_for_pause(spec, case.warn_at, start, end, unit))
+        if case.first_response_due_at is not None and case.first_response_at is None:
+            case.first_response_due_at = clock.extend_for_pause(spec, case.first_response_due_at, start, end, case.sla_first_response_unit)
+    return {"from": previous, "to": service.code}
+
+
+def _reopen_deadline(case: Case) -> dt.datetime:
+    assert case.resolved_at is not None
+    spec = calendar_spec_for(case.sla_calendar_id)
+    return clock.add_business_days(spec, case.resolved_at, settings.REOPEN_WINDOW_BUSINESS_DAYS)
+
+
+SLA_FIELDS = ["sla_policy", "sla_calendar", "sla_first_response_value", "sla_first_response_unit", "sla_resolution_value",
+              "sla_resolution_unit", "sla_warn_pct", "first_response_due_at", "resolution_due_at", "warn_at"]
+
+
+def case_transition(
+    folio: str, data: TransitionInput, actor: Actor, now: dt.datetime, *, expected_version: int | None = None
+) -> Case:
+    """Apply one lifecycle action to the case with this folio (see TRANSITIONS)."""
+    if data.action not in TRANSITIONS:
+        raise ValidationFailed.single("action", "invalid_choice", _("Acción desconocida «%(action)s».") % {"action": data.action})
+    allowed_from, to_status = TRANSITIONS[data.action]
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("service__area", "channel", "office", "area")
+            .filter(folio=folio)
+            .first()
+        )
+        if case is None:
+            raise NotFound(_("No existe el caso %(folio)s.") % {"folio": folio})
+        if expected_version is not None and case.version != expected_version:
+            raise PreconditionFailed(_("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.") % {"v": case.version})
+        if case.status not in allowed_from:
+            raise InvalidTransition(
+                _("No se puede «%(action)s» un caso en estado «%(status)s».") % {"action": data.action, "status": case.get_status_display()},
+                extra={"action": data.action, "case_status": case.status},
+            )
+        from_status = case.status
+        changed = {"status", "version", "sla_state", "updated_at"}
+        event_kind = EventKind.STATUS_CHANGED
+        event_data: dict = {"action": data.action, "from": from_status}
+
+        if from_status == CaseStatus.WAITING and to_status not in (None, CaseStatus.WAITING):
+            event_data.update(_end_pause(case, now))
+            changed |= {"first_response_due_at", "resolution_due_at", "warn_at", "paused_seconds", "paused_open_seconds", "paused_at"}
+
+        action = data.action
+        if action == "take":
+            if actor.user is not None:
+                case.assignee = actor.user
+                changed.add("assignee")
+        elif action == "assign":
+            case.assignee = _area_member(case, _required(data.assignee or "", "assignee", _("Indique a quién se asigna.")))
+            changed.add("assignee")
+            event_kind = EventKind.ASSIGNED
+            event_data["assignee"] = case.assignee.get_username()
+        elif action == "pause":
+            event_data["reason"] = _required(data.reason, "reason", _("Indique el motivo de la espera."))
+            case.paused_at = now
+            changed.add("paused_at")
+        elif action == "resume":
+            pass
+        elif action == "resolve":
+            case.resolution = _required(data.resolution, "resolution", _("Escriba la resolución."))
+            case.resolved_at = now
+            case.first_response_at = case.first_response_at or now
+            changed |= {"resolution", "resolved_at", "first_response_at"}
+        elif action == "close":
+            case.closed_at = now
+            changed.add("closed_at")
+        elif action == "reopen":
+            event_data["reason"] = _required(data.reason, "reason", _("Indique el motivo de la reapertura."))
+            deadline = _reopen_deadline(case)
+            if now > deadline:
+                raise InvalidTransition(_("El plazo para reabrir el caso venció el %(date)s.") % {"date": deadline.date().isoformat()})
+            case.resolved_at = None
+            case.reopen_count += 1
+            changed |= {"resolved_at", "reopen_count"}
+        elif action == "cancel":
+            event_data["reason"] = _required(data.reason, "reason", _("Indique el motivo de la cancelación."))
+            case.closed_at = now
+            changed.add("closed_at")
+        elif action == "transfer":
+            event_data["reason"] = _required(data.reason, "reason", _("Indique el motivo de la transferencia."))
+            area = _transfer_target(case, data)
+            if area.pk == case.area_id:
+                raise ValidationFailed.single("area", "same_area", _("El caso ya está en esa área."))
+            event_data.update({"from_area": case.area.code if case.area else None, "to_area": area.code, "to_directorate": area.directorate.code})
+            case.area = area
+            case.directorate = area.directorate
+            case.assignee = None
+            case.transfer_count += 1
+            changed |= {"area", "directorate", "assignee", "transfer_count"}
+            event_kind = EventKind.TRANSFERRED
+        elif action == "reclassify":
+            event_data.update(_reclassify(case, data.service))
+            changed |= {"service", "kind", *SLA_FIELDS}
+            event_kind = EventKind.RECLASSIFIED
+
+        if to_status is not None:
+            case.status = to_status
+        event_data["to"] = case.status
+        case.version += 1
+        case.sla_state = sla_state_at(case, now)
+        case.save(update_fields=sorted(changed))
+        event_record(case, event_kind, actor, now, event_data)
+    return case

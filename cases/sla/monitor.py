@@ -1,0 +1,123 @@
+"""The SLA monitor (SPEC §6): marks open cases at risk and breached, once, and escalates.
+
+Runs every minute from beat. Each pass takes the cases that crossed a threshold since the last
+one through partial indexes (`case_monitor_warn_idx`, `case_monitor_due_idx`), in batches, each
+batch in one transaction: lock the rows (skipping rows another monitor holds), flip their state
+with a conditional UPDATE, and write one event per case. A case is picked only while it is still
+in the state before the threshold, so a second pass, or two monitors at once, write nothing twice.
+Waiting cases are not scanned: their clock is stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Least
+
+from catalog.models import SlaPolicy
+
+from ..events import SYSTEM, event_build
+from ..models import Case, CaseEvent, EventKind, SlaState
+
+RUNNING_STATUSES = ["assigned", "in_progress", "new"]  # must match the partial indexes
+BATCH_SIZE = 2000
+# What the batch reads of each case: the event's dimensions, thresholds, priority and policy.
+BATCH_FIELDS = (
+    "id", "status", "kind", "channel_id", "office_id", "service_id", "directorate_id", "area_id",
+    "priority", "warn_at", "resolution_due_at", "sla_policy_id",
+)
+
+
+@dataclass
+class MonitorReport:
+    warned: int = 0
+    breached: int = 0
+    escalated_ids: list[int] | None = None
+
+
+def _locked_batch(queryset):  # type: ignore[no-untyped-def]
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+    return list(queryset.only(*BATCH_FIELDS)[:BATCH_SIZE])
+
+
+def _warn_batch(now: dt.datetime) -> int:
+    with transaction.atomic():
+        cases = _locked_batch(
+            Case.objects.filter(status__in=RUNNING_STATUSES, sla_state=SlaState.ON_TRACK, warn_at__lte=now).order_by("warn_at")
+        )
+        if not cases:
+            return 0
+        ids = [c.pk for c in cases]
+        Case.objects.filter(pk__in=ids, sla_state=SlaState.ON_TRACK).update(
+            sla_state=SlaState.AT_RISK, version=F("version") + 1, updated_at=now
+        )
+        events = []
+        for case in cases:
+            case.sla_state = SlaState.AT_RISK
+            events.append(event_build(case, EventKind.SLA_WARNING, SYSTEM, now, {"warn_at": case.warn_at.isoformat()}))
+        CaseEvent.objects.bulk_create(events)
+        return len(cases)
+
+
+def _breach_batch(now: dt.datetime, escalated: list[int]) -> int:
+    with transaction.atomic():
+        cases = _locked_batch(
+            Case.objects.filter(
+                status__in=RUNNING_STATUSES, sla_state__in=[SlaState.ON_TRACK, SlaState.AT_RISK], resolution_due_at__lt=now
+            )
+            .order_by("resolution_due_at")
+        )
+        if not cases:
+            return 0
+        ids = [c.pk for c in cases]
+        policies = SlaPolicy.objects.in_bulk({c.sla_policy_id for c in cases})
+        Case.objects.filter(pk__in=ids).update(sla_state=SlaState.BREACHED, version=F("version") + 1, updated_at=now)
+        raise_ids = [c.pk for c in cases if policies[c.sla_policy_id].escalate_raise_priority and c.priority < 4]
+        if raise_ids:
+            Case.objects.filter(pk__in=raise_ids).update(priority=Least(F("priority") + 1, Value(4)))
+        events = []
+        for case in cases:
+            events.append(
+                event_build(case, EventKind.SLA_BREACHED, SYSTEM, now, {"resolution_due_at": case.resolution_due_at.isoformat()})
+            )
+            policy = policies[case.sla_policy_id]
+            if policy.escalate_raise_priority or policy.escalate_notify_supervisors:
+                raised = case.pk in raise_ids
+                events.append(
+                    event_build(
+                        case,
+                        EventKind.ESCALATED,
+                        SYSTEM,
+                        now,
+                        {
+                            "priority_from": case.priority,
+                            "priority_to": case.priority + 1 if raised else case.priority,
+                            "notify_supervisors": policy.escalate_notify_supervisors,
+                        },
+                    )
+                )
+                if policy.escalate_notify_supervisors:
+                    escalated.append(case.pk)
+        CaseEvent.objects.bulk_create(events)
+        return len(cases)
+
+
+def sla_monitor_run(now: dt.datetime, max_batches: int = 1000) -> MonitorReport:
+    """One pass: every case whose warning or due instant has passed, in batches."""
+    report = MonitorReport(escalated_ids=[])
+    assert report.escalated_ids is not None
+    for _ in range(max_batches):
+        done = _warn_batch(now)
+        report.warned += done
+        if done < BATCH_SIZE:
+            break
+    for _ in range(max_batches):
+        done = _breach_batch(now, report.escalated_ids)
+        report.breached += done
+        if done < BATCH_SIZE:
+            break
+    return report

@@ -1,0 +1,86 @@
+"""Problem bodies outside DRF views, and their description in the OpenAPI schema.
+
+* :func:`handler404` answers unknown URLs under ``/api/`` with ``application/problem+json``
+  (the same body as :mod:`infonavit_atencion.core.exceptions`) and every other URL with
+  Django's HTML page. Django calls it only with ``DEBUG = False``.
+* :class:`ProblemSerializer` and :func:`problem_responses` document those bodies in
+  ``extend_schema(responses=…)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+from .exceptions import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
+
+API_PATH_PREFIX = "/api/"
+
+
+def problem_json_response(status: int, code: str, title: str, detail: str) -> JsonResponse:
+    body = {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status, "detail": detail}
+    return JsonResponse(
+        body,
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PATH_PREFIX):
+        return problem_json_response(
+            404,
+            "not_found",
+            _("No encontrado"),
+            _("No existe ningún recurso en la dirección %(path)s.") % {"path": request.path},
+        )
+    return page_not_found(request, exception)  # type: ignore[arg-type]
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Campo con el problema (p. ej. «year»).")
+    code = serializers.CharField(help_text="Código estable del error (p. ej. «max_value»).")
+    message = serializers.CharField(help_text="Mensaje en español.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, as every API error is answered."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = FieldErrorSerializer(  # type: ignore[assignment]
+        many=True, required=False, help_text="Sólo en errores de validación."
+    )
+
+
+_DESCRIPTIONS = {
+    400: "Solicitud inválida (errores por campo en `errors`).",
+    401: "Sin credenciales o con una llave inválida.",
+    403: "Falta un alcance o el rol no lo permite.",
+    404: "No existe.",
+    405: "Método no permitido.",
+    409: "Conflicto con el estado actual.",
+    429: "Demasiadas solicitudes; reintente tras `Retry-After` segundos.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[Any, OpenApiResponse]:
+    """``{(status, "application/problem+json"): OpenApiResponse(Problem)}`` for extend_schema.
+
+    401, 403 and 429 are included always: every authenticated, throttled endpoint may answer them.
+    """
+    wanted = sorted({*statuses, 401, 403, 429})
+    return {
+        (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            response=ProblemSerializer, description=_DESCRIPTIONS.get(status, "Error.")
+        )
+        for status in wanted
+    }
