@@ -1,11 +1,12 @@
 """Celery tasks: thin wrappers that take ids, reload state and call one service."""
 
 import datetime as dt
-from functools import partial
 
 from celery import shared_task
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 from django.utils import timezone
+
+from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
 
 from .models import Case, CaseStatus
 from .notifications import notify_breach
@@ -34,7 +35,7 @@ def sweep_unrouted_cases() -> int:
     cutoff = timezone.now() - UNROUTED_GRACE
     ids = list(Case.objects.filter(status=CaseStatus.NEW, created_at__lt=cutoff).order_by("created_at").values_list("pk", flat=True)[:5000])
     for case_id in ids:
-        route_case.delay(case_id)
+        enqueue_now(route_case, case_id)
     return len(ids)
 
 
@@ -43,7 +44,7 @@ def run_sla_monitor() -> dict:
     """Every minute: at-risk and breached marks, escalations; breach e-mails queued on commit."""
     report = sla_monitor_run(timezone.now())
     for case_id in report.escalated_ids or []:
-        transaction.on_commit(partial(send_breach_notice.delay, case_id))
+        enqueue_on_commit(send_breach_notice, case_id)
     return {"warned": report.warned, "breached": report.breached}
 
 

@@ -13,6 +13,7 @@ from catalog.models import CaseKind, Service, ServiceChannel
 from channels.models import Channel, Office
 from contacts.services import ContactInput, contact_upsert
 from infonavit_atencion.core.errors import Conflict, FieldError, ValidationFailed
+from infonavit_atencion.core.queueing import enqueue_on_commit
 
 from ..events import Actor, event_record
 from ..folios import folio_next
@@ -302,5 +303,5 @@ def case_create(
         else:
             from ..tasks import route_case  # local import: tasks import services
 
-            transaction.on_commit(lambda: route_case.delay(case.pk))
+            enqueue_on_commit(route_case, case.pk)
     return CaseCreateResult(case, warnings, contact_created)

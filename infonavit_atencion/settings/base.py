@@ -120,7 +120,13 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "America/Mexico_City"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Fail fast when Redis is unreachable: intake must not hang on a publish (the sweeper catches up).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # One queue per concern, so a backlog of e-mails never delays routing.
 CELERY_TASK_ROUTES = {
