@@ -41,30 +41,73 @@ class SlaState(models.TextChoices):
 
 
 class Case(models.Model):
+    # Foreign keys carry db_index=False where a composite index in Meta starts with the same
+    # column (or, for the SLA snapshot's policy and calendar, where only rare admin deletes
+    # would look them up): every index is paid on each write, and cases are written often.
     folio = models.CharField(_("folio"), max_length=24, unique=True)
     # Secret the citizen uses to look the case up; shown only when the case is created.
     tracking_code = models.CharField(_("código de seguimiento"), max_length=16)
     kind = models.CharField(_("tipo"), max_length=20, choices=CaseKind.choices)
-    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="cases", verbose_name=_("servicio"))
-    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="cases", verbose_name=_("canal"))
+    service = models.ForeignKey(
+        "catalog.Service",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("servicio"),
+        db_index=False,
+    )
+    channel = models.ForeignKey(
+        "channels.Channel",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("canal"),
+        db_index=False,
+    )
     office = models.ForeignKey(
-        "channels.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("oficina")
+        "channels.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("oficina"),
+        db_index=False,
     )
     contact = models.ForeignKey(
-        "contacts.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("contacto")
+        "contacts.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("contacto"),
+        db_index=False,
     )
     anonymous = models.BooleanField(_("denuncia anónima"), default=False)
     # Identity an anonymous reporter chose to give; sealed to the dedicated integrity role.
     sealed_reporter_identity = models.TextField(_("identidad reservada"), blank=True)
     subject = models.CharField(_("asunto"), max_length=200, blank=True)
     description = models.TextField(_("descripción"))
-    priority = models.PositiveSmallIntegerField(_("prioridad"), choices=Priority.choices, default=Priority.NORMAL)
-    status = models.CharField(_("estado"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    priority = models.PositiveSmallIntegerField(
+        _("prioridad"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("estado"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW
+    )
     directorate = models.ForeignKey(
-        "catalog.Directorate", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("dirección")
+        "catalog.Directorate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("dirección"),
+        db_index=False,
     )
     area = models.ForeignKey(
-        "catalog.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("área")
+        "catalog.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("área"),
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -73,6 +116,7 @@ class Case(models.Model):
         blank=True,
         related_name="assigned_cases",
         verbose_name=_("responsable"),
+        db_index=False,
     )
     created_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -89,11 +133,16 @@ class Case(models.Model):
         blank=True,
         related_name="created_cases",
         verbose_name=_("registrado por sistema"),
+        db_index=False,
     )
     # NULL where absent so that uniqueness per client ignores cases without one.
-    external_reference = models.CharField(_("referencia externa"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    external_reference = models.CharField(  # noqa: DJ001
+        _("referencia externa"), max_length=100, null=True, blank=True
+    )
     instrument_reference = models.CharField(
-        _("resolución, dictamen o recomendación"), max_length=200, blank=True,
+        _("resolución, dictamen o recomendación"),
+        max_length=200,
+        blank=True,
         help_text=_("Obligatorio para casos no previstos."),
     )
     received_at = models.DateTimeField(_("recibido"))
@@ -106,24 +155,36 @@ class Case(models.Model):
 
     # --- SLA snapshot: the targets and calendar the case was created with (SPEC §6) ---------
     sla_policy = models.ForeignKey(
-        "catalog.SlaPolicy", on_delete=models.PROTECT, related_name="cases", verbose_name=_("política de servicio")
+        "catalog.SlaPolicy",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("política de servicio"),
+        db_index=False,
     )
     sla_calendar = models.ForeignKey(
-        "channels.BusinessCalendar", on_delete=models.PROTECT, related_name="cases", verbose_name=_("calendario del plazo")
+        "channels.BusinessCalendar",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("calendario del plazo"),
+        db_index=False,
     )
     sla_first_response_value = models.PositiveIntegerField(null=True, blank=True)
     sla_first_response_unit = models.CharField(max_length=20, choices=SlaUnit.choices, blank=True)
     sla_resolution_value = models.PositiveIntegerField()
     sla_resolution_unit = models.CharField(max_length=20, choices=SlaUnit.choices)
     sla_warn_pct = models.PositiveSmallIntegerField(default=75)
-    first_response_due_at = models.DateTimeField(_("vence primera respuesta"), null=True, blank=True)
+    first_response_due_at = models.DateTimeField(
+        _("vence primera respuesta"), null=True, blank=True
+    )
     resolution_due_at = models.DateTimeField(_("vence resolución"))
     warn_at = models.DateTimeField(_("alerta"))
     first_response_at = models.DateTimeField(_("primera respuesta"), null=True, blank=True)
     paused_at = models.DateTimeField(_("en espera desde"), null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(_("tiempo en espera (s)"), default=0)
     paused_open_seconds = models.PositiveIntegerField(_("tiempo hábil en espera (s)"), default=0)
-    sla_state = models.CharField(_("estado del plazo"), max_length=20, choices=SlaState.choices, default=SlaState.ON_TRACK)
+    sla_state = models.CharField(
+        _("estado del plazo"), max_length=20, choices=SlaState.choices, default=SlaState.ON_TRACK
+    )
 
     transfer_count = models.PositiveIntegerField(_("transferencias"), default=0)
     reopen_count = models.PositiveIntegerField(_("reaperturas"), default=0)
@@ -139,28 +200,42 @@ class Case(models.Model):
                 condition=Q(external_reference__isnull=False, created_by_client__isnull=False),
                 name="case_external_reference_unique_per_client",
             ),
-            models.CheckConstraint(condition=Q(kind__in=[k.value for k in CaseKind]), name="case_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=[s.value for s in CaseStatus]), name="case_status_valid"),
-            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=4), name="case_priority_valid"),
-            models.CheckConstraint(condition=Q(sla_state__in=[s.value for s in SlaState]), name="case_sla_state_valid"),
             models.CheckConstraint(
-                condition=Q(sla_resolution_unit__in=[u.value for u in SlaUnit]), name="case_sla_unit_valid"
+                condition=Q(kind__in=[k.value for k in CaseKind]), name="case_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in CaseStatus]), name="case_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=4), name="case_priority_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sla_state__in=[s.value for s in SlaState]), name="case_sla_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sla_resolution_unit__in=[u.value for u in SlaUnit]),
+                name="case_sla_unit_valid",
             ),
             models.CheckConstraint(
                 condition=Q(contact__isnull=False) | Q(kind="report", anonymous=True),
                 name="case_contact_required_unless_anonymous_report",
             ),
-            models.CheckConstraint(condition=Q(anonymous=False) | Q(kind="report"), name="case_only_reports_anonymous"),
             models.CheckConstraint(
-                condition=~Q(status__in=["resolved", "closed"]) | (Q(resolved_at__isnull=False) & ~Q(resolution="")),
+                condition=Q(anonymous=False) | Q(kind="report"), name="case_only_reports_anonymous"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["resolved", "closed"])
+                | (Q(resolved_at__isnull=False) & ~Q(resolution="")),
                 name="case_resolved_has_resolution",
             ),
             models.CheckConstraint(
-                condition=Q(status="waiting", paused_at__isnull=False) | (~Q(status="waiting") & Q(paused_at__isnull=True)),
+                condition=Q(status="waiting", paused_at__isnull=False)
+                | (~Q(status="waiting") & Q(paused_at__isnull=True)),
                 name="case_waiting_iff_paused",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["new", "cancelled"]) | Q(directorate__isnull=False, area__isnull=False),
+                condition=Q(status__in=["new", "cancelled"])
+                | Q(directorate__isnull=False, area__isnull=False),
                 name="case_routed_has_area",
             ),
             models.CheckConstraint(
@@ -172,8 +247,12 @@ class Case(models.Model):
                 name="case_exceptional_has_instrument",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="case_version_positive"),
-            models.CheckConstraint(condition=Q(warn_at__lte=F("resolution_due_at")), name="case_warn_before_due"),
-            models.CheckConstraint(condition=Q(resolution_due_at__gte=F("received_at")), name="case_due_after_received"),
+            models.CheckConstraint(
+                condition=Q(warn_at__lte=F("resolution_due_at")), name="case_warn_before_due"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_due_at__gte=F("received_at")), name="case_due_after_received"
+            ),
             models.CheckConstraint(condition=~Q(description=""), name="case_description_required"),
         ]
         indexes = [
@@ -181,13 +260,19 @@ class Case(models.Model):
             models.Index(F("received_at").desc(), F("id").desc(), name="case_received_idx"),
             models.Index(F("created_at").desc(), F("id").desc(), name="case_created_idx"),
             models.Index(fields=["status", "received_at"], name="case_status_received_idx"),
-            models.Index(fields=["area", "status", "resolution_due_at"], name="case_area_queue_idx"),
+            models.Index(
+                fields=["area", "status", "resolution_due_at"], name="case_area_queue_idx"
+            ),
             models.Index(fields=["office", "status", "received_at"], name="case_office_queue_idx"),
-            models.Index(fields=["assignee", "status", "resolution_due_at"], name="case_assignee_queue_idx"),
+            models.Index(
+                fields=["assignee", "status", "resolution_due_at"], name="case_assignee_queue_idx"
+            ),
             models.Index(fields=["directorate", "status"], name="case_directorate_status_idx"),
             models.Index(fields=["service", "received_at"], name="case_service_received_idx"),
             models.Index(fields=["channel", "received_at"], name="case_channel_received_idx"),
-            models.Index(fields=["created_by_client", "received_at"], name="case_client_received_idx"),
+            models.Index(
+                fields=["created_by_client", "received_at"], name="case_client_received_idx"
+            ),
             models.Index(fields=["sla_state", "resolution_due_at"], name="case_sla_state_due_idx"),
             models.Index(fields=["contact", "status"], name="case_contact_status_idx"),
             models.Index(fields=["external_reference"], name="case_external_ref_idx"),
@@ -199,12 +284,19 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["resolution_due_at"],
-                condition=Q(status__in=["assigned", "in_progress", "new"], sla_state__in=["on_track", "at_risk"]),
+                condition=Q(
+                    status__in=["assigned", "in_progress", "new"],
+                    sla_state__in=["on_track", "at_risk"],
+                ),
                 name="case_monitor_due_idx",
             ),
             # Sweeper for cases whose routing message was lost; auto-close of resolved cases.
-            models.Index(fields=["created_at"], condition=Q(status="new"), name="case_unrouted_idx"),
-            models.Index(fields=["resolved_at"], condition=Q(status="resolved"), name="case_resolved_idx"),
+            models.Index(
+                fields=["created_at"], condition=Q(status="new"), name="case_unrouted_idx"
+            ),
+            models.Index(
+                fields=["resolved_at"], condition=Q(status="resolved"), name="case_resolved_idx"
+            ),
         ]
 
     def __str__(self) -> str:

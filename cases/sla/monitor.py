@@ -11,23 +11,24 @@ Waiting cases are not scanned: their clock is stopped.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import Case as DbCase
+from django.db.models import F, PositiveSmallIntegerField, Value, When
 from django.db.models.functions import Least
 
 from catalog.models import SlaPolicy
 
 from ..events import SYSTEM, event_build
-from ..models import Case, CaseEvent, EventKind, SlaState
+from ..models import Case, CaseEvent, EventKind, Priority, SlaState
 
 RUNNING_STATUSES = ["assigned", "in_progress", "new"]  # must match the partial indexes
 BATCH_SIZE = 2000
 # What the batch reads of each case: the event's dimensions, thresholds, priority and policy.
 BATCH_FIELDS = (
     "id", "status", "kind", "channel_id", "office_id", "service_id", "directorate_id", "area_id",
-    "priority", "warn_at", "resolution_due_at", "sla_policy_id",
+    "priority", "warn_at", "resolution_due_at", "sla_policy_id", "sla_state",
 )
 
 
@@ -35,7 +36,7 @@ BATCH_FIELDS = (
 class MonitorReport:
     warned: int = 0
     breached: int = 0
-    escalated_ids: list[int] | None = None
+    escalated_ids: list[int] = field(default_factory=list)
 
 
 def _locked_batch(queryset):  # type: ignore[no-untyped-def]
@@ -45,78 +46,87 @@ def _locked_batch(queryset):  # type: ignore[no-untyped-def]
 
 
 def _warn_batch(now: dt.datetime) -> int:
+    """On-track cases past their warning instant but not yet due: at risk."""
     with transaction.atomic():
         cases = _locked_batch(
-            Case.objects.filter(status__in=RUNNING_STATUSES, sla_state=SlaState.ON_TRACK, warn_at__lte=now).order_by("warn_at")
+            Case.objects.filter(
+                status__in=RUNNING_STATUSES, sla_state=SlaState.ON_TRACK, warn_at__lte=now, resolution_due_at__gte=now
+            ).order_by("warn_at")
         )
         if not cases:
             return 0
-        ids = [c.pk for c in cases]
-        Case.objects.filter(pk__in=ids, sla_state=SlaState.ON_TRACK).update(
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(
             sla_state=SlaState.AT_RISK, version=F("version") + 1, updated_at=now
         )
-        events = []
-        for case in cases:
-            case.sla_state = SlaState.AT_RISK
-            events.append(event_build(case, EventKind.SLA_WARNING, SYSTEM, now, {"warn_at": case.warn_at.isoformat()}))
-        CaseEvent.objects.bulk_create(events)
+        CaseEvent.objects.bulk_create(
+            event_build(case, EventKind.SLA_WARNING, SYSTEM, now, {"warn_at": case.warn_at.isoformat()}) for case in cases
+        )
         return len(cases)
 
 
-def _breach_batch(now: dt.datetime, escalated: list[int]) -> int:
+def _breach_events(case: Case, policy: SlaPolicy, raised: bool, now: dt.datetime) -> list[CaseEvent]:
+    events = []
+    if case.sla_state == SlaState.ON_TRACK:
+        # Crossed both thresholds since the last pass: the warning is still recorded, once.
+        events.append(event_build(case, EventKind.SLA_WARNING, SYSTEM, now, {"warn_at": case.warn_at.isoformat()}))
+    events.append(event_build(case, EventKind.SLA_BREACHED, SYSTEM, now, {"resolution_due_at": case.resolution_due_at.isoformat()}))
+    if policy.escalate_raise_priority or policy.escalate_notify_supervisors:
+        data = {
+            "priority_from": case.priority,
+            "priority_to": case.priority + 1 if raised else case.priority,
+            "notify_supervisors": policy.escalate_notify_supervisors,
+        }
+        events.append(event_build(case, EventKind.ESCALATED, SYSTEM, now, data))
+    return events
+
+
+def _breach_batch(now: dt.datetime, report: MonitorReport) -> int:
+    """Running cases past due: breached, escalated per their policy, in one UPDATE per batch."""
     with transaction.atomic():
         cases = _locked_batch(
             Case.objects.filter(
                 status__in=RUNNING_STATUSES, sla_state__in=[SlaState.ON_TRACK, SlaState.AT_RISK], resolution_due_at__lt=now
-            )
-            .order_by("resolution_due_at")
+            ).order_by("resolution_due_at")
         )
         if not cases:
             return 0
-        ids = [c.pk for c in cases]
         policies = SlaPolicy.objects.in_bulk({c.sla_policy_id for c in cases})
-        Case.objects.filter(pk__in=ids).update(sla_state=SlaState.BREACHED, version=F("version") + 1, updated_at=now)
-        raise_ids = [c.pk for c in cases if policies[c.sla_policy_id].escalate_raise_priority and c.priority < 4]
-        if raise_ids:
-            Case.objects.filter(pk__in=raise_ids).update(priority=Least(F("priority") + 1, Value(4)))
-        events = []
+        raise_ids = {c.pk for c in cases if policies[c.sla_policy_id].escalate_raise_priority and c.priority < Priority.URGENT}
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+            sla_state=SlaState.BREACHED,
+            version=F("version") + 1,
+            updated_at=now,
+            priority=_raised_priority(raise_ids),
+        )
+        events: list[CaseEvent] = []
         for case in cases:
-            events.append(
-                event_build(case, EventKind.SLA_BREACHED, SYSTEM, now, {"resolution_due_at": case.resolution_due_at.isoformat()})
-            )
             policy = policies[case.sla_policy_id]
-            if policy.escalate_raise_priority or policy.escalate_notify_supervisors:
-                raised = case.pk in raise_ids
-                events.append(
-                    event_build(
-                        case,
-                        EventKind.ESCALATED,
-                        SYSTEM,
-                        now,
-                        {
-                            "priority_from": case.priority,
-                            "priority_to": case.priority + 1 if raised else case.priority,
-                            "notify_supervisors": policy.escalate_notify_supervisors,
-                        },
-                    )
-                )
-                if policy.escalate_notify_supervisors:
-                    escalated.append(case.pk)
+            events.extend(_breach_events(case, policy, case.pk in raise_ids, now))
+            report.warned += case.sla_state == SlaState.ON_TRACK
+            if policy.escalate_notify_supervisors:
+                report.escalated_ids.append(case.pk)
         CaseEvent.objects.bulk_create(events)
         return len(cases)
 
 
+def _raised_priority(raise_ids: set[int]):  # type: ignore[no-untyped-def]
+    """priority + 1 for the given ids, unchanged for the rest (one UPDATE for the batch)."""
+    if not raise_ids:
+        return F("priority")
+    raised = Least(F("priority") + 1, Value(int(Priority.URGENT)), output_field=PositiveSmallIntegerField())
+    return DbCase(When(pk__in=raise_ids, then=raised), default=F("priority"), output_field=PositiveSmallIntegerField())
+
+
 def sla_monitor_run(now: dt.datetime, max_batches: int = 1000) -> MonitorReport:
     """One pass: every case whose warning or due instant has passed, in batches."""
-    report = MonitorReport(escalated_ids=[])
-    assert report.escalated_ids is not None
+    report = MonitorReport()
     for _ in range(max_batches):
         done = _warn_batch(now)
         report.warned += done
         if done < BATCH_SIZE:
             break
     for _ in range(max_batches):
-        done = _breach_batch(now, report.escalated_ids)
+        done = _breach_batch(now, report)
         report.breached += done
         if done < BATCH_SIZE:
             break
