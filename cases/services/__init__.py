@@ -1,6 +1,20 @@
 """Writes on cases. Each public function is one user-visible action in one transaction."""
 
+from .contacts import contact_merge
+from .content import attachment_add, attachment_open, comment_add
 from .intake import CaseCreateResult, CaseInput, case_create
 from .workflow import ACTIONS, TRANSITIONS, TransitionInput, case_transition
 
-__all__ = ["ACTIONS", "TRANSITIONS", "CaseCreateResult", "CaseInput", "TransitionInput", "case_create", "case_transition"]
+__all__ = [
+    "ACTIONS",
+    "TRANSITIONS",
+    "CaseCreateResult",
+    "CaseInput",
+    "TransitionInput",
+    "attachment_add",
+    "attachment_open",
+    "case_create",
+    "case_transition",
+    "comment_add",
+    "contact_merge",
+]
