@@ -1,17 +1,47 @@
-from django.contrib import admin
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .dry_run import REPORT_TZ, routing_dry_run
 from .models import Case, CaseEvent, RoutingRule
+from .routing import rule_specs_from
+
+DRY_RUN_DAYS = 30
 
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(SimpleHistoryAdmin):
-    list_display = ("order", "name", "active", "directorate", "area", "set_priority", "assignment_strategy")
+    list_display = (
+        "order",
+        "name",
+        "active",
+        "directorate",
+        "area",
+        "set_priority",
+        "assignment_strategy",
+    )
     list_display_links = ("name",)
     list_filter = ("active", "directorate", "assignment_strategy")
     search_fields = ("name",)
     filter_horizontal = ("services", "channels", "offices")
     autocomplete_fields = ("directorate", "area")
+    actions = ["simulate_routing"]
+
+    @admin.action(
+        description=_("Simular turno con las reglas seleccionadas (últimos 30 días)"),
+        permissions=["view"],
+    )
+    def simulate_routing(self, request: HttpRequest, queryset: QuerySet[RoutingRule]) -> None:
+        """Dry run: the selected rules (active or not) as the whole candidate set; writes nothing."""
+        since = (timezone.now().astimezone(REPORT_TZ) - dt.timedelta(days=DRY_RUN_DAYS)).date()
+        report = routing_dry_run(since, rule_specs_from(queryset.order_by("order", "id")))
+        for line in report.lines():
+            self.message_user(request, line, messages.INFO)
 
 
 class CaseEventInline(admin.TabularInline):
@@ -29,7 +59,16 @@ class CaseEventInline(admin.TabularInline):
 class CaseAdmin(admin.ModelAdmin):
     """Read-only: cases change only through the workflow services, never by editing rows."""
 
-    list_display = ("folio", "kind", "service", "channel", "status", "sla_state", "area", "received_at")
+    list_display = (
+        "folio",
+        "kind",
+        "service",
+        "channel",
+        "status",
+        "sla_state",
+        "area",
+        "received_at",
+    )
     list_filter = ("status", "sla_state", "kind", "channel", "directorate")
     search_fields = ("folio", "external_reference")
     list_select_related = ("service", "channel", "area")

@@ -9,8 +9,15 @@ from django.utils import timezone
 from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
 
 from .models import Case, CaseStatus
-from .notifications import notify_breach
+from .notifications import (
+    notify_acknowledgement,
+    notify_assignment,
+    notify_breach,
+    notify_resolution,
+)
 from .routing import case_route
+from .services.autoclose import cases_auto_close
+from .services.idempotency import idempotency_keys_purge
 from .sla.monitor import sla_monitor_run
 
 UNROUTED_GRACE = dt.timedelta(minutes=1)
@@ -33,7 +40,11 @@ def route_case(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
 def sweep_unrouted_cases() -> int:
     """Re-queue cases left `new` for over a minute: a lost broker message never loses a case."""
     cutoff = timezone.now() - UNROUTED_GRACE
-    ids = list(Case.objects.filter(status=CaseStatus.NEW, created_at__lt=cutoff).order_by("created_at").values_list("pk", flat=True)[:5000])
+    ids = list(
+        Case.objects.filter(status=CaseStatus.NEW, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:5000]
+    )
     for case_id in ids:
         enqueue_now(route_case, case_id)
     return len(ids)
@@ -43,7 +54,7 @@ def sweep_unrouted_cases() -> int:
 def run_sla_monitor() -> dict:
     """Every minute: at-risk and breached marks, escalations; breach e-mails queued on commit."""
     report = sla_monitor_run(timezone.now())
-    for case_id in report.escalated_ids or []:
+    for case_id in report.escalated_ids:
         enqueue_on_commit(send_breach_notice, case_id)
     return {"warned": report.warned, "breached": report.breached}
 
@@ -51,3 +62,43 @@ def run_sla_monitor() -> dict:
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def send_breach_notice(self, case_id: int) -> int:  # type: ignore[no-untyped-def]
     return notify_breach(case_id, timezone.now())
+
+
+# E-mails: retried with backoff on any error (SMTP down, timeouts); each records a NOTIFIED
+# event and skips a notice already sent, so a retry or a duplicate message does not mail twice.
+NOTICE_RETRY = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**NOTICE_RETRY)
+def send_acknowledgement(self, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    return notify_acknowledgement(case_id, timezone.now())
+
+
+@shared_task(**NOTICE_RETRY)
+def send_assignment_notice(self, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    return notify_assignment(case_id, timezone.now())
+
+
+@shared_task(**NOTICE_RETRY)
+def send_resolution_notice(self, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    return notify_resolution(case_id, timezone.now())
+
+
+@shared_task(acks_late=True)
+def close_resolved_cases() -> int:
+    """Hourly: close the resolved cases whose reopen window has passed (idempotent)."""
+    return cases_auto_close(timezone.now())
+
+
+@shared_task
+def purge_idempotency_keys() -> int:
+    """Daily: forget Idempotency-Key answers older than their 24-hour retention."""
+    return idempotency_keys_purge(timezone.now())

@@ -5,4 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("channels.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("cases.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]

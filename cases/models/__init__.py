@@ -1,6 +1,7 @@
 from .case import Case, CaseStatus, FolioCounter, Priority, SlaState
 from .content import Attachment, Comment
 from .events import CaseEvent, EventKind
+from .idempotency import IdempotencyKey
 from .routing import AssignmentStrategy, RoutingRule
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "Comment",
     "EventKind",
     "FolioCounter",
+    "IdempotencyKey",
     "Priority",
     "RoutingRule",
     "SlaState",

@@ -2,12 +2,14 @@
 
 from .contacts import contact_merge
 from .content import attachment_add, attachment_open, comment_add
+from .edit import CaseChanges, case_update
 from .intake import CaseCreateResult, CaseInput, case_create
 from .workflow import ACTIONS, TRANSITIONS, TransitionInput, case_transition
 
 __all__ = [
     "ACTIONS",
     "TRANSITIONS",
+    "CaseChanges",
     "CaseCreateResult",
     "CaseInput",
     "TransitionInput",
@@ -15,6 +17,7 @@ __all__ = [
     "attachment_open",
     "case_create",
     "case_transition",
+    "case_update",
     "comment_add",
     "contact_merge",
 ]

@@ -14,6 +14,8 @@ from channels.models import Channel, Office
 from contacts.services import ContactInput, contact_upsert
 from infonavit_atencion.core.errors import Conflict, FieldError, ValidationFailed
 from infonavit_atencion.core.queueing import enqueue_on_commit
+from webhooks.models import WebhookEvent
+from webhooks.services import webhook_event_record
 
 from ..events import Actor, event_record
 from ..folios import folio_next
@@ -199,6 +201,7 @@ def case_create(
 
     A first-contact-resolution service given a `resolution` is created already resolved under
     its owning directorate and area and is not routed. Otherwise routing is queued on commit.
+    The acknowledgement e-mail to the citizen is queued on commit for every case.
     """
     service = _service(data.service)
     channel = _channel(data.channel, actor)
@@ -292,6 +295,8 @@ def case_create(
                 "first_contact_resolution": resolved,
             },
         )
+        from ..tasks import route_case, send_acknowledgement  # local import: tasks import services
+
         if resolved:
             event_record(
                 case,
@@ -301,7 +306,7 @@ def case_create(
                 {"action": "resolve", "from": "new", "to": "resolved"},
             )
         else:
-            from ..tasks import route_case  # local import: tasks import services
-
             enqueue_on_commit(route_case, case.pk)
+        webhook_event_record(case, WebhookEvent.CASE_CREATED, now)
+        enqueue_on_commit(send_acknowledgement, case.pk)
     return CaseCreateResult(case, warnings, contact_created)

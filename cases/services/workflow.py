@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,6 +23,9 @@ from infonavit_atencion.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
+from infonavit_atencion.core.queueing import enqueue_on_commit
+from webhooks.models import WebhookEvent
+from webhooks.services import webhook_event_record
 
 from ..events import Actor, event_record
 from ..models import Case, CaseEvent, CaseStatus, EventKind
@@ -35,6 +37,7 @@ from ..sla.policy import (
     sla_snapshot,
     sla_state_at,
 )
+from .autoclose import reopen_deadline
 
 # action → (statuses it is allowed from, status it leads to or None to keep the status)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -145,8 +148,7 @@ def _reclassify(case: Case, code: str | None) -> dict:
 
 def _reopen_deadline(case: Case) -> dt.datetime:
     assert case.resolved_at is not None
-    spec = calendar_spec_for(case.sla_calendar_id)
-    return clock.add_business_days(spec, case.resolved_at, settings.REOPEN_WINDOW_BUSINESS_DAYS)
+    return reopen_deadline(calendar_spec_for(case.sla_calendar_id), case.resolved_at)
 
 
 SLA_FIELDS = ["sla_policy", "sla_calendar", "sla_first_response_value", "sla_first_response_unit", "sla_resolution_value",
@@ -245,4 +247,18 @@ def case_transition(
         case.sla_state = sla_state_at(case, now)
         case.save(update_fields=sorted(changed))
         event_record(case, event_kind, actor, now, event_data)
+        if case.status != from_status:
+            webhook_event_record(case, WebhookEvent.CASE_STATUS_CHANGED, now)
+        _notices_enqueue(case, action)
     return case
+
+
+def _notices_enqueue(case: Case, action: str) -> None:
+    """E-mails that follow an action, sent by tasks after the commit (never inside it)."""
+    # Local import: tasks import the services.
+    from ..tasks import send_assignment_notice, send_resolution_notice
+
+    if action == "assign":
+        enqueue_on_commit(send_assignment_notice, case.pk)
+    elif action == "resolve":
+        enqueue_on_commit(send_resolution_notice, case.pk)

@@ -19,6 +19,8 @@ from django.db.models import F, PositiveSmallIntegerField, Value, When
 from django.db.models.functions import Least
 
 from catalog.models import SlaPolicy
+from webhooks.models import WebhookEvent
+from webhooks.services import webhook_events_record
 
 from ..events import SYSTEM, event_build
 from ..models import Case, CaseEvent, EventKind, Priority, SlaState
@@ -106,6 +108,7 @@ def _breach_batch(now: dt.datetime, report: MonitorReport) -> int:
             if policy.escalate_notify_supervisors:
                 report.escalated_ids.append(case.pk)
         CaseEvent.objects.bulk_create(events)
+        webhook_events_record([c.pk for c in cases], WebhookEvent.CASE_SLA_BREACHED, now)
         return len(cases)
 
 

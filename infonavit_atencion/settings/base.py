@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "contacts",
     "cases",
     "indicators",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -134,11 +135,20 @@ CELERY_TASK_ROUTES = {
     "cases.tasks.sweep_unrouted_cases": {"queue": "routing"},
     "cases.tasks.run_sla_monitor": {"queue": "sla"},
     "cases.tasks.send_breach_notice": {"queue": "notifications"},
+    "cases.tasks.send_acknowledgement": {"queue": "notifications"},
+    "cases.tasks.send_assignment_notice": {"queue": "notifications"},
+    "cases.tasks.send_resolution_notice": {"queue": "notifications"},
+    "cases.tasks.close_resolved_cases": {"queue": "default"},
+    "webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
+    "webhooks.tasks.deliver_due_webhooks": {"queue": "webhooks"},
 }
 WORKER_QUEUES = ["default", "routing", "sla", "notifications", "webhooks", "indicators"]
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sla-monitor": {"task": "cases.tasks.run_sla_monitor", "schedule": 60.0},
     "sweep-unrouted": {"task": "cases.tasks.sweep_unrouted_cases", "schedule": 60.0},
+    "close-resolved": {"task": "cases.tasks.close_resolved_cases", "schedule": 3600.0},
+    "deliver-due-webhooks": {"task": "webhooks.tasks.deliver_due_webhooks", "schedule": 30.0},
+    "purge-idempotency-keys": {"task": "cases.tasks.purge_idempotency_keys", "schedule": 86400.0},
 }
 
 # --- REST API -----------------------------------------------------------------------------
@@ -177,6 +187,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Atención Infonavit <no-responder@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Absolute links in e-mails to citizens (status page, survey), e.g. https://atencion.infonavit.org.mx
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Product rules that operators may tune ------------------------------------------------
 FOLIO_PREFIX = env("FOLIO_PREFIX", default="ATN")

@@ -1,0 +1,301 @@
+"""Input and output shapes of the cases API (SPEC §8). References are codes; times carry offsets.
+
+Output serializers read `context`:
+
+* ``now`` — the instant of the request, for the SLA state computed at read time;
+* ``unmask_identifiers`` — whether NSS and CURP are shown whole (``contacts:read``);
+* ``warnings`` — the intake warnings, for the creation answer only.
+
+Timeline, comments and attachments: :mod:`cases.api.content_serializers`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.models import CaseKind
+from contacts.models import Contact
+
+from ..models import Case, CaseStatus, Priority, SlaState
+from ..models.case import PRIORITY_NAMES
+from ..services.workflow import ACTIONS
+from ..sla.policy import sla_state_at
+from .fields import AwareDateTimeField, CommaSeparatedField, DateOrDateTimeField
+
+# low, normal, high, urgent — the API speaks names; the database keeps ranks.
+PRIORITIES = [(PRIORITY_NAMES[rank.value], rank.label) for rank in Priority]
+ORDERINGS = ("received_at", "created_at", "resolution_due_at", "priority")
+PAGE_SIZE_DEFAULT = 25
+PAGE_SIZE_MAX = 100
+VISIBLE_CHARACTERS = 4
+
+
+def mask_identifier(value: str | None) -> str | None:
+    """``*******4431``: only the last four characters of an NSS or CURP stay visible."""
+    if not value:
+        return value
+    hidden = max(len(value) - VISIBLE_CHARACTERS, 0)
+    return "*" * hidden + value[hidden:] if hidden else "*" * len(value)
+
+
+# --- The case ---------------------------------------------------------------------------------
+
+
+class CaseContactOutputSerializer(serializers.Serializer):
+    given_names = serializers.CharField()
+    first_surname = serializers.CharField()
+    second_surname = serializers.CharField()
+    type = serializers.ChoiceField(choices=Contact.Type.choices)
+    nss = serializers.SerializerMethodField(
+        help_text="Enmascarado (`*******4431`) salvo con el alcance contacts:read."
+    )
+    curp = serializers.SerializerMethodField(
+        help_text="Enmascarada (últimos cuatro caracteres) salvo con el alcance contacts:read."
+    )
+    rfc = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+
+    def _identifier(self, value: str | None) -> str | None:
+        return value if self.context.get("unmask_identifiers") else mask_identifier(value)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_nss(self, contact: Contact) -> str | None:
+        return self._identifier(contact.nss)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_curp(self, contact: Contact) -> str | None:
+        return self._identifier(contact.curp)
+
+
+class CaseSlaOutputSerializer(serializers.Serializer):
+    first_response_due_at = serializers.DateTimeField(allow_null=True)
+    resolution_due_at = serializers.DateTimeField()
+    warn_at = serializers.DateTimeField()
+    first_response_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    state = serializers.SerializerMethodField(help_text="Calculado en el instante de la consulta.")
+    calendar = serializers.CharField(source="sla_calendar.code")
+
+    @extend_schema_field(serializers.ChoiceField(choices=SlaState.choices))
+    def get_state(self, case: Case) -> str:
+        now = self.context.get("now") or timezone.now()
+        return sla_state_at(case, now)
+
+
+class CaseOutputSerializer(serializers.Serializer):
+    folio = serializers.CharField()
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    priority = serializers.ChoiceField(choices=PRIORITIES, source="priority_name")
+    service = serializers.CharField(source="service.code")
+    channel = serializers.CharField(source="channel.code")
+    office = serializers.CharField(source="office.code", allow_null=True, default=None)  # type: ignore[assignment]
+    directorate = serializers.CharField(source="directorate.code", allow_null=True, default=None)  # type: ignore[assignment]
+    area = serializers.CharField(source="area.code", allow_null=True, default=None)  # type: ignore[assignment]
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)  # type: ignore[assignment]
+    contact = CaseContactOutputSerializer(
+        allow_null=True, help_text="null en una denuncia anónima."
+    )
+    subject = serializers.CharField()
+    description = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    sla = CaseSlaOutputSerializer(source="*")
+    external_reference = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField(help_text="Cambia con cada escritura; es el ETag del caso.")
+
+
+class CaseCreatedOutputSerializer(CaseOutputSerializer):
+    """El caso recién registrado: con su código de seguimiento (sólo aquí) y las advertencias."""
+
+    tracking_code = serializers.CharField(
+        help_text="Código secreto para la consulta ciudadana; sólo aparece en esta respuesta."
+    )
+    warnings = serializers.SerializerMethodField(
+        help_text="Códigos de advertencia de la captura (p. ej. open_case_same_service)."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, case: Case) -> list[str]:
+        return list(self.context.get("warnings", []))
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        ordered = {"folio": data.pop("folio"), "tracking_code": data.pop("tracking_code")}
+        ordered.update(data)
+        return ordered
+
+
+class CasePageOutputSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="Página siguiente; null al final.")
+    previous = serializers.URLField(allow_null=True, help_text="Página anterior; null al inicio.")
+    results = CaseOutputSerializer(many=True)
+
+
+# --- Create, list, edit ---------------------------------------------------------------------
+
+
+class ContactInputSerializer(serializers.Serializer):
+    nss = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
+    curp = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=30)
+    rfc = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
+    given_names = serializers.CharField(max_length=120)
+    first_surname = serializers.CharField(max_length=120)
+    second_surname = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    type = serializers.ChoiceField(choices=Contact.Type.choices, required=False)
+
+
+class CaseCreateInputSerializer(serializers.Serializer):
+    service = serializers.CharField(help_text="Clave del servicio del catálogo.")
+    channel = serializers.CharField(
+        required=False,
+        help_text="Clave del canal; por omisión el del cliente de la API, y no puede ser otro.",
+    )
+    office = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Clave de la oficina; obligatoria en canales presenciales.",
+    )
+    contact = ContactInputSerializer(
+        required=False, allow_null=True, help_text="Se omite sólo en una denuncia anónima."
+    )
+    subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = serializers.CharField()
+    priority = serializers.ChoiceField(choices=PRIORITIES, required=False)
+    received_at = AwareDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Cuándo lo recibió el Instituto (por omisión, ahora); no futuro ni de hace más "
+        "de 30 días sin el alcance cases:import.",
+    )
+    external_reference = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=100,
+        help_text="Referencia del sistema que registra; única por cliente.",
+    )
+    resolution = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Resuelve en el primer contacto (sólo servicios que lo permiten).",
+    )
+    anonymous = serializers.BooleanField(
+        required=False, help_text="Denuncia anónima: sin contacto."
+    )
+    reporter_identity = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Identidad que da un denunciante anónimo; queda reservada y no se muestra.",
+    )
+    instrument_reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Resolución, dictamen o recomendación que instruye un caso no previsto.",
+    )
+
+
+class CaseListFilterSerializer(serializers.Serializer):
+    status = CommaSeparatedField(
+        required=False,
+        choices=list(CaseStatus.values),
+        help_text="Uno o varios, separados por comas.",
+    )
+    kind = CommaSeparatedField(required=False, choices=list(CaseKind.values))
+    service = CommaSeparatedField(required=False, upper=True, help_text="Claves de servicio.")
+    channel = CommaSeparatedField(required=False, upper=True, help_text="Claves de canal.")
+    office = CommaSeparatedField(required=False, upper=True, help_text="Claves de oficina.")
+    directorate = CommaSeparatedField(required=False, upper=True, help_text="Claves de dirección.")
+    area = CommaSeparatedField(required=False, upper=True, help_text="Claves de área.")
+    assignee = CommaSeparatedField(required=False, help_text="Nombres de usuario.")
+    sla_state = CommaSeparatedField(
+        required=False,
+        choices=list(SlaState.values),
+        help_text="Estado del plazo en el instante de la consulta.",
+    )
+    received_after = DateOrDateTimeField(
+        required=False, help_text="Desde (inclusive): fecha AAAA-MM-DD o instante ISO 8601."
+    )
+    received_before = DateOrDateTimeField(
+        required=False,
+        end_of_day=True,
+        help_text="Hasta: una fecha incluye todo ese día; un instante es exclusivo.",
+    )
+    nss = CommaSeparatedField(required=False, upper=True, help_text="NSS exacto.")
+    curp = CommaSeparatedField(required=False, upper=True, help_text="CURP exacta.")
+    external_reference = CommaSeparatedField(required=False)
+    q = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="Un folio exacto, o texto que se busca en asunto y descripción.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=[*ORDERINGS, *(f"-{name}" for name in ORDERINGS)],
+        required=False,
+        help_text="Campo de orden; «-» para descendente. Por omisión -received_at.",
+    )
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=PAGE_SIZE_MAX, help_text="1–100; por omisión 25."
+    )
+    cursor = serializers.CharField(required=False, help_text="Tomado de `next` o `previous`.")
+
+
+class CaseUpdateInputSerializer(serializers.Serializer):
+    priority = serializers.ChoiceField(choices=PRIORITIES, required=False)
+    subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    default_error_messages = {
+        "unknown_field": _("Sólo se pueden cambiar priority y subject."),
+        "empty": _("Indique priority o subject."),
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [self.error_messages["unknown_field"]] for name in unknown},
+                    code="unknown_field",
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(self.error_messages["empty"], code="empty")
+        return attrs
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(ACTIONS))
+    reason = serializers.CharField(required=False, allow_blank=True)
+    resolution = serializers.CharField(required=False, allow_blank=True)
+    assignee = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="Usuario (assign)."
+    )
+    area = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="Clave de área (transfer)."
+    )
+    directorate = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Clave de dirección (transfer).",
+    )
+    service = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Clave de servicio (reclassify).",
+    )
