@@ -18,6 +18,7 @@ detail cost a constant number of queries.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -328,3 +329,19 @@ def case_list_for(
         cases = cases.filter(_text_q(filters.q))
     cases = cases.select_related(*CASE_OUTPUT_RELATIONS)
     return cases.order_by(*ordering) if ordering else cases
+
+
+def case_public_lookup(folio: str, code: str) -> Case:
+    """The citizen's look-up by folio and tracking code (SPEC §8), compared without regard to case.
+
+    A wrong folio and a wrong code answer the same 404, so neither can be probed separately.
+    """
+    case = Case.objects.select_related("service").filter(folio=folio.strip().upper()).first()
+    expected = case.tracking_code.upper() if case is not None else "-" * 10
+    if not hmac.compare_digest(expected.encode(), code.strip().upper().encode()) or case is None:
+        raise NotFound(_("No encontramos un caso con ese folio y código de seguimiento."))
+    return case
+
+
+def case_public_comments(case: Case) -> list[Comment]:
+    return list(case.comments.filter(public=True).order_by("created_at", "id"))

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import content_views, views
+from . import content_views, public_views, views
 
 urlpatterns = [
+    path("public/cases/<str:folio>/", public_views.PublicCaseStatusApi.as_view(), name="public-case-status"),
     path("cases/", views.CaseCollectionApi.as_view(), name="case-list"),
     path("cases/<str:folio>/", views.CaseDetailApi.as_view(), name="case-detail"),
     path(

@@ -165,6 +165,17 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "infonavit_atencion.core.exceptions.problem_exception_handler",
 }
+# The citizen's status look-up, per client address (guessing tracking codes must be slow).
+PUBLIC_LOOKUP_THROTTLE_RATE = env("PUBLIC_LOOKUP_THROTTLE_RATE", default="20/min")
+# Throttle counters and other shared state: Redis when configured, else per process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "atencion",
+        }
+    }
 # Requests per API client (or browser user) in DRF syntax; empty disables the throttle.
 API_CLIENT_THROTTLE_RATE = env("API_CLIENT_THROTTLE_RATE", default="6000/min")
 SPECTACULAR_SETTINGS = {
