@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("indicators.api.urls")),
 ]

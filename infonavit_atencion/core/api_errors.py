@@ -69,6 +69,7 @@ _DESCRIPTIONS = {
     405: "Método no permitido.",
     409: "Conflicto con el estado actual.",
     429: "Demasiadas solicitudes; reintente tras `Retry-After` segundos.",
+    501: "Aún no disponible en esta versión.",
 }
 
 
