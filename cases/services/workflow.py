@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -171,6 +172,12 @@ def case_transition(
         )
         if case is None:
             raise NotFound(_("No existe el caso %(folio)s.") % {"folio": folio})
+        # The caller read its clock before waiting for the lock; a change committed meanwhile
+        # may carry a later instant. Acting "before" it would run the timeline (and a pause)
+        # backwards, so the action happens no earlier than the case's last event.
+        last_at = CaseEvent.objects.filter(case=case).aggregate(last=Max("at"))["last"]
+        if last_at is not None and last_at > now:
+            now = last_at
         if expected_version is not None and case.version != expected_version:
             raise PreconditionFailed(_("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.") % {"v": case.version})
         if case.status not in allowed_from:
