@@ -68,6 +68,7 @@ def test_the_cases_schema_is_valid_and_lists_every_path(schema):
         "/api/v1/cases/{folio}/comments/",
         "/api/v1/cases/{folio}/attachments/",
         "/api/v1/cases/{folio}/attachments/{attachment_id}/",
+        "/api/v1/public/cases/{folio}/",
     }
     create = schema["paths"]["/api/v1/cases/"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in create["parameters"]]
