@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -95,3 +96,34 @@ def make_case(
         assert routed is not None
         case = routed
     return Case.objects.get(pk=case.pk)
+
+
+# Shapes every case-JSON test checks.
+OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
+CASE_KEYS = [
+    "folio",
+    "kind",
+    "status",
+    "priority",
+    "service",
+    "channel",
+    "office",
+    "directorate",
+    "area",
+    "assignee",
+    "contact",
+    "subject",
+    "description",
+    "received_at",
+    "created_at",
+    "updated_at",
+    "sla",
+    "external_reference",
+    "version",
+]
+
+
+def field_errors(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == PROBLEM
+    return [(e["field"], e["code"]) for e in response.json()["errors"]]

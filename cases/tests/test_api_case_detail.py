@@ -1,7 +1,6 @@
 """`GET` and `PATCH /api/v1/cases/{folio}/`: scope, ETag, If-Match (SPEC §8, §9)."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
@@ -13,9 +12,11 @@ from cases.models import Case, CaseEvent
 from cases.services import TransitionInput, case_transition
 from cases.tests.api_support import (
     ANA_NSS,
+    CASE_KEYS,
     PROBLEM,
     READ_WRITE,
     client_for,
+    field_errors,
     make_case,
     session_for,
     staff,
@@ -23,39 +24,9 @@ from cases.tests.api_support import (
 
 pytestmark = pytest.mark.django_db
 
-OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
-CASE_KEYS = [
-    "folio",
-    "kind",
-    "status",
-    "priority",
-    "service",
-    "channel",
-    "office",
-    "directorate",
-    "area",
-    "assignee",
-    "contact",
-    "subject",
-    "description",
-    "received_at",
-    "created_at",
-    "updated_at",
-    "sla",
-    "external_reference",
-    "version",
-]
-
-
 @pytest.fixture
 def portal():  # type: ignore[no-untyped-def]
     return client_for("Portal Mi Cuenta", READ_WRITE)
-
-
-def _errors(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
-    return [(e["field"], e["code"]) for e in response.json()["errors"]]
 
 
 # --- detail -------------------------------------------------------------------------------------
@@ -232,7 +203,7 @@ def test_patch_accepts_only_priority_and_subject(portal, body, expected):
     api, client = portal
     case = make_case(Actor(client=client))
     response = api.patch(f"/api/v1/cases/{case.folio}/", body, format="json", HTTP_IF_MATCH='"2"')
-    assert _errors(response) == expected
+    assert field_errors(response) == expected
 
 
 def test_patch_of_a_closed_case_is_409(portal):

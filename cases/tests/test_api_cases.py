@@ -2,7 +2,6 @@
 (see test_api_idempotency), and who may create (SPEC §8, §9)."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.middleware.csrf import get_token
@@ -15,48 +14,21 @@ from cases.models import Case
 from cases.tests.api_support import (
     ANA_CURP,
     ANA_NSS,
+    CASE_KEYS,
+    OFFSET,
     PROBLEM,
     READ_WRITE,
     client_for,
+    field_errors,
     payload,
     session_for,
 )
 
 pytestmark = pytest.mark.django_db
 
-OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
-CASE_KEYS = [
-    "folio",
-    "kind",
-    "status",
-    "priority",
-    "service",
-    "channel",
-    "office",
-    "directorate",
-    "area",
-    "assignee",
-    "contact",
-    "subject",
-    "description",
-    "received_at",
-    "created_at",
-    "updated_at",
-    "sla",
-    "external_reference",
-    "version",
-]
-
-
 @pytest.fixture
 def portal():  # type: ignore[no-untyped-def]
     return client_for("Portal Mi Cuenta", READ_WRITE)
-
-
-def _errors(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
-    return [(e["field"], e["code"]) for e in response.json()["errors"]]
 
 
 # --- create -------------------------------------------------------------------------------------
@@ -155,7 +127,7 @@ def test_an_anonymous_denuncia_has_no_contact_and_never_shows_the_sealed_identit
 def test_the_channel_may_not_differ_from_the_clients(portal):
     api, _ = portal
     response = api.post("/api/v1/cases/", payload(channel="APP"), format="json")
-    assert _errors(response) == [("channel", "channel_mismatch")]
+    assert field_errors(response) == [("channel", "channel_mismatch")]
     assert not Case.objects.exists()
 
 
@@ -167,9 +139,9 @@ def test_a_presencial_case_needs_an_office_that_serves_the_channel():
     unknown = api.post("/api/v1/cases/", payload(office="NO_EXISTE"), format="json")
     served = api.post("/api/v1/cases/", payload(office="CESI_CDMX_BENITO_JUAREZ"), format="json")
 
-    assert _errors(without_office) == [("office", "required")]
-    assert _errors(not_served) == [("office", "not_served")]
-    assert _errors(unknown) == [("office", "does_not_exist")]
+    assert field_errors(without_office) == [("office", "required")]
+    assert field_errors(not_served) == [("office", "not_served")]
+    assert field_errors(unknown) == [("office", "does_not_exist")]
     assert served.status_code == 201
     assert served.json()["office"] == "CESI_CDMX_BENITO_JUAREZ"
     assert served.json()["sla"]["calendar"] == "CESI_CDMX"
@@ -197,14 +169,14 @@ def test_a_presencial_case_needs_an_office_that_serves_the_channel():
 def test_malformed_bodies_are_400_problems_with_the_field(portal, change, expected):
     api, _ = portal
     response = api.post("/api/v1/cases/", payload(**change), format="json")
-    assert _errors(response) == expected
+    assert field_errors(response) == expected
     assert not Case.objects.exists()
 
 
 def test_received_at_may_not_be_in_the_future(portal):
     api, _ = portal
     future = (timezone.now() + dt.timedelta(hours=1)).isoformat()
-    assert _errors(api.post("/api/v1/cases/", payload(received_at=future), format="json")) == [
+    assert field_errors(api.post("/api/v1/cases/", payload(received_at=future), format="json")) == [
         ("received_at", "future")
     ]
 
@@ -217,7 +189,7 @@ def test_a_case_older_than_30_days_needs_cases_import(portal):
     refused = api.post("/api/v1/cases/", payload(received_at=old), format="json")
     accepted = importer.post("/api/v1/cases/", payload(received_at=old), format="json")
 
-    assert _errors(refused) == [("received_at", "too_old")]
+    assert field_errors(refused) == [("received_at", "too_old")]
     assert accepted.status_code == 201, accepted.content
     assert dt.datetime.fromisoformat(accepted.json()["received_at"]) == dt.datetime.fromisoformat(
         old
@@ -268,4 +240,4 @@ def test_a_browser_user_creates_with_csrf_and_is_refused_without_it(agent):
 
 def test_a_browser_user_must_name_the_channel(agent):
     response = session_for(agent).post("/api/v1/cases/", payload(), format="json")
-    assert _errors(response) == [("channel", "required")]
+    assert field_errors(response) == [("channel", "required")]
