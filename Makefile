@@ -26,8 +26,12 @@ run: setup
 	scripts/run.sh
 
 ## test: set everything up and run the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+## The real-worker and the schemathesis suites run in their own processes: each reconfigures
+## process-wide state (the Celery app's broker, Django's request signals) for its duration.
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --ignore=tests/integration --ignore=tests/contract
+	$(VENV)/bin/pytest tests/integration
+	$(VENV)/bin/pytest tests/contract
 
 lint: install
 	$(VENV)/bin/ruff check .
