@@ -30,7 +30,8 @@ run: setup
 ## process-wide state (the Celery app's broker, Django's request signals) for its duration.
 test: install
 	$(VENV)/bin/pytest --ignore=tests/integration --ignore=tests/contract
-	$(VENV)/bin/pytest tests/integration
+	@# Without PostgreSQL and Redis every real-worker test skips itself; pytest then exits 5.
+	$(VENV)/bin/pytest tests/integration || [ $$? -eq 5 ]
 	$(VENV)/bin/pytest tests/contract
 
 lint: install
