@@ -1,9 +1,17 @@
+# Browser assets come from the npm registry (package-lock.json), never from a CDN.
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts/vendor_assets.sh scripts/
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && mkdir -p static && scripts/vendor_assets.sh
+
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=infonavit_atencion.settings.production
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+COPY --from=assets /app/static/vendor static/vendor
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input
 RUN useradd --system --home /app atencion && mkdir -p /app/var && chown -R atencion /app/var
 USER atencion

@@ -13,7 +13,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Browser assets: npm packages pinned by package-lock.json, copied into static/vendor/ (gitignored).
+static/vendor/.installed: package.json package-lock.json scripts/vendor_assets.sh
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	scripts/vendor_assets.sh
+	touch $@
+
+install: $(VENV)/.installed static/vendor/.installed
 
 ## setup: install, migrate and load the reference data (idempotent).
 setup: install
@@ -23,6 +29,7 @@ setup: install
 ## run: set everything up and serve http://127.0.0.1:8000 with demo data.
 run: setup
 	$(MANAGE) seed_demo
+	$(MANAGE) rebuild_indicators
 	scripts/run.sh
 
 ## test: set everything up and run the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
@@ -48,4 +55,4 @@ bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules static/vendor

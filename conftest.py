@@ -15,6 +15,16 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         reference_data_load()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_routing_rule_cache():  # type: ignore[no-untyped-def]
+    """Each test starts without the process's cached rule set (rolled-back rows repeat ids)."""
+    from cases.routing import active_rules_forget
+
+    active_rules_forget()
+    yield
+    active_rules_forget()
+
+
 def _user(username: str, role: str, **placement):  # type: ignore[no-untyped-def]
     return user_create(username, role, TEST_PASSWORD, UserPlacement(**placement))
 

@@ -23,10 +23,12 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection, send_mass_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, SupervisorScope
 from channels.selectors import calendar_spec_for
+from surveys.selectors import survey_link_for
 
 from .events import SYSTEM, event_record
 from .models import Case, CaseEvent, EventKind
@@ -38,7 +40,6 @@ SPANISH_MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
     "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
 )  # fmt: skip
-STATUS_PATH = "/seguimiento/"
 
 
 def spanish_date(
@@ -53,7 +54,7 @@ def spanish_date(
 def status_link(folio: str) -> str:
     """The public status page for the folio (absolute when PUBLIC_BASE_URL is configured)."""
     base = str(getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
-    return f"{base}{STATUS_PATH}?{urlencode({'folio': folio})}"
+    return f"{base}{reverse('web:public_status')}?{urlencode({'folio': folio})}"
 
 
 def _citizen_timezone(case: Case) -> str:
@@ -158,6 +159,7 @@ def notify_resolution(case_id: int, now: dt.datetime) -> int:
             reopen_deadline(calendar_spec_for(case.sla_calendar_id), case.resolved_at), tz
         ),
         "status_link": status_link(case.folio),
+        "survey_link": survey_link_for(case),
     }
     subject = _("Su caso %(folio)s fue resuelto") % {"folio": case.folio}
     return _send_once(case, "resolution", resolved, to, subject, context, now)

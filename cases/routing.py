@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role
-from catalog.models import Area
+from catalog.models import Area, Directorate
 from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
@@ -134,6 +135,33 @@ def rule_specs_from(rules: Iterable[RoutingRule]) -> list[RuleSpec]:
 def active_rules() -> list[RuleSpec]:
     """The rule set in force: active rules by order."""
     return rule_specs_from(RoutingRule.objects.filter(active=True).order_by("order", "id"))
+
+
+# The rule set changes rarely and is read for every case: each process keeps the specs it
+# built, keyed by a fingerprint of the rules and areas tables read with one cheap query. Any
+# rule saved, added or deleted (the admin saves the rule with its conditions) and any area
+# saved changes the fingerprint.
+_RULES_FINGERPRINT_SQL = (
+    "SELECT (SELECT COUNT(*) FROM cases_routingrule), (SELECT MAX(id) FROM cases_routingrule), "
+    "(SELECT MAX(updated_at) FROM cases_routingrule), (SELECT MAX(updated_at) FROM catalog_area)"
+)
+_rules_cache: dict[str, Any] = {}
+
+
+def active_rules_cached() -> list[RuleSpec]:
+    """`active_rules`, rebuilt only when the fingerprint of the rule set changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RULES_FINGERPRINT_SQL)
+        fingerprint = tuple(str(value) for value in cursor.fetchone())
+    if _rules_cache.get("fingerprint") != fingerprint:
+        _rules_cache["specs"] = active_rules()
+        _rules_cache["fingerprint"] = fingerprint
+    return list(_rules_cache["specs"])
+
+
+def active_rules_forget() -> None:
+    """Drop this process's rule cache (tests, whose rolled-back rows may repeat a fingerprint)."""
+    _rules_cache.clear()
 
 
 def routing_subject_of(case: Case) -> RoutingSubject:
@@ -281,21 +309,30 @@ def case_route(
 ) -> Case | None:
     """Route a new case. Returns None when there was nothing to do (already routed)."""
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("service__area", "channel", "office", "contact")
-            .filter(pk=case_id)
-            .first()
-        )
-        if case is None or case.status != CaseStatus.NEW:
+        # `get` (unlike `first`) adds no ORDER BY; the lock is on the case row only.
+        try:
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("service__area", "channel", "office", "contact")
+                .get(pk=case_id)
+            )
+        except Case.DoesNotExist:
             return None
-        decision = routing_decide(case, rules if rules is not None else active_rules())
+        if case.status != CaseStatus.NEW:
+            return None
+        decision = routing_decide(case, rules if rules is not None else active_rules_cached())
         if decision.strategy != AssignmentStrategy.NONE:
             # Serialise assignment per area so two routings do not pick the same turn.
             Area.objects.select_for_update().filter(pk=decision.area_id).first()
         assignee_id = assignee_pick(decision.area_id, decision.strategy)
-        case.directorate_id = decision.directorate_id
-        case.area_id = decision.area_id
+        # One query for the area and its directorate (their codes go into the event).
+        area = Area.objects.select_related("directorate").get(pk=decision.area_id)
+        case.area = area
+        case.directorate = (
+            area.directorate
+            if area.directorate_id == decision.directorate_id
+            else Directorate.objects.get(pk=decision.directorate_id)
+        )
         if decision.priority is not None:
             case.priority = decision.priority
         case.assignee_id = assignee_id
@@ -343,6 +380,7 @@ def case_route(
             from .tasks import send_assignment_notice  # local import: tasks import this module
 
             enqueue_on_commit(send_assignment_notice, case.pk)
-        webhook_event_record(case, WebhookEvent.CASE_ROUTED, now)
-        webhook_event_record(case, WebhookEvent.CASE_STATUS_CHANGED, now)
+        webhook_event_record(
+            case, [WebhookEvent.CASE_ROUTED, WebhookEvent.CASE_STATUS_CHANGED], now
+        )
     return case

@@ -230,6 +230,7 @@ class CaseFilters:
     curp: Sequence[str] = ()
     external_reference: Sequence[str] = ()
     q: str = ""
+    unassigned: bool = False  # only cases nobody holds (the browser's "sin asignar" queue)
 
 
 # filter name → (model, attribute of Case holding its id)
@@ -309,6 +310,8 @@ def case_list_for(
             cases = cases.filter(**{f"{attribute}__in": _ids_for_codes(name, model, codes)})
     if filters.assignee:
         cases = cases.filter(assignee__username__in=filters.assignee)
+    if filters.unassigned:
+        cases = cases.filter(assignee__isnull=True)
     if filters.sla_state:
         cases = cases.filter(sla_state_q(filters.sla_state, now))
     if filters.received_after is not None:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area, Directorate, Service, ServiceChannel, SlaPolicy
+from .models import Area, CannedResponse, Directorate, Service, ServiceChannel, SlaPolicy
 
 
 class AreaInline(admin.TabularInline):
@@ -55,3 +55,12 @@ class ServiceAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("area", "sla_policy")
     list_select_related = ("directorate", "area", "sla_policy")
     inlines = [ServiceChannelInline]
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    list_display = ("title", "service", "active", "updated_at")
+    list_filter = ("active", "service__directorate")
+    search_fields = ("title", "body", "service__code", "service__name")
+    list_select_related = ("service",)
+    autocomplete_fields = ("service",)

@@ -190,3 +190,26 @@ class ServiceChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service.code} @ {self.channel.code}"
+
+
+class CannedResponse(TimeStampedModel):
+    """A prepared answer (respuesta tipo) staff insert into a comment on a case of the service."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="canned_responses", verbose_name=_("servicio")
+    )
+    title = models.CharField(_("título"), max_length=120)
+    body = models.TextField(_("texto"))
+    active = models.BooleanField(_("activa"), default=True)
+
+    class Meta:
+        verbose_name = _("respuesta tipo")
+        verbose_name_plural = _("respuestas tipo")
+        ordering = ["service__code", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "title"], name="canned_response_title_unique"),
+            models.CheckConstraint(condition=~Q(body=""), name="canned_response_body_required"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

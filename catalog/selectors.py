@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from channels.models import Channel, Office
 from infonavit_atencion.core.errors import NotFound
 
-from .models import Area, Directorate, Service, ServiceChannel
+from .models import Area, CannedResponse, Directorate, Service, ServiceChannel
 
 
 def catalog_summary() -> dict[str, int]:
@@ -81,3 +81,8 @@ def service_get(code: str) -> Service:
     if service is None:
         raise NotFound(_("No existe el servicio «%(code)s».") % {"code": code})
     return service
+
+
+def canned_responses_for(service_id: int) -> QuerySet[CannedResponse]:
+    """The active prepared answers (respuestas tipo) of a service, by title."""
+    return CannedResponse.objects.filter(service_id=service_id, active=True).order_by("title")

@@ -1,5 +1,6 @@
 """The single contact base (base única de contactos)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -74,3 +75,39 @@ class Contact(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
+
+
+class ContactAccessLog(models.Model):
+    """One view of a contact's full (unmasked) record: who, when, which, from which case (SPEC §9).
+
+    Append-only: written by `contacts.access.contact_reveal`, never edited.
+    """
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("contacto")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("usuario")
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("caso"),
+        db_index=False,
+    )
+    at = models.DateTimeField(_("momento"))
+
+    class Meta:
+        verbose_name = _("consulta de datos de contacto")
+        verbose_name_plural = _("consultas de datos de contacto")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["contact", "at"], name="contact_access_contact_idx"),
+            models.Index(fields=["user", "at"], name="contact_access_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.contact_id} @ {self.at.isoformat()}"

@@ -25,6 +25,9 @@ class ContactInput:
     email: str = ""
     phone: str = ""
     type: str = Contact.Type.DERECHOHABIENTE
+    # A record staff picked from a search (browser intake): used as it is, completed with what
+    # it lacks, even when it has neither NSS nor CURP to be found by.
+    contact_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def _validated_identifiers(data: ContactInput, prefix: str) -> tuple[str | None,
 
 
 def contact_upsert(data: ContactInput, *, prefix: str = "contact.") -> ContactUpsertResult:
-    """Find the contact by NSS or CURP and complete it, or create it (SPEC §3).
+    """Find the contact (the one picked, or by NSS or CURP) and complete it, or create it (SPEC §3).
 
     An NSS and a CURP that belong to two different contacts are refused: merging is a
     deliberate act (`contact_merge`), never a side effect of intake. Names are not overwritten;
@@ -79,6 +82,19 @@ def contact_upsert(data: ContactInput, *, prefix: str = "contact.") -> ContactUp
                 _("El NSS y la CURP pertenecen a contactos distintos; fusione los contactos antes de continuar."),
             )
         existing = by_nss or by_curp
+        if data.contact_id is not None:
+            picked = Contact.objects.select_for_update().filter(pk=data.contact_id, merged_into__isnull=True).first()
+            if picked is None:
+                raise ValidationFailed.single(
+                    f"{prefix}contact_id", "not_found", _("El contacto elegido ya no existe o fue fusionado.")
+                )
+            if existing is not None and existing.pk != picked.pk:
+                raise ValidationFailed.single(
+                    f"{prefix}nss" if by_nss else f"{prefix}curp",
+                    "identity_conflict",
+                    _("El identificador pertenece a otro contacto; fusione los contactos antes de continuar."),
+                )
+            existing = picked
         if existing is not None:
             return ContactUpsertResult(_complete(existing, data, nss, curp, rfc), False, tuple(warnings))
         return _create(data, nss, curp, rfc, warnings, prefix)

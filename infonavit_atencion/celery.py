@@ -1,11 +1,27 @@
 """Celery application `infonavit_atencion` (`celery -A infonavit_atencion worker|beat`)."""
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infonavit_atencion.settings.local")
 
 app = Celery("infonavit_atencion")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _drop_stale_connections(task: Any = None, **_: Any) -> None:
+    """Around each task, what Django does around a request: close a database connection that
+    failed or outlived CONN_MAX_AGE, keep a healthy one (CELERY_DB_REUSE_MAX stops the fix-up
+    from closing every connection). Not for eager tasks: they run inside the caller's
+    transaction."""
+    if task is None or getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -52,8 +52,13 @@ class CommentOutputSerializer(serializers.Serializer):
         return _actor_label(comment.author_user, comment.author_client)
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class BinaryFileField(serializers.FileField):
+    """A FileField documented as `format: binary`, so multipart clients send bytes."""
+
+
 class AttachmentInputSerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    file = BinaryFileField(allow_empty_file=True, use_url=False)
 
 
 class AttachmentOutputSerializer(serializers.Serializer):

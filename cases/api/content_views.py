@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,7 +20,12 @@ from rest_framework.views import APIView
 from infonavit_atencion.core.api_errors import problem_responses
 
 from .. import selectors
-from ..services.content import attachment_add, attachment_open, comment_add
+from ..downloads import attachment_response
+from ..services.content import (
+    SERVED_CONTENT_TYPES,
+    attachment_add,
+    comment_add,
+)
 from .common import FOLIO_PARAMETER, READ, TAGS, WRITE, request_actor
 from .content_serializers import (
     AttachmentInputSerializer,
@@ -159,22 +163,16 @@ class CaseAttachmentDownloadApi(APIView):
             ),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                response=OpenApiTypes.BINARY,
-                description="Los bytes del archivo, con su tipo de contenido reconocido.",
-            ),
+            **{
+                (200, content_type): OpenApiResponse(
+                    response=OpenApiTypes.BINARY,
+                    description="Los bytes del archivo, con su tipo de contenido reconocido.",
+                )
+                for content_type in SERVED_CONTENT_TYPES
+            },
             **problem_responses(404),
         },
     )
     def get(self, request: Request, folio: str, attachment_id: int) -> Any:
         attachment = selectors.attachment_get_for(request_actor(request), folio, attachment_id)
-        response = FileResponse(
-            attachment_open(attachment),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(attachment)

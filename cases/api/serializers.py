@@ -15,7 +15,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -65,11 +64,11 @@ class CaseContactOutputSerializer(serializers.Serializer):
     def _identifier(self, value: str | None) -> str | None:
         return value if self.context.get("unmask_identifiers") else mask_identifier(value)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_nss(self, contact: Contact) -> str | None:
         return self._identifier(contact.nss)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_curp(self, contact: Contact) -> str | None:
         return self._identifier(contact.curp)
 

@@ -2,6 +2,7 @@ from .case import Case, CaseStatus, FolioCounter, Priority, SlaState
 from .content import Attachment, Comment
 from .events import CaseEvent, EventKind
 from .idempotency import IdempotencyKey
+from .monitor import SlaMonitorMark
 from .routing import AssignmentStrategy, RoutingRule
 
 __all__ = [
@@ -16,5 +17,6 @@ __all__ = [
     "IdempotencyKey",
     "Priority",
     "RoutingRule",
+    "SlaMonitorMark",
     "SlaState",
 ]

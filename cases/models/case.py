@@ -260,6 +260,8 @@ class Case(models.Model):
             models.Index(F("received_at").desc(), F("id").desc(), name="case_received_idx"),
             models.Index(F("created_at").desc(), F("id").desc(), name="case_created_idx"),
             models.Index(fields=["status", "received_at"], name="case_status_received_idx"),
+            # Any list ordered by due instant (the browser's queues, `ordering=resolution_due_at`).
+            models.Index(fields=["resolution_due_at", "id"], name="case_due_idx"),
             models.Index(
                 fields=["area", "status", "resolution_due_at"], name="case_area_queue_idx"
             ),
@@ -273,22 +275,20 @@ class Case(models.Model):
             models.Index(
                 fields=["created_by_client", "received_at"], name="case_client_received_idx"
             ),
-            models.Index(fields=["sla_state", "resolution_due_at"], name="case_sla_state_due_idx"),
             models.Index(fields=["contact", "status"], name="case_contact_status_idx"),
             models.Index(fields=["external_reference"], name="case_external_ref_idx"),
-            # The SLA monitor scans only the open cases that can still cross a threshold.
+            # The SLA monitor scans the running cases by instant. `sla_state` is in no index
+            # (nor index predicate), so its flip by the monitor is a HOT update: no index
+            # entry is written (ADR 0010).
             models.Index(
                 fields=["warn_at"],
-                condition=Q(status__in=["assigned", "in_progress", "new"], sla_state="on_track"),
-                name="case_monitor_warn_idx",
+                condition=Q(status__in=["assigned", "in_progress", "new"]),
+                name="case_running_warn_idx",
             ),
             models.Index(
                 fields=["resolution_due_at"],
-                condition=Q(
-                    status__in=["assigned", "in_progress", "new"],
-                    sla_state__in=["on_track", "at_risk"],
-                ),
-                name="case_monitor_due_idx",
+                condition=Q(status__in=["assigned", "in_progress", "new"]),
+                name="case_running_due_idx",
             ),
             # Sweeper for cases whose routing message was lost; auto-close of resolved cases.
             models.Index(

@@ -32,24 +32,49 @@ class CaseEvent(models.Model):
     A database trigger refuses UPDATE (and DELETE on PostgreSQL) of this table.
     """
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="events", verbose_name=_("caso"))
+    # Foreign keys carry no index of their own: `event_case_timeline_idx` starts with the case,
+    # and the catalog references are only ever read through the event. Only the case is a
+    # database constraint: the other references are copies of the case's own (checked there)
+    # or of the acting user or client, and none of them is ever deleted. Every index and check
+    # here is paid on each of the millions of inserts (ADR 0010).
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="events", verbose_name=_("caso"), db_index=False
+    )
     kind = models.CharField(_("tipo"), max_length=20, choices=EventKind.choices)
     at = models.DateTimeField(_("momento"), db_index=True)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("usuario")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("usuario"),
+        db_index=False, db_constraint=False,
     )
     actor_client = models.ForeignKey(
-        "accounts.ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sistema")
+        "accounts.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sistema"),
+        db_index=False, db_constraint=False,
     )
     data = models.JSONField(_("datos"), default=dict, blank=True)
 
     status = models.CharField(_("estado"), max_length=20)
     case_kind = models.CharField(_("tipo de caso"), max_length=20)
-    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+")
-    office = models.ForeignKey("channels.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
-    directorate = models.ForeignKey("catalog.Directorate", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    area = models.ForeignKey("catalog.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    office = models.ForeignKey(
+        "channels.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+    )
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    directorate = models.ForeignKey(
+        "catalog.Directorate", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+    )
+    area = models.ForeignKey(
+        "catalog.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("evento del caso")

@@ -52,6 +52,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_TYPES = frozenset({"application/zip", DOCX, XLSX})
 TEXT = "text/plain"
+# Every content type a download may answer with (documented in the API schema).
+SERVED_CONTENT_TYPES = tuple(sorted({*BINARY_TYPES.values(), DOCX, XLSX, TEXT}))
 # Text a browser would render as markup or a shell would run is not "plain text".
 MARKUP_MARKERS = (
     b"<html",

@@ -144,7 +144,8 @@ def _reclassify(case: Case, code: str | None) -> dict:
         case.warn_at = clock.truncate_to_second(clock.extend_for_pause(spec, case.warn_at, start, end, unit))
         if case.first_response_due_at is not None and case.first_response_at is None:
             case.first_response_due_at = clock.extend_for_pause(spec, case.first_response_due_at, start, end, case.sla_first_response_unit)
-    return {"from": previous, "to": service.code}
+    # Named apart from the event's status pair ("from"/"to"), like a transfer's areas.
+    return {"from_service": previous, "to_service": service.code}
 
 
 def _reopen_deadline(case: Case) -> dt.datetime:

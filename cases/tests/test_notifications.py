@@ -86,7 +86,7 @@ def test_creating_a_case_sends_one_acknowledgement_with_folio_and_tracking_code(
     assert f"Código de seguimiento: {case.tracking_code}" in message.body
     assert "Servicio: Queja sobre Mi Cuenta Infonavit o la app" in message.body
     assert "a más tardar el 9 de diciembre de 2026" in message.body
-    assert f"/seguimiento/?folio={case.folio}" in message.body
+    assert f"/consulta/?folio={case.folio}" in message.body
     created = CaseEvent.objects.get(case=case, kind="created")
     [notified] = _notified(case)
     assert notified.data == {"template": "acknowledgement", "event": created.pk, "recipients": 1}
@@ -212,7 +212,7 @@ def test_resolve_sends_the_resolution_notice_with_the_status_link(
     assert message.subject == f"Su caso {case.folio} fue resuelto"
     assert "fue resuelto el 18 de noviembre de 2026" in message.body
     assert "Se corrigió la descarga." in message.body
-    assert f"/seguimiento/?folio={case.folio}" in message.body
+    assert f"/consulta/?folio={case.folio}" in message.body
     # 10 business days strictly after Wed 18 Nov: 19, 20, 23–27, 30 Nov, 1, 2 Dec.
     assert "a más tardar el 2 de diciembre de 2026" in message.body
     assert case.tracking_code not in message.body

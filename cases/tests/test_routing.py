@@ -135,3 +135,26 @@ def test_a_strategy_with_nobody_in_the_area_leaves_the_case_unassigned(agent):
     assert routed.status == "assigned"
     assert routed.assignee is None
     assert Directorate.objects.filter(pk=routed.directorate_id).exists()
+
+
+def test_the_rule_set_is_read_once_and_again_only_after_a_change(agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, second, third = (_new_case(agent, description=f"Visita {n}, grosero.") for n in range(3))
+
+    def rule_loads(case_id: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            case_route(case_id, NOW)
+        return sum('FROM "cases_routingrule"' in q["sql"] for q in queries.captured_queries)
+
+    # Given the rule set was loaded while routing the first case
+    assert rule_loads(first.pk) == 1
+    # When nothing changed, the second routing does not load it again (only the fingerprint)
+    assert rule_loads(second.pk) == 0
+    # When a rule is added, the next routing sees it at once
+    target = Area.objects.get(code="OPERACIONES_INTEGRIDAD")
+    RoutingRule.objects.create(name="Maltrato", order=1, keywords=["grosero"], area=target)
+    assert rule_loads(third.pk) == 1
+    assert Case.objects.get(pk=third.pk).area == target
+    assert Case.objects.get(pk=second.pk).area != target

@@ -120,3 +120,47 @@ def test_the_task_emails_the_supervisors_of_the_case(agent, settings, django_cap
     assert recipients == ["nacional@infonavit.test", "sup@infonavit.test"]
     assert "venció su plazo" in mail.outbox[0].body
     assert len(_events(case, "notified")) == 1
+
+
+def test_a_pass_looks_only_at_thresholds_since_the_last_one_and_the_hourly_check_at_all(agent):
+    from cases.models import SlaMonitorMark
+    from cases.sla import monitor
+
+    # Given a complete pass well after the case's warning instant, which found it on track
+    # because (as no service would) its state was left stale behind the monitor's back
+    case = _case(agent)
+    late = case.warn_at + dt.timedelta(minutes=30)
+    Case.objects.filter(pk=case.pk).update(warn_at=late + dt.timedelta(minutes=1))
+    assert sla_monitor_run(late).warned == 0
+    Case.objects.filter(pk=case.pk).update(warn_at=case.warn_at)
+    mark = SlaMonitorMark.objects.get()
+    assert (mark.scanned_to, mark.full_scan_at) == (late, late)
+
+    # When the next minute's pass runs, the window (last pass less the margin) leaves it out
+    regular = sla_monitor_run(late + dt.timedelta(minutes=1))
+    # Then only the hourly self-check, which scans every running case, catches it
+    hourly = sla_monitor_run(late + monitor.FULL_SCAN_EVERY)
+
+    assert (regular.warned, hourly.warned) == (0, 1)
+    assert len(_events(case, "sla_warning")) == 1
+    mark.refresh_from_db()
+    assert mark.full_scan_at == late + monitor.FULL_SCAN_EVERY
+
+
+def test_an_incomplete_pass_does_not_move_the_window(agent, monkeypatch):
+    from cases.models import SlaMonitorMark
+    from cases.sla import monitor
+
+    # Given two cases crossing at once and batches of one, a pass allowed only one batch
+    first, second = _case(agent), _case(agent)
+    monkeypatch.setattr(monitor, "BATCH_SIZE", 1)
+    at = max(first.warn_at, second.warn_at)
+
+    partial = sla_monitor_run(at, max_batches=1)
+
+    # Then it marked one case and did not record the window as scanned
+    assert partial.warned == 1
+    assert not SlaMonitorMark.objects.exists()
+    # And the next pass finishes the job
+    assert sla_monitor_run(at + dt.timedelta(minutes=1)).warned == 1
+    assert SlaMonitorMark.objects.get().scanned_to == at + dt.timedelta(minutes=1)

@@ -129,6 +129,14 @@ def test_reclassify_recomputes_the_terms_from_received_at(agent, area_staff):
     # INFORMACION_5DH: 5 business days strictly after Wed 18 Nov → 19,20,23,24,25 → Wed 25 Nov 18:00.
     assert case.resolution_due_at == dt.datetime(2026, 11, 26, 0, 0, tzinfo=dt.UTC)
     assert case.sla_resolution_value == 5
+    event = CaseEvent.objects.get(case=case, kind="reclassified")
+    assert event.data == {
+        "action": "reclassify",
+        "from": "assigned",
+        "to": "assigned",
+        "from_service": "QUEJA_CANALES_DIGITALES",
+        "to_service": "SOLICITUD_INFORMACION",
+    }
 
 
 def test_reopen_within_the_window_and_not_after(agent, area_staff):

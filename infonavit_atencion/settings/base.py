@@ -1,6 +1,10 @@
 """Settings shared by every environment. Environment-specific modules import * from here."""
 
 
+import datetime as dt
+
+from csp.constants import NONE, SELF
+
 from infonavit_atencion.env import BASE_DIR, env
 
 VAR_DIR = BASE_DIR / "var"
@@ -30,6 +34,10 @@ INSTALLED_APPS = [
     "cases",
     "indicators",
     "webhooks",
+    "surveys",
+    "axes",
+    "web",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -40,9 +48,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "web.middleware.OfficeTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "infonavit_atencion.urls"
@@ -58,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.navigation",
             ],
         },
     },
@@ -69,6 +82,8 @@ DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'at
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+# A connection killed under us (database restart, pg_terminate_backend) is noticed before use.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     # Wait for the writer lock instead of failing at once; IMMEDIATE avoids upgrade deadlocks.
@@ -81,11 +96,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "web.validators.LettersAndDigitsValidator"},
 ]
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one username from one
+# address, that pair is refused for LOGIN_LOCKOUT_MINUTES. A call to authenticate() without a
+# request (commands, shell) is not a login attempt and is not counted (web.auth).
+AUTHENTICATION_BACKENDS = [
+    "web.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Content-Security-Policy: every script, style, font and image from this server only (the
+# assets come from npm at set-up, never a CDN); no inline script or style, no framing, forms
+# post only here. Pages set no inline handlers (htmx's own indicator styles are turned off).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "es-mx"
 LANGUAGES = [("es-mx", "Español (México)")]
@@ -129,6 +177,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Celery's Django fix-up closes the database connection around every task; a new PostgreSQL
+# connection per routing costs more than the routing. Keep it (the worker's own task signals
+# drop broken or expired connections, see infonavit_atencion/celery.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # One queue per concern, so a backlog of e-mails never delays routing.
 CELERY_TASK_ROUTES = {
     "cases.tasks.route_case": {"queue": "routing"},
@@ -141,6 +193,7 @@ CELERY_TASK_ROUTES = {
     "cases.tasks.close_resolved_cases": {"queue": "default"},
     "webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
     "webhooks.tasks.deliver_due_webhooks": {"queue": "webhooks"},
+    "indicators.tasks.refresh_indicators": {"queue": "indicators"},
 }
 WORKER_QUEUES = ["default", "routing", "sla", "notifications", "webhooks", "indicators"]
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -149,6 +202,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "close-resolved": {"task": "cases.tasks.close_resolved_cases", "schedule": 3600.0},
     "deliver-due-webhooks": {"task": "webhooks.tasks.deliver_due_webhooks", "schedule": 30.0},
     "purge-idempotency-keys": {"task": "cases.tasks.purge_idempotency_keys", "schedule": 86400.0},
+    "refresh-indicators": {"task": "indicators.tasks.refresh_indicators", "schedule": 60.0},
 }
 
 # --- REST API -----------------------------------------------------------------------------
@@ -185,7 +239,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 # --- E-mail -------------------------------------------------------------------------------
@@ -201,6 +254,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Atención Infonavit <no-
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute links in e-mails to citizens (status page, survey), e.g. https://atencion.infonavit.org.mx
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Days a satisfaction-survey link sent with the resolution e-mail stays valid.
+SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=30)
 
 # --- Product rules that operators may tune ------------------------------------------------
 FOLIO_PREFIX = env("FOLIO_PREFIX", default="ATN")
@@ -212,6 +267,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record passes the personal-data mask before any handler writes it.
+    "filters": {"personal_data": {"()": "infonavit_atencion.core.log_masking.PersonalDataFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

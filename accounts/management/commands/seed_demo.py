@@ -1,9 +1,14 @@
-"""`python manage.py seed_demo`: demo users of every role, their logins printed (local use only)."""
+"""`python manage.py seed_demo`: demo users of every role (logins printed) and, once, a few months of cases (local use only)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import UserPlacement, user_create
+from cases.history import history_generate
+from cases.models import Case
+
+DEMO_CASES = 3000
+DEMO_MONTHS = 3
 
 # (username, role, placement, description)
 DEMO_USERS = [
@@ -34,3 +39,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password}):")
         for username, role, _placement, description in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role:<11} {description}")
+        if not Case.objects.exists():  # a few months of realistic cases, once
+            report = history_generate(DEMO_CASES, DEMO_MONTHS, seed=2026)
+            self.stdout.write(f"Historial de demostración: {report.cases:,} casos de {DEMO_MONTHS} meses.")

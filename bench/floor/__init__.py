@@ -1,0 +1,1 @@
+"""The floor of `bench/api_bench.py`: a minimal DRF create/list/detail over the cases table."""

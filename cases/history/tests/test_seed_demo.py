@@ -1,0 +1,26 @@
+"""seed_demo fills an empty database with a few months of history, once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case, CaseEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_generates_history_only_when_there_are_no_cases(settings, monkeypatch):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "demo-clave-2026-segura"
+    monkeypatch.setattr("accounts.management.commands.seed_demo.DEMO_CASES", 120)
+
+    first, second = StringIO(), StringIO()
+    call_command("seed_demo", stdout=first)
+    events = CaseEvent.objects.count()
+    call_command("seed_demo", stdout=second)
+
+    assert "Historial de demostración: 120 casos de 3 meses." in first.getvalue()
+    assert "Historial" not in second.getvalue()
+    assert Case.objects.count() == 120
+    assert CaseEvent.objects.count() == events > 120

@@ -1,0 +1,80 @@
+"""Who saw a contact's full record (SPEC §9): masked by default, every reveal logged.
+
+The browser shows contacts masked; staff who may see the case ask to "show" the full record
+and :func:`contact_reveal` writes one ContactAccessLog row for that view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from .models import Contact, ContactAccessLog
+
+VISIBLE_TAIL = 4
+
+
+def mask_value(value: str | None) -> str:
+    """``*******4431``: only the last four characters stay visible; empty stays empty."""
+    if not value:
+        return ""
+    if len(value) <= VISIBLE_TAIL:
+        return "*" * len(value)
+    return "*" * (len(value) - VISIBLE_TAIL) + value[-VISIBLE_TAIL:]
+
+
+def mask_email(value: str) -> str:
+    """``a***@example.com``: the first letter and the domain."""
+    if not value or "@" not in value:
+        return mask_value(value)
+    local, _, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """What the case page prints about a contact; `revealed` says whether it is unmasked."""
+
+    full_name: str
+    type_label: str
+    nss: str
+    curp: str
+    rfc: str
+    email: str
+    phone: str
+    revealed: bool
+
+
+def contact_card(contact: Contact, *, revealed: bool = False) -> ContactCard:
+    if revealed:
+        return ContactCard(
+            contact.full_name,
+            contact.get_type_display(),
+            contact.nss or "",
+            contact.curp or "",
+            contact.rfc,
+            contact.email,
+            contact.phone,
+            True,
+        )
+    return ContactCard(
+        contact.full_name,
+        contact.get_type_display(),
+        mask_value(contact.nss),
+        mask_value(contact.curp),
+        mask_value(contact.rfc),
+        mask_email(contact.email),
+        mask_value(contact.phone),
+        False,
+    )
+
+
+def contact_reveal(
+    contact: Contact, user: User, case_id: int | None, now: dt.datetime
+) -> ContactCard:
+    """The unmasked card, after logging the view. The caller has checked the user may see the
+    case the contact belongs to (`cases.selectors.case_get_for`)."""
+    ContactAccessLog.objects.create(contact=contact, user=user, case_id=case_id, at=now)
+    return contact_card(contact, revealed=True)

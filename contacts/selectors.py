@@ -1,0 +1,75 @@
+"""Reads of the single contact base.
+
+Finding a contact is open to every registering user (the base is institution-wide, SPEC §3), so
+the search is kept narrow instead: an NSS or CURP is matched exactly on its unique index, a name
+needs at least two words (each a prefix of a name or surname), merged records are left out and
+only a handful of rows come back. Callers show identifiers through :func:`mask_identifier`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from .identifiers import normalize_nss
+from .models import Contact
+
+SEARCH_LIMIT = 10
+NAME_MIN_WORDS = 2
+NAME_MIN_CHARS = 2
+_NSS_LIKE = re.compile(r"[0-9]{11}")
+_CURP_LIKE = re.compile(r"[A-Z]{4}[0-9]{6}[A-Z0-9]{8}")
+
+
+def mask_identifier(value: str | None) -> str:
+    """``*******4431``: only the last four characters of an NSS or CURP stay visible."""
+    if not value:
+        return ""
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+def _name_q(words: list[str]) -> Q:
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(first_surname__istartswith=word)
+            | Q(second_surname__istartswith=word)
+            | Q(given_names__istartswith=word)
+            | Q(given_names__icontains=f" {word}")  # a second given name ("Ana María")
+        )
+    return condition
+
+
+def contact_search(query: str, *, limit: int = SEARCH_LIMIT) -> QuerySet[Contact]:
+    """Contacts matching an NSS, a CURP or a name ("Pérez Ana"); empty when too vague.
+
+    Spaces and hyphens in an identifier are ignored. Merged-away records are never returned.
+    """
+    text = query.strip()
+    compact = normalize_nss(text).upper()
+    contacts = Contact.objects.filter(merged_into__isnull=True)
+    if _NSS_LIKE.fullmatch(compact):
+        return contacts.filter(nss=compact)[:1]
+    if _CURP_LIKE.fullmatch(compact):
+        return contacts.filter(curp=compact)[:1]
+    words = [word for word in text.split() if len(word) >= NAME_MIN_CHARS]
+    if len(words) < NAME_MIN_WORDS:
+        return contacts.none()
+    return contacts.filter(_name_q(words)).order_by(
+        "first_surname", "second_surname", "given_names", "pk"
+    )[:limit]
+
+
+def contact_get(pk: int) -> Contact | None:
+    """A current (not merged-away) contact by id."""
+    return Contact.objects.filter(pk=pk, merged_into__isnull=True).first()
+
+
+def contact_by_identifier(*, nss: str | None = None, curp: str | None = None) -> Contact | None:
+    """The current contact holding this normalized NSS or CURP, if any."""
+    if nss:
+        return Contact.objects.filter(nss=nss, merged_into__isnull=True).first()
+    if curp:
+        return Contact.objects.filter(curp=curp, merged_into__isnull=True).first()
+    return None

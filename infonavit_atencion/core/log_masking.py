@@ -1,0 +1,43 @@
+"""Personal data never reaches the logs (SPEC §9): a filter that masks NSS, CURP, RFC, e-mail
+addresses and phone numbers in every record's message and traceback, whoever logged it
+(our code, Django, Celery, a library quoting a request body)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Word-bounded so that longer numbers (ids, timestamps) are left alone.
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[correo]"),
+    (re.compile(r"\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b", re.IGNORECASE), "[curp]"),
+    (re.compile(r"\b[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}\b", re.IGNORECASE), "[rfc]"),
+    (re.compile(r"(?<![\w-])\d{11}(?![\w-])"), "[nss]"),
+    # Ten-digit Mexican numbers, optionally with +52 and separators.
+    (re.compile(r"(?<![\w-])(?:\+?52[\s.-]?)?(?:\d[\s.-]?){9}\d(?![\w-])"), "[teléfono]"),
+]
+
+
+def mask_personal_data(text: str) -> str:
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class PersonalDataFilter(logging.Filter):
+    """Replace the record's message (and its formatted traceback) with a masked copy."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: log what we can, masked
+            message = str(record.msg)
+        record.msg = mask_personal_data(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personal_data(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal_data(record.stack_info)
+        return True

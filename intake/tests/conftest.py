@@ -1,0 +1,13 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from .support import NOW
+
+
+@pytest.fixture
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """Every `timezone.now()` answers Friday 13 November 2026, 10:00 in Mexico City."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    return NOW

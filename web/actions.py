@@ -1,0 +1,68 @@
+"""Which lifecycle actions the case page offers: the status allows them (cases TRANSITIONS)
+and the role does (front-office agents do not transfer, reclassify or cancel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from cases.models import Case
+from cases.services import TRANSITIONS
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    key: str
+    label: Any
+    # Fields the form asks for (the service refuses the action without them).
+    needs: tuple[str, ...] = ()
+    # Destructive actions ask for confirmation before they are sent.
+    confirm: Any = None
+    style: str = "btn-outline-primary"
+
+
+ACTION_SPECS: dict[str, ActionSpec] = {
+    spec.key: spec
+    for spec in (
+        ActionSpec("take", _("Tomar el caso"), style="btn-primary"),
+        ActionSpec("assign", _("Asignar"), needs=("assignee",)),
+        ActionSpec("pause", _("Poner en espera del ciudadano"), needs=("reason",)),
+        ActionSpec("resume", _("Reanudar"), style="btn-primary"),
+        ActionSpec("resolve", _("Resolver"), needs=("resolution",), style="btn-success"),
+        ActionSpec("transfer", _("Transferir"), needs=("area", "reason")),
+        ActionSpec("reclassify", _("Reclasificar"), needs=("service",)),
+        ActionSpec(
+            "cancel",
+            _("Cancelar el caso"),
+            needs=("reason",),
+            confirm=_("¿Cancelar este caso? Ya no podrá atenderse."),
+            style="btn-outline-danger",
+        ),
+        ActionSpec("reopen", _("Reabrir"), needs=("reason",)),
+    )
+}
+
+_ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.AGENT: frozenset({"take", "pause", "resume", "resolve", "reopen"}),
+    Role.AREA_STAFF: frozenset(
+        {"take", "pause", "resume", "resolve", "transfer", "reclassify", "reopen"}
+    ),
+    Role.SUPERVISOR: frozenset(ACTION_SPECS),
+    Role.ADMIN: frozenset(ACTION_SPECS),
+}
+
+
+def role_allows(role: str | None, action: str) -> bool:
+    return role is not None and action in _ROLE_ACTIONS.get(role, frozenset())
+
+
+def actions_for(case: Case, role: str | None) -> list[ActionSpec]:
+    """The actions to offer on `case`, in the order of ACTION_SPECS."""
+    return [
+        spec
+        for key, spec in ACTION_SPECS.items()
+        if case.status in TRANSITIONS[key][0] and role_allows(role, key)
+    ]

@@ -1,0 +1,216 @@
+"""Browser forms. They validate input and turn it into the services' and selectors' inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import CaseStatus, SlaState
+from cases.services import TransitionInput
+from catalog.models import CaseKind
+from catalog.selectors import directorate_list, service_list
+
+from .queues import DEFAULT_ORDERING, ORDERINGS
+
+EMPTY = [("", _("Todos"))]
+
+
+def _service_choices() -> list[tuple[str, str]]:
+    return [(code, f"{name} ({code})") for code, name in service_list().values_list("code", "name")]
+
+
+def _area_choices() -> list[tuple[str, Any]]:
+    groups: list[tuple[str, Any]] = []
+    for directorate in directorate_list():
+        areas = [(a.code, a.name) for a in directorate.areas.all() if a.active]
+        if areas:
+            groups.append((directorate.name, areas))
+    return groups
+
+
+class QueueFilterForm(forms.Form):
+    """The filters above a queue. Every field is optional; codes come from the catalog."""
+
+    q = forms.CharField(label=_("Buscar"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Estado"), required=False, choices=EMPTY + list(CaseStatus.choices)
+    )
+    kind = forms.ChoiceField(
+        label=_("Tipo"), required=False, choices=EMPTY + list(CaseKind.choices)
+    )
+    service = forms.ChoiceField(label=_("Servicio"), required=False)
+    area = forms.ChoiceField(label=_("Área"), required=False)
+    sla_state = forms.ChoiceField(
+        label=_("Plazo"), required=False, choices=EMPTY + list(SlaState.choices)
+    )
+    received_after = forms.DateField(
+        label=_("Recibido desde"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    received_before = forms.DateField(
+        label=_("Recibido hasta"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    orden = forms.ChoiceField(
+        label=_("Orden"),
+        required=False,
+        choices=[(key, label) for key, (_field, label) in ORDERINGS.items()],
+        initial=DEFAULT_ORDERING,
+    )
+
+    def __init__(self, *args: Any, default_ordering: str = DEFAULT_ORDERING, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_ordering = default_ordering
+        self.fields["service"].choices = EMPTY + _service_choices()  # type: ignore[attr-defined]
+        self.fields["area"].choices = EMPTY + _area_choices()  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("Folio, asunto o descripción")
+
+    def controls(self) -> list[dict[str, Any]]:
+        """The fields as plain data for the template: rendering hundreds of catalog options
+        through Django's widget templates costs more than the whole case query."""
+        controls = []
+        for field in self:
+            value = field.value()
+            if field.name == "orden" and not value:
+                value = self.default_ordering
+            control: dict[str, Any] = {
+                "name": field.html_name,
+                "id": field.id_for_label,
+                "label": field.label,
+                "value": "" if value is None else str(value),
+                "errors": field.errors,
+            }
+            choices = getattr(field.field, "choices", None)
+            if choices is not None:
+                groups: list[tuple[Any, list[tuple[str, Any]]]] = []
+                for key, label in choices:
+                    if isinstance(label, (list, tuple)):
+                        groups.append((key, list(label)))
+                    elif groups and groups[-1][0] is None:
+                        groups[-1][1].append((key, label))
+                    else:
+                        groups.append((None, [(key, label)]))
+                control.update(kind="select", groups=groups)
+            else:
+                control["kind"] = field.field.widget.input_type  # type: ignore[attr-defined]
+            controls.append(control)
+        return controls
+
+    def ordering(self) -> str:
+        key = self.cleaned_data.get("orden") or self.default_ordering
+        return ORDERINGS[key][0]
+
+    def refinements(self) -> dict[str, Any]:
+        """CaseFilters fields chosen by the user; dates are local days (to, inclusive)."""
+        data = self.cleaned_data
+        refine: dict[str, Any] = {"q": data.get("q") or ""}
+        for name in ("status", "kind", "service", "area", "sla_state"):
+            if data.get(name):
+                refine[name] = [data[name]]
+        tz = timezone.get_current_timezone()
+        if data.get("received_after"):
+            refine["received_after"] = dt.datetime.combine(data["received_after"], dt.time(), tz)
+        if data.get("received_before"):
+            next_day = data["received_before"] + dt.timedelta(days=1)
+            refine["received_before"] = dt.datetime.combine(next_day, dt.time(), tz)
+        return refine
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comentario"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
+    public = forms.BooleanField(
+        label=_("Visible para el ciudadano (respuesta pública)"), required=False
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Archivo"))
+
+
+class TransitionForm(forms.Form):
+    """One lifecycle action; which fields matter depends on the action (the service checks)."""
+
+    action = forms.ChoiceField(
+        choices=[
+            (a, a)
+            for a in (
+                "take",
+                "pause",
+                "resume",
+                "resolve",
+                "transfer",
+                "reclassify",
+                "cancel",
+                "reopen",
+                "assign",
+            )
+        ]
+    )
+    reason = forms.CharField(
+        label=_("Motivo"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    resolution = forms.CharField(
+        label=_("Resolución"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    area = forms.CharField(label=_("Área destino"), required=False, max_length=40)
+    service = forms.CharField(label=_("Nuevo servicio"), required=False, max_length=40)
+    assignee = forms.CharField(label=_("Asignar a"), required=False, max_length=150)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def transition(self) -> TransitionInput:
+        data = self.cleaned_data
+        return TransitionInput(
+            action=data["action"],
+            reason=data.get("reason") or "",
+            resolution=data.get("resolution") or "",
+            area=(data.get("area") or "").strip().upper() or None,
+            service=(data.get("service") or "").strip().upper() or None,
+            assignee=(data.get("assignee") or "").strip() or None,
+        )
+
+
+class BulkActionForm(forms.Form):
+    """Supervisors: assign or transfer the selected cases, each in its own transaction."""
+
+    ACTIONS = [("assign", _("Asignar a")), ("transfer", _("Transferir a área"))]
+    action = forms.ChoiceField(label=_("Acción"), choices=ACTIONS)
+    assignee = forms.CharField(label=_("Usuario"), required=False, max_length=150)
+    area = forms.CharField(label=_("Área"), required=False, max_length=40)
+    reason = forms.CharField(label=_("Motivo"), required=False, max_length=500)
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        self.folio_list: list[str] = data.getlist("folios") if data is not None else []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.folio_list:
+            raise forms.ValidationError(_("Seleccione al menos un caso."))
+        if len(self.folio_list) > 100:
+            raise forms.ValidationError(_("Seleccione a lo más 100 casos a la vez."))
+        return cleaned
+
+
+class PublicStatusForm(forms.Form):
+    folio = forms.CharField(
+        label=_("Folio"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "ATN-2026-00001234"}),
+    )
+    code = forms.CharField(
+        label=_("Código de seguimiento"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,0 +1,91 @@
+"""Small presentation helpers for the browser templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from cases.models import CaseEvent, CaseStatus, EventKind, Priority
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    CaseStatus.NEW: "text-bg-light border",
+    CaseStatus.ASSIGNED: "text-bg-primary",
+    CaseStatus.IN_PROGRESS: "text-bg-primary",
+    CaseStatus.WAITING: "text-bg-info",
+    CaseStatus.RESOLVED: "text-bg-success",
+    CaseStatus.CLOSED: "text-bg-secondary",
+    CaseStatus.CANCELLED: "text-bg-dark",
+}
+
+
+@register.filter
+def timedelta_minutes(value: dt.timedelta | None) -> int:
+    return int(value.total_seconds() // 60) if value else 0
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "text-bg-light")  # type: ignore[call-overload]
+
+
+@register.filter
+def status_label(status: str) -> str:
+    try:
+        return str(CaseStatus(status).label)
+    except ValueError:
+        return status
+
+
+@register.filter
+def priority_label(value: int) -> str:
+    return str(Priority(value).label)
+
+
+@register.filter
+def event_label(event: CaseEvent) -> str:
+    return str(EventKind(event.kind).label) if event.kind in EventKind.values else event.kind
+
+
+@register.filter
+def event_actor(event: CaseEvent) -> str:
+    if event.actor_user is not None:
+        return event.actor_user.get_username()
+    if event.actor_client is not None:
+        return event.actor_client.name
+    return _("Sistema")
+
+
+@register.filter
+def event_detail(event: CaseEvent) -> str:
+    """One line about what the event changed, from its data (never personal data)."""
+    data: dict[str, Any] = event.data or {}
+    parts = []
+    if data.get("from") and data.get("to") and data["from"] != data["to"]:
+        parts.append(f"{status_label(data['from'])} → {status_label(data['to'])}")
+    if data.get("to_area"):
+        parts.append(_("a %(area)s") % {"area": data["to_area"]})
+    if data.get("assignee"):
+        parts.append(_("asignado a %(user)s") % {"user": data["assignee"]})
+    if data.get("reason"):
+        parts.append(_("motivo: %(reason)s") % {"reason": data["reason"]})
+    if data.get("name"):
+        parts.append(_("archivo: %(name)s") % {"name": data["name"]})
+    if event.kind == EventKind.COMMENTED:
+        parts.append(_("comentario público") if data.get("public") else _("comentario interno"))
+    if event.kind == EventKind.RECLASSIFIED and data.get("to"):
+        parts = [f"{data.get('from')} → {data.get('to')}"]
+    return " · ".join(parts)
+
+
+@register.filter
+def filesize(value: int) -> str:
+    if value < 1024:
+        return f"{value} B"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.0f} KB"
+    return f"{value / (1024 * 1024):.1f} MB"

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .views import account, case, public, queues
+
+app_name = "web"
+
+urlpatterns = [
+    path("casos/", queues.queue, name="queue"),
+    path("casos/masivo/", queues.bulk_action, name="bulk"),
+    path("casos/<str:folio>/", case.case_detail, name="case"),
+    path("casos/<str:folio>/accion/", case.case_action, name="case_action"),
+    path("casos/<str:folio>/comentarios/", case.case_comment, name="case_comment"),
+    path("casos/<str:folio>/adjuntos/", case.case_attachment_upload, name="case_attachment"),
+    path(
+        "casos/<str:folio>/adjuntos/<int:attachment_id>/",
+        case.case_attachment_download,
+        name="case_attachment_download",
+    ),
+    path("casos/<str:folio>/contacto/", case.case_contact_reveal, name="case_contact"),
+    path("consulta/", public.public_status, name="public_status"),
+    path("cuenta/contrasena/", account.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "cuenta/contrasena/lista/",
+        account.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]

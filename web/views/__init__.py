@@ -1,0 +1,1 @@
+"""Browser views: thin, like the API — each reads the clock once, calls one selector or service."""

@@ -1,0 +1,120 @@
+"""Work queues: mine, my area, my office, unassigned, at risk, breached (and all, for overseers)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.request import Request
+
+from cases.api.pagination import KeysetPagination
+from cases.selectors import case_get_for
+from cases.services import TransitionInput, case_transition
+from infonavit_atencion.core.errors import ApplicationError, ValidationFailed
+
+from ..forms import BulkActionForm, QueueFilterForm
+from ..navigation import is_supervisor
+from ..queues import PAGE_SIZE, QUEUES, default_queue_for, queue_cases, queues_for
+from ..sla_display import sla_badges
+from .common import actor_of, error_text, is_htmx, relative
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    offered = [q.key for q in queues_for(user)]
+    if not offered:
+        raise PermissionDenied
+    key = request.GET.get("cola") or default_queue_for(user)
+    if key not in offered:
+        key = offered[0]
+    form = QueueFilterForm(request.GET, default_ordering=QUEUES[key].default_ordering)
+    now = timezone.now()
+    rows, next_url, previous_url, problem = [], None, None, None
+    if form.is_valid():
+        cases = queue_cases(user, QUEUES[key], form.refinements(), now)
+        paging = KeysetPagination(form.ordering(), PAGE_SIZE)
+        try:
+            page = paging.paginate(cases, Request(request))
+        except ValidationFailed as error:  # a stale or foreign cursor: back to page one
+            problem = error_text(error)
+            page = KeysetPagination(form.ordering(), PAGE_SIZE).paginate(
+                cases, Request(_without_cursor(request))
+            )
+        badges = sla_badges(page.results, now)
+        rows = [(case, badges[case.pk]) for case in page.results]
+        next_url, previous_url = relative(page.next), relative(page.previous)
+    context = {
+        "queue_key": key,
+        "queue_label": QUEUES[key].label,
+        "form": form,
+        "rows": rows,
+        "next_url": next_url,
+        "previous_url": previous_url,
+        "problem": problem,
+        "bulk": is_supervisor(user),
+        "bulk_form": BulkActionForm(),
+    }
+    template = "web/_queue_results.html" if is_htmx(request) else "web/queue.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))  # the same URL answers a page or a fragment
+    return response
+
+
+def _without_cursor(request: HttpRequest) -> HttpRequest:
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    request.GET = params  # type: ignore[assignment]
+    return request
+
+
+@login_required
+@require_POST
+def bulk_action(request: HttpRequest) -> HttpResponse:
+    """Assign or transfer many cases; each case is its own transaction, so one refusal does
+    not undo the others. Answers with a summary of what succeeded and what did not."""
+    if not is_supervisor(request.user):
+        raise PermissionDenied
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    back = back or "web:queue"
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    actor, now = actor_of(request), timezone.now()
+    transition = TransitionInput(
+        action=data["action"],
+        reason=data.get("reason") or "",
+        assignee=(data.get("assignee") or "").strip() or None,
+        area=(data.get("area") or "").strip().upper() or None,
+    )
+    done, failed = [], []
+    for folio in dict.fromkeys(form.folio_list):
+        try:
+            case_get_for(actor, folio)
+            case_transition(folio, transition, actor, now)
+        except ApplicationError as error:
+            failed.append(f"{folio}: {error_text(error)}")
+        else:
+            done.append(folio)
+    if done:
+        messages.success(
+            request,
+            _("%(n)d caso(s) actualizados: %(folios)s.")
+            % {"n": len(done), "folios": ", ".join(done)},
+        )
+    for line in failed:
+        messages.error(request, _("No se pudo: %(detail)s") % {"detail": line})
+    return redirect(back)
