@@ -18,7 +18,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role
-from catalog.models import Area, Directorate
+from catalog.models import Area, Directorate, Service
+from channels.models import Channel, Office
 from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
@@ -137,31 +138,96 @@ def active_rules() -> list[RuleSpec]:
     return rule_specs_from(RoutingRule.objects.filter(active=True).order_by("order", "id"))
 
 
-# The rule set changes rarely and is read for every case: each process keeps the specs it
-# built, keyed by a fingerprint of the rules and areas tables read with one cheap query. Any
-# rule saved, added or deleted (the admin saves the rule with its conditions) and any area
-# saved changes the fingerprint.
-_RULES_FINGERPRINT_SQL = (
+@dataclass(frozen=True)
+class RoutingCatalog:
+    """The catalog rows routing reads, as plain data by id."""
+
+    services: dict[int, tuple[str, int, int, int]]  # code, directorate, area, area's directorate
+    channels: dict[int, str]  # code
+    offices: dict[int, tuple[str, str]]  # code, state
+    areas: dict[int, str]  # code
+    directorates: dict[int, str]  # code
+
+
+def routing_catalog_load() -> RoutingCatalog:
+    return RoutingCatalog(
+        services={
+            pk: (code, directorate_id, area_id, area_directorate_id)
+            for pk, code, directorate_id, area_id, area_directorate_id in Service.objects.values_list(
+                "pk", "code", "directorate_id", "area_id", "area__directorate_id"
+            )
+        },
+        channels=dict(Channel.objects.values_list("pk", "code")),
+        offices={
+            pk: (code, state)
+            for pk, code, state in Office.objects.values_list("pk", "code", "state")
+        },
+        areas=dict(Area.objects.values_list("pk", "code")),
+        directorates=dict(Directorate.objects.values_list("pk", "code")),
+    )
+
+
+# The rule set and the catalog change rarely and are read for every case: each process keeps
+# what it built, keyed by a fingerprint of those tables read with one cheap query. Any rule,
+# service, channel, office, area or directorate saved, and any rule added or deleted (the
+# admin saves a rule with its conditions), changes the fingerprint; an id the cached catalog
+# does not know (a row added within the same second) reloads it too.
+_ROUTING_FINGERPRINT_SQL = (
     "SELECT (SELECT COUNT(*) FROM cases_routingrule), (SELECT MAX(id) FROM cases_routingrule), "
-    "(SELECT MAX(updated_at) FROM cases_routingrule), (SELECT MAX(updated_at) FROM catalog_area)"
+    "(SELECT MAX(updated_at) FROM cases_routingrule), (SELECT MAX(updated_at) FROM catalog_area), "
+    "(SELECT MAX(updated_at) FROM catalog_service), (SELECT MAX(updated_at) FROM channels_channel), "
+    "(SELECT MAX(updated_at) FROM channels_office), (SELECT MAX(updated_at) FROM catalog_directorate)"
 )
-_rules_cache: dict[str, Any] = {}
+_reference_cache: dict[str, Any] = {}
+
+
+def routing_reference() -> tuple[list[RuleSpec], RoutingCatalog]:
+    """The rule set in force and the routing catalog, rebuilt only when their tables changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ROUTING_FINGERPRINT_SQL)
+        fingerprint = tuple(str(value) for value in cursor.fetchone())
+    if _reference_cache.get("fingerprint") != fingerprint:
+        _reference_cache["specs"] = active_rules()
+        _reference_cache["catalog"] = routing_catalog_load()
+        _reference_cache["fingerprint"] = fingerprint
+    return list(_reference_cache["specs"]), _reference_cache["catalog"]
 
 
 def active_rules_cached() -> list[RuleSpec]:
-    """`active_rules`, rebuilt only when the fingerprint of the rule set changed."""
-    with connection.cursor() as cursor:
-        cursor.execute(_RULES_FINGERPRINT_SQL)
-        fingerprint = tuple(str(value) for value in cursor.fetchone())
-    if _rules_cache.get("fingerprint") != fingerprint:
-        _rules_cache["specs"] = active_rules()
-        _rules_cache["fingerprint"] = fingerprint
-    return list(_rules_cache["specs"])
+    """`active_rules`, rebuilt only when the fingerprint of the routing tables changed."""
+    return routing_reference()[0]
 
 
 def active_rules_forget() -> None:
-    """Drop this process's rule cache (tests, whose rolled-back rows may repeat a fingerprint)."""
-    _rules_cache.clear()
+    """Drop this process's routing cache (tests, whose rolled-back rows may repeat a fingerprint)."""
+    _reference_cache.clear()
+
+
+def routing_subject_from(case: Case, catalog: RoutingCatalog) -> RoutingSubject | None:
+    """The case as routing sees it, its catalog rows from `catalog` (load the case with its
+    contact); None when `catalog` lacks one of them."""
+    service = catalog.services.get(case.service_id)
+    channel = catalog.channels.get(case.channel_id)
+    office = catalog.offices.get(case.office_id) if case.office_id is not None else None
+    if service is None or channel is None or (case.office_id is not None and office is None):
+        return None
+    code, directorate_id, area_id, area_directorate_id = service
+    return RoutingSubject(
+        kind=case.kind,
+        priority=case.priority,
+        service_id=case.service_id,
+        service_code=code,
+        service_directorate_id=directorate_id,
+        service_area_id=area_id,
+        service_area_directorate_id=area_directorate_id,
+        channel_id=case.channel_id,
+        channel_code=channel,
+        office_id=case.office_id,
+        office_code=office[0] if office else None,
+        state=office[1] if office else None,
+        contact_type=case.contact.type if case.contact else None,
+        text=f"{case.subject} {case.description}",
+    )
 
 
 def routing_subject_of(case: Case) -> RoutingSubject:
@@ -309,30 +375,41 @@ def case_route(
 ) -> Case | None:
     """Route a new case. Returns None when there was nothing to do (already routed)."""
     with transaction.atomic():
-        # `get` (unlike `first`) adds no ORDER BY; the lock is on the case row only.
+        # `get` (unlike `first`) adds no ORDER BY; the lock is on the case row only. The
+        # catalog rows come from the process's routing cache, not from a six-table join.
         try:
             case = (
                 Case.objects.select_for_update(of=("self",))
-                .select_related("service__area", "channel", "office", "contact")
+                .select_related("contact")
                 .get(pk=case_id)
             )
         except Case.DoesNotExist:
             return None
         if case.status != CaseStatus.NEW:
             return None
-        decision = routing_decide(case, rules if rules is not None else active_rules_cached())
+        rules_in_force, catalog = routing_reference()
+        subject = routing_subject_from(case, catalog)
+        if subject is None:  # a catalog row newer than the cache
+            active_rules_forget()
+            rules_in_force, catalog = routing_reference()
+            subject = routing_subject_from(case, catalog)
+        if subject is None:  # still unknown: read it from the database
+            subject = routing_subject_of(case)
+        decision = routing_decide(subject, rules if rules is not None else rules_in_force)
         if decision.strategy != AssignmentStrategy.NONE:
             # Serialise assignment per area so two routings do not pick the same turn.
             Area.objects.select_for_update().filter(pk=decision.area_id).first()
         assignee_id = assignee_pick(decision.area_id, decision.strategy)
-        # One query for the area and its directorate (their codes go into the event).
-        area = Area.objects.select_related("directorate").get(pk=decision.area_id)
-        case.area = area
-        case.directorate = (
-            area.directorate
-            if area.directorate_id == decision.directorate_id
-            else Directorate.objects.get(pk=decision.directorate_id)
-        )
+        case.area_id = decision.area_id
+        case.directorate_id = decision.directorate_id
+        # The codes the event records: from the cached catalog (a new row reloads it above).
+        area_code = catalog.areas.get(decision.area_id)
+        directorate_code = catalog.directorates.get(decision.directorate_id)
+        if area_code is None or directorate_code is None:
+            area_code = Area.objects.values_list("code", flat=True).get(pk=decision.area_id)
+            directorate_code = Directorate.objects.values_list("code", flat=True).get(
+                pk=decision.directorate_id
+            )
         if decision.priority is not None:
             case.priority = decision.priority
         case.assignee_id = assignee_id
@@ -360,8 +437,8 @@ def case_route(
                 "rule": decision.rule.pk if decision.rule else None,
                 "rule_name": decision.rule.name if decision.rule else None,
                 "reasons": decision.reasons,
-                "directorate": case.directorate.code if case.directorate else None,
-                "area": case.area.code if case.area else None,
+                "directorate": directorate_code,
+                "area": area_code,
                 "from": "new",
                 "to": "assigned",
             },

@@ -158,3 +158,20 @@ def test_the_rule_set_is_read_once_and_again_only_after_a_change(agent):
     assert rule_loads(third.pk) == 1
     assert Case.objects.get(pk=third.pk).area == target
     assert Case.objects.get(pk=second.pk).area != target
+
+
+def test_a_catalog_change_reaches_routing_at_once(agent):
+    # Given a routing that cached the catalog
+    first, second = (_new_case(agent, description=f"Visita {n}.") for n in range(2))
+    assert case_route(first.pk, NOW).area == first.service.area
+    # When the service's default area is changed (saved, as the admin does)
+    service = first.service
+    service.area = Area.objects.get(code="OPERACIONES_INTEGRIDAD")
+    service.directorate = service.area.directorate
+    service.save()
+    # Then the next case of that service goes to the new area, with its codes in the event
+    routed = case_route(second.pk, NOW)
+    assert routed is not None
+    assert (routed.area.code, routed.directorate.code) == ("OPERACIONES_INTEGRIDAD", "OPERACIONES")
+    event = CaseEvent.objects.get(case=second, kind="routed")
+    assert (event.data["area"], event.data["directorate"]) == ("OPERACIONES_INTEGRIDAD", "OPERACIONES")
