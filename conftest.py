@@ -1,10 +1,12 @@
 """Project-wide fixtures: the reference data loaded once into the test database, and users."""
 
+import secrets
+
 import pytest
 
 from accounts.services import UserPlacement, user_create
 
-TEST_PASSWORD = "clave-de-prueba-2026"  # noqa: S105 - test users only
+TEST_PASSWORD = f"prueba-{secrets.token_hex(8)}-2026"  # a fresh one per run, never a fixed secret
 
 
 @pytest.fixture(scope="session")

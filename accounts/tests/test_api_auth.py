@@ -14,6 +14,7 @@ from accounts.api import request_api_client, request_staff_user
 from accounts.api.authentication import ApiClientTokenAuthentication
 from accounts.models import ApiClient, Scope
 from accounts.services import api_client_create
+from conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,7 @@ def test_a_browser_gets_json_not_a_browsable_page(agent):
 
 
 def test_session_user_without_profile_is_403(django_user_model):
-    user = django_user_model.objects.create_user("sinperfil", password="clave-de-prueba-2026")
+    user = django_user_model.objects.create_user("sinperfil", password=TEST_PASSWORD)
     api = APIClient()
     api.force_login(user)
 

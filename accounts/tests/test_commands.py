@@ -1,6 +1,7 @@
 """The management commands that other tools rely on (SPEC §11)."""
 
 import hashlib
+import secrets
 from io import StringIO
 
 import pytest
@@ -11,7 +12,7 @@ from accounts.models import ApiClient, UserProfile
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Una-clave-larga-2026"
+PASSWORD = f"Una-clave-{secrets.token_hex(8)}-2026"  # fresh per run
 
 
 def _create_user(*args: str) -> str:

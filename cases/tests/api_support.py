@@ -16,9 +16,10 @@ from cases.events import Actor
 from cases.models import Case
 from cases.routing import case_route
 from cases.services import CaseInput, case_create
+from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 
-PASSWORD = "clave-de-prueba-2026"
+PASSWORD = TEST_PASSWORD  # the run's one test password (fresh each run)
 PROBLEM = "application/problem+json"
 ANA_NSS = "92919084431"
 ANA_CURP = "BOXW310820HNERXN09"

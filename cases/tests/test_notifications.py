@@ -16,6 +16,7 @@ from cases.routing import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.tasks import send_acknowledgement, send_assignment_notice
 from catalog.models import Area
+from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def _notified(case, template=None) -> list[CaseEvent]:
 
 def _staff(username: str, area_code: str, email: str):  # type: ignore[no-untyped-def]
     user = user_create(
-        username, "area_staff", "clave-de-prueba-2026", UserPlacement(area_code=area_code)
+        username, "area_staff", TEST_PASSWORD, UserPlacement(area_code=area_code)
     )
     user.email = email
     user.first_name, user.last_name = "Luis", "Gómez"

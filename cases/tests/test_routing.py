@@ -10,6 +10,7 @@ from cases.models import Case, CaseEvent, RoutingRule
 from cases.routing import case_route
 from cases.services import CaseInput, case_create
 from catalog.models import Area, Directorate
+from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_routing_twice_is_a_no_op(agent):
 
 def _members(area_code: str, count: int) -> list:
     return [
-        user_create(f"{area_code.lower()}{i}", "area_staff", "clave-de-prueba-2026", UserPlacement(area_code=area_code))
+        user_create(f"{area_code.lower()}{i}", "area_staff", TEST_PASSWORD, UserPlacement(area_code=area_code))
         for i in range(count)
     ]
 

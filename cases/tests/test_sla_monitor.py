@@ -13,6 +13,7 @@ from cases.routing import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.sla.monitor import sla_monitor_run
 from cases.tasks import run_sla_monitor
+from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +102,9 @@ def test_a_waiting_case_is_not_marked_while_its_clock_is_stopped(agent, area_sta
 
 def test_the_task_emails_the_supervisors_of_the_case(agent, settings, django_capture_on_commit_callbacks):
     case = _case(agent)
-    user_create("sup.nacional", "supervisor", "clave-de-prueba-2026", UserPlacement(national=True))
-    sup = user_create("sup.operaciones", "supervisor", "clave-de-prueba-2026", UserPlacement(directorate_code=case.directorate.code))
-    other = user_create("sup.otra", "supervisor", "clave-de-prueba-2026", UserPlacement(directorate_code="CREDITO" if case.directorate.code != "CREDITO" else "CARTERA"))
+    user_create("sup.nacional", "supervisor", TEST_PASSWORD, UserPlacement(national=True))
+    sup = user_create("sup.operaciones", "supervisor", TEST_PASSWORD, UserPlacement(directorate_code=case.directorate.code))
+    other = user_create("sup.otra", "supervisor", TEST_PASSWORD, UserPlacement(directorate_code="CREDITO" if case.directorate.code != "CREDITO" else "CARTERA"))
     for user, email in ((sup, "sup@infonavit.test"), (other, "otra@infonavit.test")):
         user.email = email
         user.save()

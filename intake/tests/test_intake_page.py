@@ -5,6 +5,7 @@ import pytest
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.services import CaseInput, case_create
+from conftest import TEST_PASSWORD
 from contacts.services import ContactInput, contact_upsert
 
 from .support import ANA_CURP, ANA_NSS, NEW_URL, NOW, logged_in
@@ -80,7 +81,7 @@ def test_an_agent_registers_at_their_office_on_its_presencial_channel_by_default
 def test_a_contact_centre_agent_defaults_to_the_phone_channel(db):
     # Given an agent of the contact centre
     user = user_create(
-        "telefonista", "agent", "clave-de-prueba-2026", UserPlacement(office_code="INFONATEL_CC")
+        "telefonista", "agent", TEST_PASSWORD, UserPlacement(office_code="INFONATEL_CC")
     )
 
     # When they open the page

@@ -10,6 +10,7 @@ from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.models import Case
 from cases.services import CaseInput, case_create
+from conftest import TEST_PASSWORD
 from contacts.models import Contact
 from contacts.services import ContactInput, contact_upsert
 
@@ -95,7 +96,7 @@ def test_another_agent_cannot_open_the_acknowledgement_of_a_case_out_of_their_si
 ):
     location = logged_in(agent).post(NEW_URL, form_body())["Location"]
     other = user_create(
-        "asesor2", "agent", "clave-de-prueba-2026", UserPlacement(office_code="CESI_TIJUANA")
+        "asesor2", "agent", TEST_PASSWORD, UserPlacement(office_code="CESI_TIJUANA")
     )
 
     assert logged_in(other).get(location).status_code == 404
@@ -214,7 +215,7 @@ def test_the_contact_card_fragment_lists_only_cases_the_agent_may_see(agent, sup
     # Given Ana has a case at this Cesi and one registered in Tijuana
     mine = _ana_with_open_queja(agent)
     tijuana = user_create(
-        "asesor_tj", "agent", "clave-de-prueba-2026", UserPlacement(office_code="CESI_TIJUANA")
+        "asesor_tj", "agent", TEST_PASSWORD, UserPlacement(office_code="CESI_TIJUANA")
     )
     case_create(
         CaseInput(

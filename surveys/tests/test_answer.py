@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.services import UserPlacement, user_create
 from cases.models import CaseEvent
+from conftest import TEST_PASSWORD
 from infonavit_atencion.core.errors import ValidationFailed
 from surveys import selectors
 from surveys.errors import SurveyAlreadyAnswered
@@ -27,7 +28,7 @@ def case(agent):  # type: ignore[no-untyped-def]
     staff = user_create(
         "quejas",
         "area_staff",
-        "clave-de-prueba-2026",
+        TEST_PASSWORD,
         UserPlacement(area_code="OPERACIONES_QUEJAS"),
     )
     return resolved_case(agent, staff)

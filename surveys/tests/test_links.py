@@ -9,6 +9,7 @@ from django.test import override_settings
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
+from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 from surveys import selectors
 from surveys.errors import SurveyAlreadyAnswered, SurveyLinkExpired, SurveyLinkInvalid
@@ -25,7 +26,7 @@ def _queja_staff():  # type: ignore[no-untyped-def]
     return user_create(
         "quejas",
         "area_staff",
-        "clave-de-prueba-2026",
+        TEST_PASSWORD,
         UserPlacement(area_code="OPERACIONES_QUEJAS"),
     )
 

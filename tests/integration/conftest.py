@@ -45,6 +45,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 
+from conftest import TEST_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_REDIS_DB = 14
 QUEUES = "default,routing,sla,notifications"
@@ -406,7 +408,7 @@ def publishing_to_fixture() -> Callable[[str], contextlib.AbstractContextManager
 def _user(username: str, role: str, **placement: Any) -> Any:
     from accounts.services import UserPlacement, user_create
 
-    return user_create(username, role, "clave-de-prueba-2026", UserPlacement(**placement))
+    return user_create(username, role, TEST_PASSWORD, UserPlacement(**placement))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """seed_demo fills an empty database with a few months of history, once."""
 
+import secrets
 from io import StringIO
 
 import pytest
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_generates_history_only_when_there_are_no_cases(settings, monkeypatch):
     settings.DEBUG = True
-    settings.DEMO_PASSWORD = "demo-clave-2026-segura"
+    settings.DEMO_PASSWORD = f"demo-{secrets.token_hex(8)}-2026"
     monkeypatch.setattr("accounts.management.commands.seed_demo.DEMO_CASES", 120)
 
     first, second = StringIO(), StringIO()
