@@ -13,20 +13,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from accounts.models import Role
 from catalog.models import Area, Directorate, Service
 from channels.models import Channel, Office
 from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
 
+from .assignment import assignee_pick
 from .events import SYSTEM, event_record
 from .models import AssignmentStrategy, Case, CaseStatus, EventKind, RoutingRule
-from .models.case import OPEN_STATUSES, PRIORITY_NAMES
+from .models.case import PRIORITY_NAMES
 
 
 @dataclass(frozen=True)
@@ -193,11 +192,6 @@ def routing_reference() -> tuple[list[RuleSpec], RoutingCatalog]:
     return list(_reference_cache["specs"]), _reference_cache["catalog"]
 
 
-def active_rules_cached() -> list[RuleSpec]:
-    """`active_rules`, rebuilt only when the fingerprint of the routing tables changed."""
-    return routing_reference()[0]
-
-
 def active_rules_forget() -> None:
     """Drop this process's routing cache (tests, whose rolled-back rows may repeat a fingerprint)."""
     _reference_cache.clear()
@@ -332,42 +326,6 @@ def routing_decide(
         area_id=subject.service_area_id,
         reasons=["responsable del servicio"],
     )
-
-
-def _area_members(area_id: int):  # type: ignore[no-untyped-def]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__area_id=area_id, profile__role=Role.AREA_STAFF)
-        .order_by("pk")
-    )
-
-
-def assignee_pick(area_id: int, strategy: str) -> int | None:
-    """A member of the area per the strategy, or None (no strategy, or nobody in the area)."""
-    if strategy == AssignmentStrategy.ROUND_ROBIN:
-        members = list(_area_members(area_id).values_list("pk", flat=True))
-        if not members:
-            return None
-        last = (
-            Case.objects.filter(area_id=area_id, assignee__isnull=False, routed_at__isnull=False)
-            .order_by("-routed_at", "-id")
-            .values_list("assignee_id", flat=True)
-            .first()
-        )
-        later = [pk for pk in members if last is not None and pk > last]
-        return later[0] if later else members[0]
-    if strategy == AssignmentStrategy.LEAST_LOADED:
-        member = (
-            _area_members(area_id)
-            .annotate(
-                load=Count("assigned_cases", filter=Q(assigned_cases__status__in=OPEN_STATUSES))
-            )
-            .order_by("load", "pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        return member
-    return None
 
 
 def case_route(
