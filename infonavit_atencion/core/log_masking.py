@@ -13,8 +13,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b", re.IGNORECASE), "[curp]"),
     (re.compile(r"\b[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}\b", re.IGNORECASE), "[rfc]"),
     (re.compile(r"(?<![\w-])\d{11}(?![\w-])"), "[nss]"),
-    # Ten-digit Mexican numbers, optionally with +52 and separators.
-    (re.compile(r"(?<![\w-])(?:\+?52[\s.-]?)?(?:\d[\s.-]?){9}\d(?![\w-])"), "[teléfono]"),
+    # Ten-digit Mexican numbers, optionally with +52, grouped 2-4-4 or 3-3-4 as they are
+    # written (so that dates and times such as 2026-11-29 18:38 are left alone).
+    (
+        re.compile(
+            r"(?<![\w-])(?:\+?52[\s.-]?)?(?:\d{2}[\s.-]?\d{4}|\d{3}[\s.-]?\d{3})[\s.-]?\d{4}(?![\w-])"
+        ),
+        "[teléfono]",
+    ),
 ]
 
 

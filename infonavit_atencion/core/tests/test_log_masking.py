@@ -24,6 +24,11 @@ RFC = "PEGA850101AB1"
             "folio ATN-2026-00001234, caso 123456789012345",
             "folio ATN-2026-00001234, caso 123456789012345",
         ),
+        ("tel. 333-123-4567", "tel. [teléfono]"),
+        (
+            "intentos anteriores a 2026-11-29 18:38:42.77+00:00",
+            "intentos anteriores a 2026-11-29 18:38:42.77+00:00",
+        ),
     ],
 )
 def test_identifiers_are_masked_and_other_numbers_kept(text, expected):
