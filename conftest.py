@@ -19,12 +19,16 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 @pytest.fixture(autouse=True)
 def _fresh_routing_rule_cache():  # type: ignore[no-untyped-def]
-    """Each test starts without the process's cached rule set (rolled-back rows repeat ids)."""
+    """Each test starts without the process's cached rule set (rolled-back rows repeat ids)
+    nor its catalog snapshot (tests change the catalog with QuerySet.update(), too)."""
+    from cases.catalog_cache import catalog_cache_forget
     from cases.routing import active_rules_forget
 
     active_rules_forget()
+    catalog_cache_forget()
     yield
     active_rules_forget()
+    catalog_cache_forget()
 
 
 def _user(username: str, role: str, **placement):  # type: ignore[no-untyped-def]

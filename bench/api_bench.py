@@ -5,7 +5,8 @@ it, loads the reference data and fills it with `generate_history` up to --cases 
 1,000,000; the first run takes a while, later runs reuse the data). Starts gunicorn (2 sync
 workers) with the application plus the floor under /floor/ (`bench/floor/`: ModelSerializer
 with every column, cursor pagination, no auth, scoping, throttling, events or SLA work), with
-Redis as broker (routing messages pile up in Redis db 11, flushed at the end; no worker runs).
+Redis as broker and cache (routing messages pile up in Redis db 11, or API_BENCH_REDIS_DB,
+flushed before and after; no worker runs).
 A load generator in this process (threads, keep-alive HTTP over loopback) then measures:
 
   create      POST cases/ (with Idempotency-Key) vs the floor's POST, throughput at concurrency 8
@@ -18,6 +19,10 @@ create throughput ≥ 60 % of the floor's; list (any depth) and detail p95 ≤ 1
 cursor list p95 at concurrency 8; p50 < 25 ms at concurrency 1. Prints figures; asserts nothing.
 
     [API_BENCH_DATABASE=NAME] .venv/bin/python bench/api_bench.py [--cases 1000000] [--seconds 10]
+        [--rounds 2] [--deep 200]
+
+Every load runs --rounds times, the rounds one after another (application next to floor in
+each); the figures merge the rounds and each round's ratios are printed too.
 """
 
 from __future__ import annotations
@@ -46,7 +51,9 @@ SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:543
 _server = urlsplit(SERVER)
 DATABASE_URL = urlunsplit((_server.scheme, _server.netloc, f"/{DB_NAME}", _server.query, ""))
 _redis = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
-BROKER = urlunsplit((_redis.scheme, _redis.netloc, "/11", _redis.query, ""))
+# Broker and cache of the server under test; this Redis database is flushed before and after.
+BROKER_DB = os.environ.get("API_BENCH_REDIS_DB", "11")
+BROKER = urlunsplit((_redis.scheme, _redis.netloc, f"/{BROKER_DB}", _redis.query, ""))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 os.environ.update(
     {
@@ -168,6 +175,37 @@ class Run:
             f"p50 {self.pct(50):6.1f} ms  p95 {self.pct(95):6.1f} ms  statuses {self.statuses}"
         )
 
+    def merge(self, other: Run) -> None:
+        self.latencies.extend(other.latencies)
+        self.seconds += other.seconds
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+
+
+def targets(runs: dict[str, Run], *, compact: bool = False) -> str:
+    """The issue's targets as ratios (and the concurrency-1 p50s) for these runs."""
+    floor_p95 = max(runs["floor_list"].pct(95), runs["floor_deep"].pct(95))
+    create = runs["create"].throughput / runs["floor_create"].throughput
+    ratios = {name: runs[name].pct(95) / floor_p95 for name in ("list", "deep", "detail")}
+    p50s = {name: runs[name].pct(50) for name in ("create_1", "list_1", "deep_1", "detail_1")}
+    if compact:
+        return (
+            f"create {create:.0%} of floor; p95/floor list p95: list {ratios['list']:.2f}, "
+            f"deep {ratios['deep']:.2f}, detail {ratios['detail']:.2f}; p50 c=1: "
+            + ", ".join(f"{name[:-2]} {value:.1f} ms" for name, value in p50s.items())
+        )
+    lines = [f"  create throughput / floor's: {create:.0%} (target ≥ 60 %)"]
+    for name, ratio in ratios.items():
+        lines.append(f"  {runs[name].label} p95 / floor list p95: {ratio:.2f} (target ≤ 1.5)")
+    worst = max(p50s, key=lambda name: p50s[name])
+    lines.append(
+        f"  worst p50 at concurrency 1: {p50s[worst]:.1f} ms, {runs[worst].label} (target < 25 ms)"
+    )
+    lines.append(
+        f"  (list at c=1 median {statistics.median(runs['list_1'].latencies) * 1000:.1f} ms)"
+    )
+    return "\n".join(lines)
+
 
 Request = tuple[str, str, dict[str, str], bytes | None]
 
@@ -228,6 +266,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--deep", type=int, default=200, help="pages followed for the deep page")
+    parser.add_argument("--rounds", type=int, default=2, help="times every load is run")
     args = parser.parse_args()
 
     key, service, floor_body = _setup(args.cases)
@@ -286,34 +325,33 @@ def main() -> None:
             return "GET", f"/floor/cases/{folios[i % len(folios)]}/", {}, None
 
         s = args.seconds
-        runs = {
-            "create": load("POST cases/ (c=8)", create, 8, s),
-            "floor_create": load("floor POST (c=8)", floor_create, 8, s),
-            "list": load("GET cases/ first page (c=8)", get(list_path, auth), 8, s),
-            "deep": load(f"GET cases/ page {args.deep} (c=8)", get(deep_path, auth), 8, s),
-            "detail": load("GET cases/{folio}/ (c=8)", detail, 8, s),
-            "floor_list": load("floor list first page (c=8)", get("/floor/cases/", {}), 8, s),
-            "floor_deep": load(f"floor list page {args.deep} (c=8)", get(floor_deep, {}), 8, s),
-            "floor_detail": load("floor detail (c=8)", floor_detail, 8, s),
-            "create_1": load("POST cases/ (c=1)", create, 1, s),
-            "list_1": load("GET cases/ first page (c=1)", get(list_path, auth), 1, s),
-            "deep_1": load(f"GET cases/ page {args.deep} (c=1)", get(deep_path, auth), 1, s),
-            "detail_1": load("GET cases/{folio}/ (c=1)", detail, 1, s),
-        }
+        plan: list[tuple[str, str, Callable[[int], Request], int]] = [
+            ("create", "POST cases/ (c=8)", create, 8),
+            ("floor_create", "floor POST (c=8)", floor_create, 8),
+            ("list", "GET cases/ first page (c=8)", get(list_path, auth), 8),
+            ("deep", f"GET cases/ page {args.deep} (c=8)", get(deep_path, auth), 8),
+            ("detail", "GET cases/{folio}/ (c=8)", detail, 8),
+            ("floor_list", "floor list first page (c=8)", get("/floor/cases/", {}), 8),
+            ("floor_deep", f"floor list page {args.deep} (c=8)", get(floor_deep, {}), 8),
+            ("floor_detail", "floor detail (c=8)", floor_detail, 8),
+            ("create_1", "POST cases/ (c=1)", create, 1),
+            ("list_1", "GET cases/ first page (c=1)", get(list_path, auth), 1),
+            ("deep_1", f"GET cases/ page {args.deep} (c=1)", get(deep_path, auth), 1),
+            ("detail_1", "GET cases/{folio}/ (c=1)", detail, 1),
+        ]
+        # Each round runs every load once, the application's next to the floor's; the figures
+        # merge the rounds, so a burst of load from elsewhere weighs on both sides alike.
+        runs = {key: Run(label) for key, label, _make, _c in plan}
+        for number in range(1, args.rounds + 1):
+            this_round = {key: load(label, make, c, s) for key, label, make, c in plan}
+            for key, run in this_round.items():
+                runs[key].merge(run)
+            if args.rounds > 1:
+                print(f"round {number}: " + targets(this_round, compact=True))
         for run in runs.values():
             print(run.line())
-        floor_p95 = max(runs["floor_list"].pct(95), runs["floor_deep"].pct(95))
-        print("targets (ratios in this run):")
-        ratio = runs["create"].throughput / runs["floor_create"].throughput
-        print(f"  create throughput / floor's: {ratio:.0%} (target ≥ 60 %)")
-        for name in ("list", "deep", "detail"):
-            print(
-                f"  {runs[name].label} p95 / floor list p95: {runs[name].pct(95) / floor_p95:.2f} (target ≤ 1.5)"
-            )
-        worst_p50 = max(runs[name].pct(50) for name in ("create_1", "list_1", "deep_1", "detail_1"))
-        print(f"  worst p50 at concurrency 1: {worst_p50:.1f} ms (target < 25 ms)")
-        median = statistics.median(runs["list_1"].latencies) * 1000
-        print(f"  (list at c=1 median {median:.1f} ms)")
+        print(f"targets (ratios over {args.rounds} round(s) in this run):")
+        print(targets(runs))
     finally:
         server.stop()
         subprocess.run(["redis-cli", "-u", BROKER, "flushdb"], capture_output=True, check=False)  # noqa: S603, S607

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .dry_run import REPORT_TZ, routing_dry_run
 from .models import Case, CaseEvent, RoutingRule
+from .privacy import sealed_identity_for, sealed_identity_views_log
 from .routing import rule_specs_from
 
 DRY_RUN_DAYS = 30
@@ -74,6 +75,27 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ("service", "channel", "area")
     inlines = [CaseEventInline]
     show_full_result_count = False
+    # Secrets never shown here: the citizen's tracking code (only in the creation answer), and
+    # the sealed reporter identity except to the dedicated role (cases.privacy).
+    exclude = ("tracking_code", "sealed_reporter_identity")
+
+    def get_exclude(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and sealed_identity_for(obj, request.user) is not None:
+            return ("tracking_code",)
+        return self.exclude
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        """A sealed identity shown to the dedicated role is a logged view, as on the case page."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        case = (getattr(response, "context_data", None) or {}).get("original")
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and case is not None
+            and sealed_identity_for(case, request.user) is not None
+        ):
+            sealed_identity_views_log(request.user, [case.pk], timezone.now())
+        return response
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False

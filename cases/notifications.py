@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection, send_mass_mail
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -74,6 +75,17 @@ def _send(subject: str, body: str, to: list[str]) -> None:
     ).send()
 
 
+def _record_notice(case: Case, now: dt.datetime, data: dict) -> None:
+    """The NOTIFIED event, copying where the case stands when it is written: routing or an
+    action may have committed since the task read the case (the row lock waits for one in
+    flight), and no earlier than the case's last event, so the timeline stays in order."""
+    with transaction.atomic():
+        current = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        last_at = CaseEvent.objects.filter(case=current).aggregate(last=Max("at"))["last"]
+        at = max(now, last_at) if last_at is not None else now
+        event_record(current, EventKind.NOTIFIED, SYSTEM, at, data)
+
+
 def _send_once(
     case: Case,
     template: str,
@@ -90,13 +102,7 @@ def _send_once(
         return 0
     body = render_to_string(f"cases/email/{template}.txt", {"case": case, **context})
     _send(subject, body, [to])
-    event_record(
-        case,
-        EventKind.NOTIFIED,
-        SYSTEM,
-        now,
-        {"template": template, "event": cause.pk, "recipients": 1},
-    )
+    _record_notice(case, now, {"template": template, "event": cause.pk, "recipients": 1})
     return 1
 
 
@@ -200,7 +206,5 @@ def notify_breach(case_id: int, now) -> int:  # type: ignore[no-untyped-def]
     subject = f"Plazo vencido: {case.folio}"
     body = render_to_string("cases/email/breach.txt", {"case": case})
     send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])
-    event_record(
-        case, EventKind.NOTIFIED, SYSTEM, now, {"template": "breach", "recipients": len(recipients)}
-    )
+    _record_notice(case, now, {"template": "breach", "recipients": len(recipients)})
     return len(recipients)

@@ -1,4 +1,6 @@
-"""Reads of cases, and THE one place that decides which cases someone may see (SPEC §9).
+"""Reads of cases, and THE one place that decides which cases someone may see (SPEC §9),
+what each role may do on them (:data:`ROLE_ACTIONS`, :func:`may_act`), who sees identifiers
+unmasked and who may backdate an intake.
 
 Every read of a case by a person or a system goes through :func:`cases_visible_to`:
 
@@ -11,8 +13,8 @@ Every read of a case by a person or a system goes through :func:`cases_visible_t
 * a user without a profile, or the system actor: none.
 
 A case outside that set is "not found" (:class:`NotFound`, 404): its existence is never
-revealed. The querysets select every relation the case JSON prints, so a list page and a
-detail cost a constant number of queries.
+revealed. The querysets load what the case JSON reads, so a list page and a detail cost a
+constant number of queries.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from infonavit_atencion.core.errors import FieldError, NotFound, ValidationFaile
 from .events import Actor
 from .models import Attachment, Case, CaseEvent, Comment
 
-# Relations the case JSON prints (cases.api.serializers.CaseOutputSerializer).
+# Relations the case JSON prints (cases.representation), e.g. for pages that show their names.
 CASE_OUTPUT_RELATIONS = (
     "service",
     "channel",
@@ -48,16 +50,22 @@ CASE_OUTPUT_RELATIONS = (
     "contact",
     "sla_calendar",
 )
-# How the case JSON loads them: the per-case rows are joined; the small catalog tables come in
-# one short query each. Joining all nine tables made PostgreSQL spend ~25 ms *planning* every
-# list and detail query, and kept it from using the contact indexes when filtering by NSS.
+# How they are loaded: the per-case rows are joined. The case JSON takes the catalog codes
+# from the process's catalog snapshot (cases.catalog_cache); pages that print more of a catalog
+# row prefetch the small tables, one short query each. Joining all nine tables made PostgreSQL
+# spend ~25 ms *planning* every list and detail query, and kept it from using the contact
+# indexes when filtering by NSS.
 CASE_OUTPUT_JOINED = ("assignee", "contact")
 CASE_OUTPUT_PREFETCHED = tuple(r for r in CASE_OUTPUT_RELATIONS if r not in CASE_OUTPUT_JOINED)
 
 
-def with_case_output_relations(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """`cases` loading every relation the case JSON prints, at a fixed number of queries."""
-    return cases.select_related(*CASE_OUTPUT_JOINED).prefetch_related(*CASE_OUTPUT_PREFETCHED)
+def with_case_output_relations(cases: QuerySet[Case], *, catalog: bool = True) -> QuerySet[Case]:
+    """`cases` with their contact and assignee joined and, with `catalog`, their catalog rows
+    prefetched: a fixed number of queries. The case JSON alone needs no `catalog`."""
+    cases = cases.select_related(*CASE_OUTPUT_JOINED)
+    return cases.prefetch_related(*CASE_OUTPUT_PREFETCHED) if catalog else cases
+
+
 # Statuses whose SLA state moves with the clock (SPEC §6): the stored `sla_state` of every other
 # status is exact, because each transition stores `sla_state_at(case, now)`.
 CLOCK_DRIVEN_STATUSES = ("new", "assigned", "in_progress")
@@ -147,6 +155,76 @@ def may_backdate(actor: Actor) -> bool:
     return user.is_superuser or (profile is not None and profile.role == Role.ADMIN)
 
 
+# Lifecycle actions (cases.services.workflow.TRANSITIONS) a staff member may take on a case
+# they see, by role: agents attend and resolve but neither distribute (assign, transfer,
+# reclassify) nor end (cancel, close) cases; area staff also send a case on to another area
+# or service; supervisors and administrators do everything. API clients may take every action
+# on the cases they see (SPEC §4), and so may the system. The case page (through
+# `web.actions.role_allows`) and the API's transitions ask this table after `case_get_for`;
+# the bulk page is for supervisors and administrators only.
+LIFECYCLE_ACTIONS = frozenset(
+    {
+        "take",
+        "assign",
+        "pause",
+        "resume",
+        "resolve",
+        "close",
+        "reopen",
+        "cancel",
+        "transfer",
+        "reclassify",
+    }
+)
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.AGENT: frozenset({"take", "pause", "resume", "resolve", "reopen"}),
+    Role.AREA_STAFF: frozenset(
+        {"take", "pause", "resume", "resolve", "transfer", "reclassify", "reopen"}
+    ),
+    Role.SUPERVISOR: LIFECYCLE_ACTIONS,
+    Role.ADMIN: LIFECYCLE_ACTIONS,
+}
+
+
+def may_act(actor: Actor, action: str) -> bool:
+    """Whether `actor` may take lifecycle `action` on a case it sees (see ROLE_ACTIONS)."""
+    user = actor.user
+    if actor.client is not None or user is None:
+        return True
+    if user.is_superuser:
+        return True
+    profile = _profile(user)
+    return profile is not None and action in ROLE_ACTIONS.get(profile.role, frozenset())
+
+
+# Who registers cases: agents (at their own office), supervisors and administrators; area
+# staff work cases but do not register them. API clients register on their own channel.
+REGISTERING_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
+
+
+def may_register(actor: Actor) -> bool:
+    """Whether `actor` may register cases at all."""
+    user = actor.user
+    if actor.client is not None:
+        return True
+    if user is None or not user.is_active:
+        return False
+    profile = _profile(user)
+    return user.is_superuser or (profile is not None and profile.role in REGISTERING_ROLES)
+
+
+def may_register_at(actor: Actor, office: str | None) -> bool:
+    """Whether `actor` may register a case at office code `office` (None: without an office):
+    an agent only at their own office."""
+    if not may_register(actor):
+        return False
+    user = actor.user
+    profile = _profile(user) if user is not None else None
+    if user is None or user.is_superuser or profile is None or profile.role != Role.AGENT:
+        return True
+    return office is not None and Office.objects.filter(pk=profile.office_id, code=office).exists()
+
+
 # --- One case ---------------------------------------------------------------------------------
 
 
@@ -155,14 +233,19 @@ def _not_found(folio: str) -> NotFound:
 
 
 def case_output_queryset() -> QuerySet[Case]:
-    """Cases with every relation the case JSON prints."""
-    return with_case_output_relations(Case.objects.all())
+    """Cases loading what the case JSON (cases.representation) reads."""
+    return with_case_output_relations(Case.objects.all(), catalog=False)
 
 
-def case_get_for(actor: Actor, folio: str) -> Case:
-    """The case with this folio if `actor` may see it; otherwise NotFound (even if it exists)."""
+def case_get_for(actor: Actor, folio: str, *, catalog: bool = True) -> Case:
+    """The case with this folio if `actor` may see it; otherwise NotFound (even if it exists).
+
+    With `catalog`, its catalog rows come loaded too (see `with_case_output_relations`).
+    """
     case = (
-        with_case_output_relations(cases_visible_to(actor)).filter(folio=folio).first()
+        with_case_output_relations(cases_visible_to(actor), catalog=catalog)
+        .filter(folio=folio)
+        .first()
     )
     if case is None:
         raise _not_found(folio)
@@ -303,11 +386,17 @@ def _text_q(q: str) -> Q:
 
 
 def case_list_for(
-    actor: Actor, filters: CaseFilters, now: dt.datetime, *, ordering: Sequence[str] = ()
+    actor: Actor,
+    filters: CaseFilters,
+    now: dt.datetime,
+    *,
+    ordering: Sequence[str] = (),
+    catalog: bool = True,
 ) -> QuerySet[Case]:
     """The visible cases matching `filters`, with their printed relations, in `ordering`.
 
-    Never counted: the API pages through it with a keyset cursor.
+    Never counted: the API pages through it with a keyset cursor. `catalog`: see
+    `with_case_output_relations`.
     """
     cases = cases_visible_to(actor)
     if filters.status:
@@ -340,7 +429,7 @@ def case_list_for(
         cases = cases.filter(external_reference__in=filters.external_reference)
     if filters.q.strip():
         cases = cases.filter(_text_q(filters.q))
-    cases = with_case_output_relations(cases)
+    cases = with_case_output_relations(cases, catalog=catalog)
     return cases.order_by(*ordering) if ordering else cases
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -20,7 +21,8 @@ from .services.autoclose import cases_auto_close
 from .services.idempotency import idempotency_keys_purge
 from .sla.monitor import sla_monitor_run
 
-UNROUTED_GRACE = dt.timedelta(minutes=1)
+# How long a case may stay `new` before the sweeper queues its routing again (default a minute).
+UNROUTED_GRACE = dt.timedelta(seconds=settings.UNROUTED_GRACE_SECONDS)
 
 
 @shared_task(
@@ -38,7 +40,7 @@ def route_case(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
 
 @shared_task
 def sweep_unrouted_cases() -> int:
-    """Re-queue cases left `new` for over a minute: a lost broker message never loses a case."""
+    """Re-queue cases left `new` past UNROUTED_GRACE: a lost broker message never loses a case."""
     cutoff = timezone.now() - UNROUTED_GRACE
     ids = list(
         Case.objects.filter(status=CaseStatus.NEW, created_at__lt=cutoff)

@@ -142,6 +142,11 @@ class Service(TimeStampedModel):
     )
     description = models.TextField(_("información pública"), help_text=_("Requisitos y pasos; el mismo texto en todos los canales."))
     first_contact_resolution = models.BooleanField(_("se puede resolver en el primer contacto"), default=False)
+    arco_request = models.BooleanField(
+        _("solicitud de derechos ARCO"),
+        default=False,
+        help_text=_("La captura pide el derecho que se ejerce: acceso, rectificación, cancelación u oposición."),
+    )
     active = models.BooleanField(_("activo"), default=True)
     history = HistoricalRecords()
 

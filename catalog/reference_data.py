@@ -240,6 +240,7 @@ def _load_services(data: dict, report: LoadReport) -> None:
                 "sla_policy": _get(SlaPolicy, row["sla_policy"], where),
                 "description": row["description"].strip(),
                 "first_contact_resolution": bool(row.get("first_contact_resolution", False)),
+                "arco_request": bool(row.get("arco_request", False)),
                 "active": row.get("active", True),
             },
         )

@@ -1,17 +1,23 @@
 """Who saw a contact's full record (SPEC §9): masked by default, every reveal logged.
 
 The browser shows contacts masked; staff who may see the case ask to "show" the full record
-and :func:`contact_reveal` writes one ContactAccessLog row for that view.
+and :func:`contact_reveal` writes one ContactAccessLog row for that view. Every other place
+that shows personal data whole logs through :func:`personal_data_views_log`: the API
+(``contacts:read``), the administration, exports, a contact's data export and the sealed
+identity of an anonymous denuncia's reporter — each row says why (:class:`AccessReason`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from .models import Contact, ContactAccessLog
+from accounts.models import ApiClient
+
+from .models import AccessReason, Contact, ContactAccessLog
 
 VISIBLE_TAIL = 4
 
@@ -76,5 +82,48 @@ def contact_reveal(
 ) -> ContactCard:
     """The unmasked card, after logging the view. The caller has checked the user may see the
     case the contact belongs to (`cases.selectors.case_get_for`)."""
-    ContactAccessLog.objects.create(contact=contact, user=user, case_id=case_id, at=now)
+    ContactAccessLog.objects.create(
+        contact=contact, user=user, case_id=case_id, reason=AccessReason.CASE_PAGE, at=now
+    )
     return contact_card(contact, revealed=True)
+
+
+def personal_data_views_log(
+    views: Iterable[tuple[int | None, int | None]],
+    now: dt.datetime,
+    *,
+    reason: str,
+    user: User | None = None,
+    api_client: ApiClient | None = None,
+) -> int:
+    """Log many views at once, one row per (contact id, case id), by one user or one API client.
+
+    A row without a contact is a view of a case's sealed reporter identity (reason
+    ``sealed_identity``). The caller has checked the scope; the database refuses a row with
+    neither or both actors.
+    """
+    rows = [
+        ContactAccessLog(
+            contact_id=contact_id,
+            user=user,
+            api_client=api_client,
+            case_id=case_id,
+            reason=reason,
+            at=now,
+        )
+        for contact_id, case_id in views
+    ]
+    ContactAccessLog.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def contact_views_log(
+    user: User,
+    views: Iterable[tuple[int | None, int | None]],
+    now: dt.datetime,
+    *,
+    reason: str = AccessReason.EXPORT,
+) -> int:
+    """Log many full-record views at once, one row per (contact id, case id): an export that
+    carries full contact data (indicators.exports). The caller has checked the scope."""
+    return personal_data_views_log(views, now, reason=reason, user=user)

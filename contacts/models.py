@@ -68,6 +68,12 @@ class Contact(TimeStampedModel):
             models.Index(fields=["first_surname", "given_names"], name="contact_name_idx"),
             models.Index(fields=["rfc"], name="contact_rfc_idx"),
         ]
+        permissions = [
+            (
+                "export_contact_data",
+                _("Puede exportar todos los datos de un contacto (derechos ARCO)"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -77,17 +83,49 @@ class Contact(TimeStampedModel):
         return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
 
 
-class ContactAccessLog(models.Model):
-    """One view of a contact's full (unmasked) record: who, when, which, from which case (SPEC §9).
+class AccessReason(models.TextChoices):
+    """Why personal data was shown whole (SPEC §9): the screen or channel of the view."""
 
-    Append-only: written by `contacts.access.contact_reveal`, never edited.
+    CASE_PAGE = "case_page", _("Ficha del caso")
+    API = "api", _("API")
+    ADMIN = "admin", _("Administración")
+    EXPORT = "export", _("Exportación de datos personales")
+    SEALED_IDENTITY = "sealed_identity", _("Identidad reservada de una denuncia")
+
+
+class ContactAccessLog(models.Model):
+    """One view of personal data shown whole: who, when, which, why (SPEC §9).
+
+    A contact's full (unmasked) record seen on a case page, through the API, in the
+    administration or in a data export; or the sealed identity of an anonymous denuncia's
+    reporter (then no contact, only the case). Append-only: written by the functions of
+    :mod:`contacts.access`, never edited; the admin lists it read-only.
     """
 
     contact = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("contacto")
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_log",
+        verbose_name=_("contacto"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("usuario")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("usuario"),
+    )
+    api_client = models.ForeignKey(
+        "accounts.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sistema"),
+        db_index=False,
     )
     case = models.ForeignKey(
         "cases.Case",
@@ -98,16 +136,76 @@ class ContactAccessLog(models.Model):
         verbose_name=_("caso"),
         db_index=False,
     )
+    reason = models.CharField(
+        _("motivo"), max_length=20, choices=AccessReason.choices, default=AccessReason.CASE_PAGE
+    )
     at = models.DateTimeField(_("momento"))
 
     class Meta:
-        verbose_name = _("consulta de datos de contacto")
-        verbose_name_plural = _("consultas de datos de contacto")
+        verbose_name = _("consulta de datos personales")
+        verbose_name_plural = _("consultas de datos personales")
         ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, api_client__isnull=True)
+                | Q(user__isnull=True, api_client__isnull=False),
+                name="contact_access_single_actor",
+            ),
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False)
+                | Q(reason="sealed_identity", case__isnull=False),
+                name="contact_access_names_what",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=[r.value for r in AccessReason]),
+                name="contact_access_reason_valid",
+            ),
+        ]
         indexes = [
             models.Index(fields=["contact", "at"], name="contact_access_contact_idx"),
             models.Index(fields=["user", "at"], name="contact_access_user_idx"),
+            models.Index(fields=["api_client", "at"], name="contact_access_client_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} → {self.contact_id} @ {self.at.isoformat()}"
+        who = self.user_id if self.user_id is not None else f"api:{self.api_client_id}"
+        what = self.contact_id if self.contact_id is not None else f"caso:{self.case_id}"
+        return f"{who} → {what} @ {self.at.isoformat()}"
+
+
+class ArcoRight(models.TextChoices):
+    """The rights of a data subject over their personal data (derechos ARCO, LGPDPPSO)."""
+
+    ACCESS = "access", _("Acceso")
+    RECTIFICATION = "rectification", _("Rectificación")
+    CANCELLATION = "cancellation", _("Cancelación")
+    OPPOSITION = "opposition", _("Oposición")
+
+
+class ArcoRequest(models.Model):
+    """Which ARCO right a case of an ARCO service exercises; written with the case at intake.
+
+    The titular is the case's contact; the legal term is the service's SLA policy
+    (docs/adr/0011-arco-requests-and-personal-data-access.md).
+    """
+
+    case = models.OneToOneField(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="arco_request",
+        verbose_name=_("caso"),
+    )
+    right = models.CharField(_("derecho ARCO"), max_length=20, choices=ArcoRight.choices)
+
+    class Meta:
+        verbose_name = _("solicitud de derechos ARCO")
+        verbose_name_plural = _("solicitudes de derechos ARCO")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(right__in=[r.value for r in ArcoRight]), name="arco_request_right_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_right_display()}"

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.storage import private_storage
 from infonavit_atencion.core.models import TimeStampedModel
 
 from .metrics import COUNTER_FIELDS, HISTOGRAM_FIELDS, METRICS
@@ -260,3 +262,119 @@ class Target(TimeStampedModel):
                     % {"kind": self.get_period_kind_display()}
                 }
             )
+
+
+# --- Exports (indicators.exports) -------------------------------------------------------------
+
+
+class ExportKind(models.TextChoices):
+    CASES = "cases", _("Lista de casos")
+    INDICATORS = "indicators", _("Tabla de indicadores")
+    MONTHLY = "monthly", _("Informe mensual de canales")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("En cola")
+    RUNNING = "running", _("Generándose")
+    DONE = "done", _("Lista")
+    FAILED = "failed", _("Falló")
+    EXPIRED = "expired", _("Caducada")
+
+
+class ExportJob(models.Model):
+    """One file generated in the background for the person who asked for it (and only them).
+
+    ``params`` holds everything needed to build it again (filters, ordering, timezone, whether
+    full contact data was asked for and allowed), so the task takes just the id and is safe to
+    run twice. The file lives in private storage and is removed after EXPORT_RETENTION_DAYS;
+    the row stays as the record of who exported what.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="export_jobs",
+        verbose_name=_("solicitada por"),
+        db_index=False,
+    )
+    kind = models.CharField(_("tipo"), max_length=20, choices=ExportKind.choices)
+    format = models.CharField(_("formato"), max_length=8, choices=ExportFormat.choices)
+    title = models.CharField(_("descripción"), max_length=200)
+    params = models.JSONField(_("parámetros"), default=dict)
+    # The month of a monthly report (its first day); null for other kinds.
+    period = models.DateField(_("mes del informe"), null=True, blank=True)
+    full_data = models.BooleanField(_("con datos personales completos"), default=False)
+    status = models.CharField(
+        _("estado"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    rows_done = models.PositiveIntegerField(_("filas escritas"), default=0)
+    rows_total = models.PositiveIntegerField(_("filas en total"), null=True, blank=True)
+    file = models.FileField(
+        _("archivo"),
+        storage=private_storage,
+        upload_to="exportaciones/",
+        max_length=255,
+        blank=True,
+    )
+    filename = models.CharField(_("nombre de descarga"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("tamaño (bytes)"), default=0)
+    error = models.TextField(_("motivo del error"), blank=True)
+    created_at = models.DateTimeField(_("solicitada"), auto_now_add=True)
+    started_at = models.DateTimeField(_("iniciada"), null=True, blank=True)
+    # Moves with every progress update: a running job whose heartbeat stopped was abandoned.
+    heartbeat_at = models.DateTimeField(_("último avance"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminada"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("enviada por correo"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exportación")
+        verbose_name_plural = _("exportaciones")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ExportKind]), name="export_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=[f.value for f in ExportFormat]), name="export_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ExportStatus]), name="export_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="monthly") | Q(period__isnull=False),
+                name="export_monthly_has_period",
+            ),
+            models.UniqueConstraint(
+                fields=["requested_by", "period"],
+                condition=Q(kind="monthly"),
+                name="export_monthly_once_per_user",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="export_owner_idx"),
+            models.Index(
+                fields=["finished_at"],
+                condition=Q(status="done"),
+                name="export_done_finished_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def progress_pct(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)

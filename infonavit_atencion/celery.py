@@ -4,13 +4,22 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infonavit_atencion.settings.local")
 
 app = Celery("infonavit_atencion")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _keep_django_logging(**_: Any) -> None:
+    """Workers log through Django's LOGGING, whose every handler masks personal data (SPEC §9).
+
+    Without a receiver for this signal a worker would replace the root handlers and give
+    "celery.task" a handler of its own, both without the mask. The level is LOG_LEVEL.
+    """
 
 
 @task_prerun.connect

@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("web.urls")),
     path("atencion/registro/", include("intake.urls")),
+    path("exportaciones/", include("indicators.export_urls")),
+    path("", include("indicators.urls")),
     path("admin/", admin.site.urls),
     path("encuesta/", include("surveys.urls")),
     path("api/v1/", include("infonavit_atencion.api_urls")),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Priority
 from cases.services import CaseInput
 from contacts.identifiers import curp_validator, nss_validator, rfc_validator
-from contacts.models import Contact
+from contacts.models import ArcoRight, Contact
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import ApplicationError
 
@@ -43,7 +43,7 @@ _FIELD_ALIASES = {"contact.type": "contact_type", "contact": None}
 # The inputs an htmx request about the service carries, so the panel it returns keeps them.
 SERVICE_INCLUDE = (
     "#id_channel, #id_office, #id_service, #id_service_q, #id_contact_id, #id_anonymous, "
-    "#id_sealed_reporter_identity, #id_resolution, #id_instrument_reference"
+    "#id_sealed_reporter_identity, #id_resolution, #id_instrument_reference, #id_arco_right"
 )
 CONTACT_INCLUDE = (
     "#id_channel, #id_office, #id_service, #id_nss, #id_curp, #id_rfc, #id_given_names, "
@@ -94,6 +94,11 @@ class IntakeForm(forms.Form):
         label=_("Resolución en el primer contacto"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    arco_right = forms.ChoiceField(
+        label=_("Derecho que se ejerce"),
+        choices=[("", _("— Elija el derecho ARCO —")), *ArcoRight.choices],
+        required=False,  # required by case_create on ARCO services only
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -213,6 +218,7 @@ class IntakeForm(forms.Form):
             priority=data["priority"],
             instrument_reference=data["instrument_reference"],
             resolution=data["resolution"],
+            arco_right=data["arco_right"],
         )
 
     def add_application_error(self, error: ApplicationError) -> None:

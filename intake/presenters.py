@@ -197,6 +197,7 @@ def service_context(
         "allows_anonymous": allows_anonymous(service),
         "allows_resolution": bool(service and service.first_contact_resolution),
         "needs_instrument": bool(service and service.kind == CaseKind.EXCEPTIONAL),
+        "arco_request": bool(service and service.arco_request),
     }
 
 

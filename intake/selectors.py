@@ -23,13 +23,13 @@ from cases.models import Case
 from cases.models.case import OPEN_STATUSES
 from cases.notifications import CENTRAL_TZ, spanish_date
 from cases.selectors import cases_visible_to
+from cases.selectors import may_register as cases_may_register
 from cases.sla.policy import sla_calendar_for, sla_policy_for, sla_snapshot
 from catalog.models import CaseKind, Service, SlaUnit
 from catalog.selectors import service_list
 from channels.models import Channel, Office
 from contacts.models import Contact
 
-REGISTERING_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 CONTACT_CASES_LIMIT = 20
 # A presencial channel first: it is what a Cesi or Delegación agent registers most.
 _CHANNEL_KIND_ORDER = DbCase(
@@ -49,13 +49,9 @@ def _profile(user: Any) -> Any | None:
 
 
 def may_register(user: Any) -> bool:
-    """Agents, supervisors and administrators register cases; area staff work them (SPEC §9)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    profile = _profile(user)
-    return profile is not None and profile.role in REGISTERING_ROLES
+    """Agents, supervisors and administrators register cases; area staff work them (SPEC §9).
+    The rule is `cases.selectors.may_register`; the office field offers only `intake_offices`."""
+    return user.is_authenticated and cases_may_register(Actor(user=user))
 
 
 # --- Where the user registers --------------------------------------------------------------

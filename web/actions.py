@@ -1,5 +1,6 @@
 """Which lifecycle actions the case page offers: the status allows them (cases TRANSITIONS)
-and the role does (front-office agents do not transfer, reclassify or cancel)."""
+and the role does (`cases.selectors.ROLE_ACTIONS`: agents do not assign, transfer, reclassify or
+cancel)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from cases.models import Case
+from cases.selectors import ROLE_ACTIONS
 from cases.services import TRANSITIONS
 
 
@@ -45,18 +46,10 @@ ACTION_SPECS: dict[str, ActionSpec] = {
     )
 }
 
-_ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.AGENT: frozenset({"take", "pause", "resume", "resolve", "reopen"}),
-    Role.AREA_STAFF: frozenset(
-        {"take", "pause", "resume", "resolve", "transfer", "reclassify", "reopen"}
-    ),
-    Role.SUPERVISOR: frozenset(ACTION_SPECS),
-    Role.ADMIN: frozenset(ACTION_SPECS),
-}
-
 
 def role_allows(role: str | None, action: str) -> bool:
-    return role is not None and action in _ROLE_ACTIONS.get(role, frozenset())
+    """The one table of what each role may do (`cases.selectors.ROLE_ACTIONS`)."""
+    return role is not None and action in ROLE_ACTIONS.get(role, frozenset())
 
 
 def actions_for(case: Case, role: str | None) -> list[ActionSpec]:

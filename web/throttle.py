@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
 
@@ -29,12 +33,16 @@ def public_lookup_allowed(request: HttpRequest) -> tuple[bool, int]:
     window = int(time.time()) // period
     address = request.META.get("REMOTE_ADDR", "")
     key = f"web-public-lookup:{address}:{window}"
-    cache.add(key, 0, timeout=period)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
+        cache.add(key, 0, timeout=period)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=period)
+            count = 1
+    except RedisError:  # as the API's throttles: served uncounted while Redis restarts
+        logger.warning("Consulta sin contar: la caché del límite no responde.", exc_info=True)
+        return True, 0
     if count > limit:
         return False, period - int(time.time()) % period
     return True, 0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, case, public, queues
+from .views import account, case, privacy, public, queues
 
 app_name = "web"
 
@@ -17,6 +17,12 @@ urlpatterns = [
         name="case_attachment_download",
     ),
     path("casos/<str:folio>/contacto/", case.case_contact_reveal, name="case_contact"),
+    path(
+        "casos/<str:folio>/identidad-reservada/",
+        privacy.case_sealed_identity,
+        name="case_sealed_identity",
+    ),
+    path("casos/<str:folio>/arco/exportar/", privacy.case_arco_export, name="case_arco_export"),
     path("consulta/", public.public_status, name="public_status"),
     path("cuenta/contrasena/", account.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -193,7 +193,7 @@ def webhook_events_record(
     transaction. Each delivery is queued on commit. With no subscriber this costs one query,
     however many event types are given.
     """
-    from cases.representation import case_document  # local: cases' services import this module
+    from cases.representation import case_documents  # local: cases' services import this module
 
     from .tasks import deliver_webhook  # local: the tasks import this module
 
@@ -216,7 +216,7 @@ def webhook_events_record(
     if not wanted:
         return []
     cases: dict[int, Case] = case_output_queryset().in_bulk(sorted(wanted))
-    documents = {case_id: case_document(case, now=now) for case_id, case in cases.items()}
+    documents = dict(zip(cases, case_documents(cases.values(), now=now), strict=True))
     created_at = timezone.localtime(now).isoformat()
 
     deliveries: list[WebhookDelivery] = []

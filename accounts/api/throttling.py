@@ -7,14 +7,18 @@ refused with 401 before throttling, and public endpoints declare their own stric
 
 Over the limit DRF raises ``Throttled``; the problem handler answers 429 with ``Retry-After``.
 The counters live in Django's default cache: with several server processes, point ``CACHES``
-at a shared cache (Redis) or each process counts on its own.
+at a shared cache (Redis) or each process counts on its own. If that cache cannot be reached
+(Redis restarting) the request is served uncounted rather than failed: the API keeps taking
+cases while the broker is down (SPEC §10).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
+from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -22,8 +26,21 @@ from .authentication import request_api_client
 
 DEFAULT_RATE = "6000/min"
 
+logger = logging.getLogger(__name__)
 
-class ApiClientRateThrottle(SimpleRateThrottle):
+
+class CountedWhenCacheUpThrottle(SimpleRateThrottle):
+    """A rate throttle that serves the request uncounted while its cache (Redis) is down."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except RedisError:
+            logger.warning("Solicitud sin contar: la caché del límite no responde.", exc_info=True)
+            return True
+
+
+class ApiClientRateThrottle(CountedWhenCacheUpThrottle):
     scope = "api_client"
 
     def get_rate(self) -> str | None:

@@ -15,6 +15,8 @@ from rest_framework.response import Response
 
 from accounts.api import request_api_client, request_staff_user
 from accounts.models import Scope
+from contacts.access import personal_data_views_log
+from contacts.models import AccessReason
 from infonavit_atencion.core.api_errors import ProblemSerializer
 from infonavit_atencion.core.errors import PreconditionFailed, PreconditionRequired
 from infonavit_atencion.core.exceptions import PROBLEM_CONTENT_TYPE
@@ -22,7 +24,7 @@ from infonavit_atencion.core.exceptions import PROBLEM_CONTENT_TYPE
 from .. import selectors
 from ..events import Actor
 from ..models import Case
-from .serializers import CaseOutputSerializer
+from ..representation import case_json
 
 logger = logging.getLogger("cases.api.contact_access")
 
@@ -76,16 +78,24 @@ def case_context(request: Request, actor: Actor, now: Any, **extra: Any) -> dict
 
 
 def log_contact_access(actor: Actor, cases: list[Case], context: dict[str, Any]) -> None:
-    """Every view of full contact records is logged: who, when, which (SPEC §9)."""
+    """Every view of full contact records is logged: who, when, which (SPEC §9) — one
+    ContactAccessLog row per case shown with its contact unmasked, in one INSERT."""
     if not context["unmask_identifiers"]:
         return
-    seen = [case.folio for case in cases if case.contact_id is not None]
+    seen = [(case.contact_id, case.pk) for case in cases if case.contact_id is not None]
     if seen:
+        personal_data_views_log(
+            seen,
+            context["now"],
+            reason=AccessReason.API,
+            user=actor.user if actor.client is None else None,
+            api_client=actor.client,
+        )
         logger.info(
             "Datos completos de contacto vistos por %s en %s: %s",
             actor.label,
             context["now"].isoformat(),
-            ", ".join(seen),
+            ", ".join(case.folio for case in cases if case.contact_id is not None),
         )
 
 
@@ -124,7 +134,7 @@ def case_response(
 ) -> Response:
     context = case_context(request, actor, now)
     log_contact_access(actor, [case], context)
-    data = CaseOutputSerializer(case, context=context).data
+    data = case_json(case, now=now, unmask_identifiers=context["unmask_identifiers"])
     return Response(data, status=status, headers={"ETag": etag(case)})
 
 

@@ -80,7 +80,7 @@ class CaseCommentsApi(APIView):
     )
     def post(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
-        selectors.case_get_for(actor, folio)
+        selectors.case_get_for(actor, folio, catalog=False)
         serializer = CommentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = comment_add(
@@ -123,7 +123,7 @@ class CaseAttachmentsApi(APIView):
     )
     def post(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
-        case = selectors.case_get_for(actor, folio)
+        case = selectors.case_get_for(actor, folio, catalog=False)
         serializer = AttachmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = attachment_add(folio, serializer.validated_data["file"], actor, timezone.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from typing import Any
@@ -13,6 +14,27 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+
+class ClonedFieldsMixin:
+    """A serializer whose fields are shallow copies of the declared ones.
+
+    DRF deep-copies every declared field for each serializer instance, which re-runs each
+    field's ``__init__`` (validators, error messages): about a millisecond per request for the
+    intake body. The declared fields are never bound nor changed (only their copies are), so a
+    shallow copy is enough. A nested serializer's copy builds its own fields.
+    """
+
+    _declared_fields: dict[str, serializers.Field]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = {}
+        for name, declared in self._declared_fields.items():
+            clone = copy.copy(declared)
+            clone.__dict__.pop("fields", None)
+            fields[name] = clone
+        return fields
+
 
 # Calendar dates (and naive instants) in filters are read at the institute's seat.
 FILTER_DATE_TIMEZONE = ZoneInfo("America/Mexico_City")

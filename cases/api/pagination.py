@@ -5,7 +5,7 @@ an OFFSET capped at 1,000 — with millions of cases sharing a priority, that bo
 breaks. Here the cursor holds the whole position, `(value of the ordering field, id)`, and a
 page is one index-friendly query::
 
-    WHERE field <= v AND (field < v OR id < i) ORDER BY field DESC, id DESC LIMIT size + 1
+    WHERE (field, id) < (v, i) ORDER BY field DESC, id DESC LIMIT size + 1
 
 (mirrored for ascending order and for walking backwards). The cursor is opaque
 (base64 of a small JSON) and says which ordering it belongs to.
@@ -20,7 +20,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Lookup, Model, QuerySet
+from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -102,12 +103,11 @@ class KeysetPagination:
 
     # --- pages ---------------------------------------------------------------------------
 
-    def _after(self, cursor: Cursor, descending: bool) -> Q:
-        """Rows strictly after the cursor's position when walking in `descending` order."""
-        f, v, pk = self.field, cursor.value, cursor.pk
-        if descending:
-            return Q(**{f"{f}__lte": v}) & (Q(**{f"{f}__lt": v}) | Q(pk__lt=pk))
-        return Q(**{f"{f}__gte": v}) & (Q(**{f"{f}__gt": v}) | Q(pk__gt=pk))
+    def _after(self, cursor: Cursor, descending: bool) -> Lookup:
+        """Rows strictly after the cursor's position when walking in `descending` order: the
+        row comparison `(field, id) < (v, i)`, which PostgreSQL turns into an index range."""
+        after = TupleLessThan if descending else TupleGreaterThan
+        return after((F(self.field), F("pk")), (cursor.value, cursor.pk))
 
     def paginate(self, queryset: QuerySet[Any], request: Request) -> Page:
         cursor = self._decode(request.query_params.get(CURSOR_PARAM))

@@ -10,17 +10,18 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from accounts.api.throttling import CountedWhenCacheUpThrottle
 from infonavit_atencion.core.api_errors import problem_responses
 
 from .. import selectors
 from .fields import AwareDateTimeField
 
 
-class PublicLookupThrottle(SimpleRateThrottle):
-    """Per client address, so a folio's tracking code cannot be guessed by brute force."""
+class PublicLookupThrottle(CountedWhenCacheUpThrottle):
+    """Per client address, so a folio's tracking code cannot be guessed by brute force (a
+    tracking code is long and random, so serving uncounted during a Redis restart is safe)."""
 
     scope = "public_lookup"
 

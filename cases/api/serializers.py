@@ -1,6 +1,8 @@
 """Input and output shapes of the cases API (SPEC §8). References are codes; times carry offsets.
 
-Output serializers read `context`:
+The output serializers document the case JSON in the OpenAPI schema and define it; the views
+answer with :mod:`cases.representation`, which writes the same JSON by hand (much cheaper) and is
+tested to agree with them. Output serializers read `context`:
 
 * ``now`` — the instant of the request, for the SLA state computed at read time;
 * ``unmask_identifiers`` — whether NSS and CURP are shown whole (``contacts:read``);
@@ -19,28 +21,25 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import CaseKind
-from contacts.models import Contact
+from contacts.models import ArcoRight, Contact
 
 from ..models import Case, CaseStatus, Priority, SlaState
 from ..models.case import PRIORITY_NAMES
+from ..representation import mask_identifier
 from ..services.workflow import ACTIONS
 from ..sla.policy import sla_state_at
-from .fields import AwareDateTimeField, CommaSeparatedField, DateOrDateTimeField
+from .fields import (
+    AwareDateTimeField,
+    ClonedFieldsMixin,
+    CommaSeparatedField,
+    DateOrDateTimeField,
+)
 
 # low, normal, high, urgent — the API speaks names; the database keeps ranks.
 PRIORITIES = [(PRIORITY_NAMES[rank.value], rank.label) for rank in Priority]
 ORDERINGS = ("received_at", "created_at", "resolution_due_at", "priority")
 PAGE_SIZE_DEFAULT = 25
 PAGE_SIZE_MAX = 100
-VISIBLE_CHARACTERS = 4
-
-
-def mask_identifier(value: str | None) -> str | None:
-    """``*******4431``: only the last four characters of an NSS or CURP stay visible."""
-    if not value:
-        return value
-    hidden = max(len(value) - VISIBLE_CHARACTERS, 0)
-    return "*" * hidden + value[hidden:] if hidden else "*" * len(value)
 
 
 # --- The case ---------------------------------------------------------------------------------
@@ -142,7 +141,7 @@ class CasePageOutputSerializer(serializers.Serializer):
 # --- Create, list, edit ---------------------------------------------------------------------
 
 
-class ContactInputSerializer(serializers.Serializer):
+class ContactInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     nss = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
     curp = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=30)
     rfc = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
@@ -154,7 +153,7 @@ class ContactInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=Contact.Type.choices, required=False)
 
 
-class CaseCreateInputSerializer(serializers.Serializer):
+class CaseCreateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     service = serializers.CharField(help_text="Clave del servicio del catálogo.")
     channel = serializers.CharField(
         required=False,
@@ -204,9 +203,16 @@ class CaseCreateInputSerializer(serializers.Serializer):
         max_length=200,
         help_text="Resolución, dictamen o recomendación que instruye un caso no previsto.",
     )
+    arco_right = serializers.ChoiceField(
+        choices=ArcoRight.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Derecho ARCO que se ejerce; obligatorio en los servicios de derechos ARCO "
+        "(p. ej. DERECHOS_ARCO) y no admitido en los demás.",
+    )
 
 
-class CaseListFilterSerializer(serializers.Serializer):
+class CaseListFilterSerializer(ClonedFieldsMixin, serializers.Serializer):
     status = CommaSeparatedField(
         required=False,
         choices=list(CaseStatus.values),
@@ -251,7 +257,7 @@ class CaseListFilterSerializer(serializers.Serializer):
     cursor = serializers.CharField(required=False, help_text="Tomado de `next` o `previous`.")
 
 
-class CaseUpdateInputSerializer(serializers.Serializer):
+class CaseUpdateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     priority = serializers.ChoiceField(choices=PRIORITIES, required=False)
     subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -276,7 +282,7 @@ class CaseUpdateInputSerializer(serializers.Serializer):
         return attrs
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class TransitionInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     action = serializers.ChoiceField(choices=list(ACTIONS))
     reason = serializers.CharField(required=False, allow_blank=True)
     resolution = serializers.CharField(required=False, allow_blank=True)

@@ -22,11 +22,12 @@ from rest_framework.views import APIView
 from contacts.models import Contact
 from contacts.services import ContactInput
 from infonavit_atencion.core.api_errors import problem_responses
-from infonavit_atencion.core.errors import ValidationFailed
+from infonavit_atencion.core.errors import PermissionDenied, ValidationFailed
 
 from .. import selectors
 from ..events import Actor
 from ..models import Case
+from ..representation import case_created_json, cases_json
 from ..services.edit import CaseChanges, case_update
 from ..services.idempotency import (
     IdempotentAnswer,
@@ -106,6 +107,7 @@ def _case_input(data: dict[str, Any], actor: Actor) -> CaseInput:
         external_reference=data.get("external_reference") or None,
         instrument_reference=data.get("instrument_reference", ""),
         resolution=data.get("resolution", ""),
+        arco_right=data.get("arco_right", ""),
     )
 
 
@@ -137,11 +139,13 @@ class CaseCollectionApi(APIView):
             data.pop("ordering", DEFAULT_ORDERING), data.pop("page_size", PAGE_SIZE_DEFAULT)
         )
         data.pop("cursor", None)
-        cases = selectors.case_list_for(actor, selectors.CaseFilters(**data), now)
+        cases = selectors.case_list_for(actor, selectors.CaseFilters(**data), now, catalog=False)
         page = paging.paginate(cases, request)
         context = case_context(request, actor, now)
         log_contact_access(actor, page.results, context)
-        results = CaseOutputSerializer(page.results, many=True, context=context).data
+        results = cases_json(
+            page.results, now=now, unmask_identifiers=context["unmask_identifiers"]
+        )
         return Response({"next": page.next, "previous": page.previous, "results": results})
 
     @extend_schema(
@@ -176,17 +180,25 @@ class CaseCollectionApi(APIView):
         now = timezone.now()
         raw_key = request.headers.get("Idempotency-Key")
         key = idempotency_key_clean(raw_key) if raw_key is not None else None
+        if not selectors.may_register(actor):
+            raise PermissionDenied(_("Su rol no registra casos."))
         serializer = CaseCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _case_input(serializer.validated_data, actor)
+        if not selectors.may_register_at(actor, data.office):
+            raise PermissionDenied(_("Un asesor registra casos sólo en su propia oficina."))
         allow_backdating = selectors.may_backdate(actor)
 
         def create() -> tuple[int, dict[str, Any], Case]:
+            # The answer is written from the case in memory: nothing is read back.
             result = case_create(data, actor, now, allow_backdating=allow_backdating)
-            case = selectors.case_get_by_pk(result.case.pk)
-            context = case_context(request, actor, now, warnings=result.warnings)
-            body = CaseCreatedOutputSerializer(case, context=context).data
-            return 201, dict(body), case
+            body = case_created_json(
+                result.case,
+                now=now,
+                unmask_identifiers=selectors.identifiers_visible_to(actor),
+                warnings=result.warnings,
+            )
+            return 201, body, result.case
 
         if key is None:
             status, body, _case = create()
@@ -235,7 +247,7 @@ class CaseDetailApi(APIView):
     def get(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        case = selectors.case_get_for(actor, folio)
+        case = selectors.case_get_for(actor, folio, catalog=False)
         known = request.headers.get("If-None-Match", "")
         if known and ({"*", str(case.version)} & set(entity_tags(known))):
             return Response(status=304, headers={"ETag": etag(case)})
@@ -268,7 +280,7 @@ class CaseDetailApi(APIView):
     def patch(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        selectors.case_get_for(actor, folio)
+        selectors.case_get_for(actor, folio, catalog=False)
         version = expected_version(request, required=True)
         serializer = CaseUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -310,11 +322,13 @@ class CaseTransitionApi(APIView):
     def post(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        selectors.case_get_for(actor, folio)
+        selectors.case_get_for(actor, folio, catalog=False)
         version = expected_version(request, required=False)
         serializer = TransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if not selectors.may_act(actor, data["action"]):
+            raise PermissionDenied(_("Su rol no permite esta acción sobre el caso."))
         transition = TransitionInput(
             action=data["action"],
             reason=data.get("reason") or "",

@@ -258,6 +258,14 @@ class Case(models.Model):
         indexes = [
             # Default list order and keyset pagination.
             models.Index(F("received_at").desc(), F("id").desc(), name="case_received_idx"),
+            # The same order over open cases only (`status=assigned,in_progress` and other
+            # queues): a page deep in the list no longer steps over the closed cases around it.
+            models.Index(
+                F("received_at").desc(),
+                F("id").desc(),
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_open_received_idx",
+            ),
             models.Index(F("created_at").desc(), F("id").desc(), name="case_created_idx"),
             models.Index(fields=["status", "received_at"], name="case_status_received_idx"),
             # Any list ordered by due instant (the browser's queues, `ordering=resolution_due_at`).

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 class IdempotencyKey(models.Model):
     """One `Idempotency-Key` an API client (or a browser user) sent with `POST cases/`.
 
-    The row is reserved (committed) before the case is created, then locked while the case is
-    created, and finally stores the answer. A retry with the same key waits on that lock and
-    replays the stored answer; a retry with another body is refused. A row without an answer
-    means that no case was created under the key (the attempt failed and rolled back).
+    The row is inserted, the case created and the answer stored in one transaction
+    (`cases.services.idempotency`). A retry with the same key waits for that transaction and
+    replays the stored answer; a retry with another body is refused. A failed attempt leaves
+    no row. (A row without an answer, from an attempt that never finished, is taken over.)
     """
 
     client = models.ForeignKey(

@@ -1,15 +1,15 @@
 """`Idempotency-Key` for case intake (SPEC §8, §10): a retry never creates a second case.
 
-How two identical requests end with one case, even at the same instant:
+How two identical requests end with one case, even at the same instant — all in ONE transaction
+per request (the key's row, the case and the stored answer commit together):
 
-1. The key is *reserved*: its row is inserted and committed on its own (a concurrent insert of
-   the same key fails on the unique constraint, and that request reads the existing row).
-2. In one transaction the row is locked (`SELECT … FOR UPDATE`). Whoever holds the lock
-   creates the case and stores the answer in the row; the other waits on the lock and then
-   finds the answer, which it replays.
-3. If the first attempt failed (a refusal, a crash) its transaction rolled back and the row
-   stays without an answer: the next attempt takes the lock and runs again — so the lock, not
-   a timeout, says whether someone is still working on the key.
+1. The key's row is inserted first (``INSERT … ON CONFLICT DO NOTHING``). A concurrent insert
+   of the same key waits on the unique index until the first transaction ends.
+2. Whoever inserted the row creates the case and stores the answer in the row, then commits.
+   The one that waited finds the key taken, locks the committed row (``SELECT … FOR UPDATE``)
+   and replays its answer.
+3. If the first attempt failed (a refusal, a crash) its transaction rolled back, taking the
+   row with it: the waiting request's insert then goes through and it runs as the first.
 
 Same key with another body: 409 once an answer is stored. Keys are kept at least
 `IDEMPOTENCY_KEY_RETENTION`; `idempotency_keys_purge` deletes older ones (run it daily).
@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,18 +75,36 @@ def _owner(actor: Actor) -> dict[str, Any]:
     raise ValueError("An idempotency key needs an API client or a user")
 
 
-def _reserve(owner: dict[str, Any], key: str, fingerprint: str, now: dt.datetime) -> int:
-    """The id of the key's row, inserting (and committing) it if it is new."""
-    existing = IdempotencyKey.objects.filter(**owner, key=key).values_list("pk", flat=True).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return IdempotencyKey.objects.create(
-                **owner, key=key, request_fingerprint=fingerprint, created_at=now
-            ).pk
-    except IntegrityError:  # the same key, reserved a moment ago by a concurrent request
-        return IdempotencyKey.objects.filter(**owner, key=key).values_list("pk", flat=True).get()
+def _reserve(owner: dict[str, Any], key: str, fingerprint: str, now: dt.datetime) -> int | None:
+    """Insert the key's row in the caller's transaction: its id, or None if the key is taken.
+
+    Waits while another transaction holds the same key uncommitted (see the module docstring).
+    """
+    meta = IdempotencyKey._meta
+    values = {
+        "client": owner["client"].pk if "client" in owner else None,
+        "user": owner["user"].pk if "user" in owner else None,
+        "key": key,
+        "request_fingerprint": fingerprint,
+        "response_body": "",
+        "created_at": now,
+    }
+    quote = connection.ops.quote_name
+    columns, params = [], []
+    for name, value in values.items():
+        column = meta.get_field(name)
+        assert isinstance(column, Field)
+        columns.append(quote(column.column))
+        params.append(column.get_db_prep_save(value, connection))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - model metadata
+        f"VALUES ({', '.join(['%s'] * len(params))}) "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 class IdempotencyKeyReused(Conflict):
@@ -102,32 +121,36 @@ def idempotent_create(
 ) -> IdempotentAnswer:
     """Run `produce` (create the case, return status, body and case) once per key.
 
-    Call outside any transaction, so that the reservation commits before the case is created.
+    `produce` runs inside this function's transaction: the key, the case and the answer commit
+    together, or nothing does. The body must be plain JSON data (it is stored as text).
     """
     owner = _owner(actor)
-    for _attempt in range(2):  # the row may be purged between reserving and locking it
+    with transaction.atomic():
         pk = _reserve(owner, key, fingerprint, now)
-        with transaction.atomic():
-            row = IdempotencyKey.objects.select_for_update().filter(pk=pk).first()
-            if row is None:
-                continue
-            if row.response_status is not None:
+        if pk is None:
+            row = IdempotencyKey.objects.select_for_update().filter(**owner, key=key).first()
+            if row is None:  # purged between the insert and the lock: take the key again
+                pk = _reserve(owner, key, fingerprint, now)
+                if pk is None:
+                    raise Conflict(
+                        _("La llave de idempotencia está en proceso; reintente en unos segundos.")
+                    )
+            elif row.response_status is not None:
                 if row.request_fingerprint != fingerprint:
                     raise IdempotencyKeyReused(
                         _("Esa llave ya se usó con un cuerpo distinto; use una llave nueva.")
                     )
                 return IdempotentAnswer(row.response_status, json.loads(row.response_body), True)
-            # No answer: no case was created under this key, whatever body it was reserved with.
-            status, body, case = produce()
-            row.request_fingerprint = fingerprint
-            row.response_status = status
-            row.response_body = json.dumps(body, ensure_ascii=False)
-            row.case = case
-            row.save(
-                update_fields=["request_fingerprint", "response_status", "response_body", "case"]
-            )
-            return IdempotentAnswer(status, body, False)
-    raise Conflict(_("La llave de idempotencia está en proceso; reintente en unos segundos."))
+            else:  # reserved without an answer (by an attempt that never finished): ours now
+                pk = row.pk
+        status, body, case = produce()
+        IdempotencyKey.objects.filter(pk=pk).update(
+            request_fingerprint=fingerprint,
+            response_status=status,
+            response_body=json.dumps(body, ensure_ascii=False),
+            case=case,
+        )
+        return IdempotentAnswer(status, body, False)
 
 
 def idempotency_keys_purge(

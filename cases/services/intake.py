@@ -9,19 +9,27 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from catalog.models import CaseKind, Service, ServiceChannel
+from catalog.models import CaseKind, Service
 from channels.models import Channel, Office
+from contacts.arco import arco_request_record, arco_right_errors
 from contacts.services import ContactInput, contact_upsert
 from infonavit_atencion.core.errors import Conflict, FieldError, ValidationFailed
 from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
 
+from ..catalog_cache import CatalogSnapshot, catalog_snapshot
 from ..events import Actor, event_record
 from ..folios import folio_next
 from ..models import Case, CaseStatus, EventKind, Priority
 from ..models.case import OPEN_STATUSES
-from ..sla.policy import sla_calendar_for, sla_policy_for, sla_snapshot, sla_state_at
+from ..sla.policy import (
+    INSTITUTIONAL_CALENDAR,
+    sla_calendar_for,
+    sla_policy_of,
+    sla_snapshot,
+    sla_state_at,
+)
 
 # Unambiguous characters (no 0/O, 1/I/L) so a code read aloud on the phone survives.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -51,6 +59,8 @@ class CaseInput:
     external_reference: str | None = None
     instrument_reference: str = ""
     resolution: str = ""
+    # The right an ARCO request exercises (contacts.models.ArcoRight); only on ARCO services.
+    arco_right: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,12 +74,8 @@ def tracking_code_new() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
-def _service(code: str) -> Service:
-    service = (
-        Service.objects.select_related("sla_policy", "directorate", "area")
-        .filter(code=code)
-        .first()
-    )
+def _service(code: str, catalog: CatalogSnapshot) -> Service:
+    service = catalog.services.get(code)
     if service is None or not service.active:
         raise ValidationFailed.single(
             "service",
@@ -79,8 +85,8 @@ def _service(code: str) -> Service:
     return service
 
 
-def _channel(code: str, actor: Actor) -> Channel:
-    channel = Channel.objects.filter(code=code).first()
+def _channel(code: str, actor: Actor, catalog: CatalogSnapshot) -> Channel:
+    channel = catalog.channels.get(code)
     if channel is None or not channel.active:
         raise ValidationFailed.single(
             "channel",
@@ -97,21 +103,21 @@ def _channel(code: str, actor: Actor) -> Channel:
     return channel
 
 
-def _office(code: str | None, channel: Channel) -> Office | None:
+def _office(code: str | None, channel: Channel, catalog: CatalogSnapshot) -> Office | None:
     if not code:
         if channel.kind == Channel.Kind.PRESENCIAL:
             raise ValidationFailed.single(
                 "office", "required", _("Los casos presenciales deben indicar la oficina.")
             )
         return None
-    office = Office.objects.select_related("calendar").filter(code=code, active=True).first()
-    if office is None:
+    office = catalog.offices.get(code)
+    if office is None or not office.active:
         raise ValidationFailed.single(
             "office",
             "does_not_exist",
             _("La oficina «%(code)s» no existe o no está activa.") % {"code": code},
         )
-    if not office.channels.filter(pk=channel.pk).exists():
+    if channel.pk not in catalog.office_channels.get(office.pk, ()):
         raise ValidationFailed.single(
             "office",
             "not_served",
@@ -189,6 +195,7 @@ def _check_case_fields(data: CaseInput, service: Service) -> int:
                 _("Este servicio no se puede resolver en el primer contacto."),
             )
         )
+    errors.extend(arco_right_errors(service, data.arco_right))
     if errors:
         raise ValidationFailed(_("Revise los datos del caso."), errors=errors)
     return PRIORITY_BY_NAME[data.priority]
@@ -203,21 +210,25 @@ def case_create(
     its owning directorate and area and is not routed. Otherwise routing is queued on commit.
     The acknowledgement e-mail to the citizen is queued on commit for every case.
     """
-    service = _service(data.service)
-    channel = _channel(data.channel, actor)
-    link = ServiceChannel.objects.filter(service=service, channel=channel, active=True).first()
-    if link is None:
+    catalog = catalog_snapshot()  # one query while the catalog does not change
+    service = _service(data.service, catalog)
+    channel = _channel(data.channel, actor, catalog)
+    link = catalog.links.get((service.pk, channel.pk))
+    if link is None or not link.active:
         raise ValidationFailed.single(
             "service",
             "not_available_on_channel",
             _("El servicio %(service)s no se ofrece en el canal %(channel)s.")
             % {"service": service.code, "channel": channel.code},
         )
-    office = _office(data.office, channel)
+    office = _office(data.office, channel, catalog)
     received_at = _received_at(data.received_at, now, allow_backdating)
     priority = _check_case_fields(data, service)
-    policy = sla_policy_for(service, channel)
-    snapshot = sla_snapshot(policy, sla_calendar_for(policy, channel, office), received_at)
+    policy = sla_policy_of(service, link)
+    calendar = sla_calendar_for(
+        policy, channel, office, institutional=catalog.calendar_by_code(INSTITUTIONAL_CALENDAR)
+    )
+    snapshot = sla_snapshot(policy, calendar, received_at, spec=catalog.calendar_spec(calendar.pk))
 
     with transaction.atomic():
         warnings: list[str] = []
@@ -227,9 +238,13 @@ def case_create(
             upsert = contact_upsert(data.contact)
             contact, contact_created = upsert.contact, upsert.created
             warnings.extend(upsert.warnings)
-            if Case.objects.filter(
-                contact=contact, service=service, status__in=OPEN_STATUSES
-            ).exists():
+            # A contact created just now has no cases yet.
+            if (
+                not contact_created
+                and Case.objects.filter(
+                    contact=contact, service=service, status__in=OPEN_STATUSES
+                ).exists()
+            ):
                 warnings.append("open_case_same_service")
         if (
             data.external_reference
@@ -268,15 +283,15 @@ def case_create(
             **snapshot.as_case_fields(),
         )
         if resolved:
-            case.directorate_id = service.directorate_id
-            case.area_id = service.area_id
+            case.directorate = service.directorate
+            case.area = service.area
             case.resolution = data.resolution.strip()
             case.resolved_at = now
             case.first_response_at = now
         case.sla_state = sla_state_at(case, now)
         try:
-            with transaction.atomic():
-                case.save(force_insert=True)
+            # No savepoint: a clash aborts the whole intake, whose transaction rolls back.
+            case.save(force_insert=True)
         except IntegrityError as clash:
             if data.external_reference and actor.client is not None:
                 raise Conflict(
@@ -284,6 +299,8 @@ def case_create(
                     % {"ref": data.external_reference}
                 ) from clash
             raise
+        if service.arco_request:
+            arco_request_record(case, data.arco_right)
         event_record(
             case,
             EventKind.CREATED,

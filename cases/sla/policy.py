@@ -15,6 +15,7 @@ from channels.models import BusinessCalendar, Channel, Office
 from channels.selectors import calendar_spec_for
 
 from . import clock
+from .clock import CalendarSpec
 
 INSTITUTIONAL_CALENDAR = "INSTITUCIONAL"
 
@@ -22,17 +23,27 @@ INSTITUTIONAL_CALENDAR = "INSTITUCIONAL"
 def sla_policy_for(service: Service, channel: Channel) -> SlaPolicy:
     """The channel's override if it has one, else the service's policy."""
     link = ServiceChannel.objects.select_related("sla_policy").filter(service=service, channel=channel).first()
+    return sla_policy_of(service, link)
+
+
+def sla_policy_of(service: Service, link: ServiceChannel | None) -> SlaPolicy:
+    """`sla_policy_for` over rows already loaded: the link's override, else the service's policy."""
     if link is not None and link.sla_policy is not None:
         return link.sla_policy
     return service.sla_policy
 
 
-def sla_calendar_for(policy: SlaPolicy, channel: Channel, office: Office | None) -> BusinessCalendar:
-    """The policy's calendar; else the office's for presencial channels; else INSTITUCIONAL."""
+def sla_calendar_for(
+    policy: SlaPolicy, channel: Channel, office: Office | None, *, institutional: BusinessCalendar | None = None
+) -> BusinessCalendar:
+    """The policy's calendar; else the office's for presencial channels; else INSTITUCIONAL
+    (`institutional`, when the caller has it loaded)."""
     if policy.calendar_id is not None:
         return policy.calendar  # type: ignore[return-value]
     if channel.kind == Channel.Kind.PRESENCIAL and office is not None:
         return office.calendar
+    if institutional is not None:
+        return institutional
     return BusinessCalendar.objects.get(code=INSTITUTIONAL_CALENDAR)
 
 
@@ -64,9 +75,13 @@ class SlaSnapshot:
         }
 
 
-def sla_snapshot(policy: SlaPolicy, calendar: BusinessCalendar, received_at: dt.datetime) -> SlaSnapshot:
-    """Targets and due instants of a case received at `received_at`."""
-    spec = calendar_spec_for(calendar.pk)
+def sla_snapshot(
+    policy: SlaPolicy, calendar: BusinessCalendar, received_at: dt.datetime, *, spec: CalendarSpec | None = None
+) -> SlaSnapshot:
+    """Targets and due instants of a case received at `received_at` (`spec`: the calendar's
+    clock spec, when the caller has it)."""
+    if spec is None:
+        spec = calendar_spec_for(calendar.pk)
     first_due = None
     if policy.first_response_value:
         first_due = clock.due_at(spec, received_at, policy.first_response_value, policy.first_response_unit)

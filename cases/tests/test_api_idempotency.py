@@ -77,7 +77,7 @@ def test_a_refused_attempt_stores_nothing_and_the_key_can_be_retried(portal):
     api, _ = portal
     refused = _post(api, payload(service="CUMPLIMIENTO_RESOLUCION"), "llave-1")
     assert refused.status_code == 400
-    assert IdempotencyKey.objects.get().response_status is None
+    assert not IdempotencyKey.objects.exists()  # rolled back with the refused intake
 
     # The corrected request, with the same key, creates the case once
     created = _post(api, payload(), "llave-1")
@@ -85,6 +85,25 @@ def test_a_refused_attempt_stores_nothing_and_the_key_can_be_retried(portal):
     assert created.status_code == replayed.status_code == 201
     assert replayed.content == created.content
     assert Case.objects.count() == 1
+    assert IdempotencyKey.objects.get().response_status == 201
+
+
+def test_a_key_left_without_an_answer_is_taken_over(portal):
+    # Given a key reserved by an attempt that never stored an answer (an older server crashed)
+    api, client = portal
+    IdempotencyKey.objects.create(
+        client=client, key="llave-1", request_fingerprint="0" * 64, created_at=timezone.now()
+    )
+
+    created = _post(api, payload(), "llave-1")
+    replayed = _post(api, payload(), "llave-1")
+
+    assert created.status_code == replayed.status_code == 201
+    assert "Idempotent-Replayed" not in created
+    assert replayed.content == created.content
+    key = IdempotencyKey.objects.get()
+    assert (key.response_status, key.case) == (201, Case.objects.get())
+    assert key.request_fingerprint == request_fingerprint(payload())
 
 
 def test_a_session_user_may_use_keys_too(agent):

@@ -239,7 +239,10 @@ def test_later_policy_edits_do_not_rewrite_existing_cases(agent):
     case = case_create(_queja(), Actor(user=agent), NOW).case
     due = case.resolution_due_at
 
-    SlaPolicy.objects.filter(code="QUEJA_15DH").update(resolution_value=5)
+    # Edited as the admin does (a save: intake's catalog snapshot sees it at once)
+    policy = SlaPolicy.objects.get(code="QUEJA_15DH")
+    policy.resolution_value = 5
+    policy.save()
 
     case.refresh_from_db()
     assert case.resolution_due_at == due

@@ -263,3 +263,26 @@ def test_a_failing_mail_server_never_breaks_the_case_and_the_task_retries(
     assert FailingBackend.attempts == 6
     assert result.state == "FAILURE" and isinstance(result.result, SMTPException)
     assert _notified(case) == []
+
+
+def test_a_notice_recorded_after_routing_committed_copies_the_routed_case(agent, monkeypatch):
+    # Given a case whose routing commits (a minute later) while its acknowledgement is sent
+    case = _queja(agent)
+    routed_at = RECEIVED + dt.timedelta(minutes=1)
+    monkeypatch.setattr("cases.notifications._send", lambda *_: case_route(case.pk, routed_at))
+
+    # When the task, which read its clock and the case before routing, records the notice
+    assert notify_acknowledgement(case.pk, RECEIVED) == 1
+
+    # Then the NOTIFIED event shows the routed case and follows ROUTED in the timeline
+    events = list(CaseEvent.objects.filter(case=case).order_by("at", "id"))
+    assert [(e.kind, e.status) for e in events] == [
+        ("created", "new"),
+        ("routed", "assigned"),
+        ("notified", "assigned"),
+    ]
+    assert events[2].at == routed_at
+    assert (events[2].directorate_id, events[2].area_id) == (
+        events[1].directorate_id,
+        events[1].area_id,
+    )

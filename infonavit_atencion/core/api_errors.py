@@ -68,6 +68,7 @@ _DESCRIPTIONS = {
     404: "No existe.",
     405: "Método no permitido.",
     409: "Conflicto con el estado actual.",
+    413: "Cuerpo de la solicitud demasiado grande.",
     429: "Demasiadas solicitudes; reintente tras `Retry-After` segundos.",
     501: "Aún no disponible en esta versión.",
 }
@@ -76,9 +77,11 @@ _DESCRIPTIONS = {
 def problem_responses(*statuses: int) -> dict[Any, OpenApiResponse]:
     """``{(status, "application/problem+json"): OpenApiResponse(Problem)}`` for extend_schema.
 
-    401, 403 and 429 are included always: every authenticated, throttled endpoint may answer them.
+    400, 401, 403, 413 and 429 are included always: every authenticated, throttled endpoint may
+    answer them (400 and 413 come from `core.middleware` too: a NUL character in the address,
+    an oversized body).
     """
-    wanted = sorted({*statuses, 401, 403, 429})
+    wanted = sorted({*statuses, 400, 401, 403, 413, 429})
     return {
         (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(
             response=ProblemSerializer, description=_DESCRIPTIONS.get(status, "Error.")

@@ -1,10 +1,12 @@
 """One exception handler for the API: every error becomes application/problem+json (RFC 9457)."""
 
+import logging
 import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -16,6 +18,10 @@ from .errors import ApplicationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://atencion.infonavit.local/problemas/"
+# Seconds a client is asked to wait when the database is unreachable (503).
+DATABASE_RETRY_AFTER = 5
+
+logger = logging.getLogger(__name__)
 
 # Problem titles for DRF's own exceptions: their default_detail may carry placeholders
 # ("Método \"{method}\" no permitido.") and reads as a sentence rather than a title.
@@ -78,6 +84,19 @@ def _flatten_drf_errors(data: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is down, restarting, or dropped this connection (SPEC §10). Every write
+        # is one transaction, so nothing partial stays behind: the client may retry (with the
+        # same Idempotency-Key for an intake). Django drops the broken connection after the
+        # response, and the next request opens a new one.
+        logger.warning("Base de datos no disponible: %s", exc.__class__.__name__, exc_info=True)
+        return problem_response(
+            503,
+            "database_unavailable",
+            _("Servicio no disponible temporalmente"),
+            _("La base de datos no está disponible; reintente en unos segundos."),
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+        )
     if isinstance(exc, ApplicationError):
         return problem_response(
             exc.status,

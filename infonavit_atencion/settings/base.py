@@ -3,6 +3,7 @@
 
 import datetime as dt
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from infonavit_atencion.env import BASE_DIR, env
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: NUL characters in the address (400), oversized bodies (413).
+    "infonavit_atencion.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -194,15 +197,34 @@ CELERY_TASK_ROUTES = {
     "webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
     "webhooks.tasks.deliver_due_webhooks": {"queue": "webhooks"},
     "indicators.tasks.refresh_indicators": {"queue": "indicators"},
+    # Exports can take minutes: on the default queue, never ahead of the indicator refresh.
+    "indicators.tasks.build_export": {"queue": "default"},
+    "indicators.tasks.purge_expired_exports": {"queue": "default"},
+    "indicators.tasks.sweep_export_jobs": {"queue": "default"},
+    "indicators.tasks.send_monthly_report": {"queue": "default"},
 }
 WORKER_QUEUES = ["default", "routing", "sla", "notifications", "webhooks", "indicators"]
+# The unrouted-case sweeper re-queues cases left `new` longer than UNROUTED_GRACE_SECONDS,
+# every UNROUTED_SWEEP_SECONDS (SPEC §5: a minute each; bench/soak.py shortens both).
+UNROUTED_GRACE_SECONDS = env.int("UNROUTED_GRACE_SECONDS", default=60)
+UNROUTED_SWEEP_SECONDS = env.float("UNROUTED_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sla-monitor": {"task": "cases.tasks.run_sla_monitor", "schedule": 60.0},
-    "sweep-unrouted": {"task": "cases.tasks.sweep_unrouted_cases", "schedule": 60.0},
+    "sweep-unrouted": {
+        "task": "cases.tasks.sweep_unrouted_cases",
+        "schedule": UNROUTED_SWEEP_SECONDS,
+    },
     "close-resolved": {"task": "cases.tasks.close_resolved_cases", "schedule": 3600.0},
     "deliver-due-webhooks": {"task": "webhooks.tasks.deliver_due_webhooks", "schedule": 30.0},
     "purge-idempotency-keys": {"task": "cases.tasks.purge_idempotency_keys", "schedule": 86400.0},
     "refresh-indicators": {"task": "indicators.tasks.refresh_indicators", "schedule": 60.0},
+    "purge-exports": {"task": "indicators.tasks.purge_expired_exports", "schedule": 86400.0},
+    "sweep-export-jobs": {"task": "indicators.tasks.sweep_export_jobs", "schedule": 300.0},
+    # 07:00 on the 1st of each month in CELERY_TIMEZONE (America/Mexico_City): last month.
+    "monthly-channel-report": {
+        "task": "indicators.tasks.send_monthly_report",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
 }
 
 # --- REST API -----------------------------------------------------------------------------
@@ -262,6 +284,12 @@ FOLIO_PREFIX = env("FOLIO_PREFIX", default="ATN")
 REOPEN_WINDOW_BUSINESS_DAYS = env.int("REOPEN_WINDOW_BUSINESS_DAYS", default=10)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+# Exports (indicators.exports): up to EXPORT_SYNC_MAX_ROWS rows answer at once; larger ones
+# become a background job whose file is kept EXPORT_RETENTION_DAYS. EXPORT_MAX_ROWS caps a job.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
+EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=2_000_000)
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=3600)  # seconds per export job
 
 LOGGING = {
     "version": 1,
@@ -273,4 +301,9 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Django's defaults give "django" handlers of its own that skip the mask (the development
+    # server's request lines, query strings such as ?nss= included, go to "django.server").
+    # Without them those records reach the masked console through the root logger.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+# Celery workers keep this configuration (infonavit_atencion.celery connects setup_logging).

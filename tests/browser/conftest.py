@@ -37,11 +37,13 @@ def _load_reference_data_if_flushed() -> None:
     if not Channel.objects.exists():
         reference_data_load()
         # Per-process caches keyed by ids or fingerprints of the rows that were just replaced.
+        from cases.catalog_cache import catalog_cache_forget
         from cases.routing import active_rules_forget
         from channels.selectors import calendar_spec_cache_clear
 
         calendar_spec_cache_clear()
         active_rules_forget()
+        catalog_cache_forget()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from ..navigation import user_role
 from ..selectors import case_content, case_for_page
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, is_htmx, not_found
+from .privacy import privacy_context
 
 
 @login_required
@@ -53,6 +54,7 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         "directorates": directorate_list() if {"transfer"} & action_keys else [],
         "services": service_list(channel=case.channel) if {"reclassify"} & action_keys else [],
         "writable": case.status not in ("closed", "cancelled"),
+        **privacy_context(case, request.user),
     }
     return render(request, "web/case_detail.html", context)
 

@@ -36,4 +36,9 @@ def relative(url: str | None) -> str | None:
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """Whether to answer a fragment: an htmx request, except a history restore after a cache
+    miss, which needs the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )

@@ -1,0 +1,181 @@
+"""The catalog rows that intake and the case JSON read on every request, cached per process.
+
+Registering a case reads its service, channel, office, the service's availability on the channel,
+the SLA policy and the business calendar (with its clock spec); the case JSON prints the codes of
+six catalog relations. Those tables are small and change rarely, so each process keeps them
+in memory (:class:`CatalogSnapshot`) and revalidates the copy with ONE cheap query per request:
+the count and the sum of the ids of the catalog tables' change-history rows.
+
+django-simple-history writes a history row for every save and delete through the ORM (the
+admin, the services, the reference-data loader, M2M changes of an office's channels), inside
+the same transaction, so any committed change moves the fingerprint (also when two changes
+commit in the reverse order of their ids). ``QuerySet.update()``, bulk writes and
+raw SQL write no history: call :func:`catalog_cache_forget` after those (the test suite does
+before every test).
+
+A snapshot is read-only: its model instances are shared by every request of the process.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+from catalog.models import Area, Directorate, Service, ServiceChannel, SlaPolicy
+from channels.models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office
+from channels.selectors import calendar_spec_for
+
+from .sla.clock import CalendarSpec
+
+# Every table a snapshot reads (directly or through the calendar spec); each has a history.
+TRACKED_MODELS: tuple[type[Model], ...] = (
+    Service,
+    ServiceChannel,
+    SlaPolicy,
+    Directorate,
+    Area,
+    Channel,
+    Office,
+    BusinessCalendar,
+    CalendarInterval,
+    CalendarException,
+)
+# Relation of Case → the model whose code the case JSON prints.
+CODE_MODELS: dict[str, type[Model]] = {
+    "service": Service,
+    "channel": Channel,
+    "office": Office,
+    "directorate": Directorate,
+    "area": Area,
+    "sla_calendar": BusinessCalendar,
+}
+
+
+def _fingerprint_sql() -> str:
+    """How many history rows the catalog has and the sum of their ids: any committed save or
+    delete changes both. One aggregate over the small history tables plans and runs in a
+    fraction of a millisecond (a MAX and a COUNT per table took four times as long)."""
+    quote = connection.ops.quote_name
+    scans = []
+    for model in TRACKED_MODELS:
+        history = model.history.model._meta  # type: ignore[attr-defined]
+        # Names from the models' own metadata, quoted: nothing from a request.
+        scans.append(f"SELECT {quote(history.pk.column)} AS id FROM {quote(history.db_table)}")  # noqa: S608
+    return f"SELECT COUNT(*), SUM(id) FROM ({' UNION ALL '.join(scans)}) AS catalog_history"  # noqa: S608
+
+
+@dataclass
+class CatalogSnapshot:
+    """The catalog as plain lookups. Model instances come with the relations intake reads."""
+
+    services: dict[str, Service]  # by code; sla_policy, directorate and area loaded
+    channels: dict[str, Channel]  # by code
+    offices: dict[str, Office]  # by code; calendar loaded
+    office_channels: dict[int, frozenset[int]]  # office id → ids of the channels it serves
+    links: dict[tuple[int, int], ServiceChannel]  # (service id, channel id); sla_policy loaded
+    calendars: dict[int, BusinessCalendar]
+    codes: dict[str, dict[int, str]]  # Case relation name (CODE_MODELS) → id → code
+    specs: dict[int, CalendarSpec] = field(default_factory=dict)
+
+    def calendar_by_code(self, code: str) -> BusinessCalendar | None:
+        return next((c for c in self.calendars.values() if c.code == code), None)
+
+    def calendar_spec(self, calendar_id: int) -> CalendarSpec:
+        """The SLA clock's spec of a calendar, built once per snapshot."""
+        spec = self.specs.get(calendar_id)
+        if spec is None:
+            spec = self.specs[calendar_id] = calendar_spec_for(calendar_id)
+        return spec
+
+    def code(self, relation: str, pk: int | None) -> str | None:
+        """The code of the catalog row `pk` that a case's `relation` points to."""
+        if pk is None:
+            return None
+        known = self.codes[relation]
+        code = known.get(pk)
+        if code is None:  # a row written without history (bulk or raw): read it once
+            model = CODE_MODELS[relation]
+            code = model._default_manager.filter(pk=pk).values_list("code", flat=True).first()
+            if code is not None:
+                known[pk] = code
+        return code
+
+
+def _load() -> CatalogSnapshot:
+    policies = {p.pk: p for p in SlaPolicy.objects.select_related("calendar")}
+    directorates = {d.pk: d for d in Directorate.objects.all()}
+    areas = {a.pk: a for a in Area.objects.all()}
+    calendars = {c.pk: c for c in BusinessCalendar.objects.all()}
+    for policy in policies.values():
+        if policy.calendar_id is not None:
+            policy.calendar = calendars.get(policy.calendar_id, policy.calendar)
+    services = {}
+    for service in Service.objects.all():
+        service.sla_policy = policies[service.sla_policy_id]
+        service.directorate = directorates[service.directorate_id]
+        service.area = areas[service.area_id]
+        services[service.code] = service
+    links = {}
+    for link in ServiceChannel.objects.all():
+        if link.sla_policy_id is not None:
+            link.sla_policy = policies[link.sla_policy_id]
+        links[(link.service_id, link.channel_id)] = link
+    channels = {c.code: c for c in Channel.objects.all()}
+    offices = {}
+    for office in Office.objects.all():
+        office.calendar = calendars[office.calendar_id]
+        offices[office.code] = office
+    served: dict[int, set[int]] = {}
+    for office_id, channel_id in Office.channels.through.objects.values_list(
+        "office_id", "channel_id"
+    ):
+        served.setdefault(office_id, set()).add(channel_id)
+    by_id = {
+        "service": {s.pk: s.code for s in services.values()},
+        "channel": {c.pk: c.code for c in channels.values()},
+        "office": {o.pk: o.code for o in offices.values()},
+        "directorate": {d.pk: d.code for d in directorates.values()},
+        "area": {a.pk: a.code for a in areas.values()},
+        "sla_calendar": {c.pk: c.code for c in calendars.values()},
+    }
+    return CatalogSnapshot(
+        services=services,
+        channels=channels,
+        offices=offices,
+        office_channels={pk: frozenset(ids) for pk, ids in served.items()},
+        links=links,
+        calendars=calendars,
+        codes=by_id,
+    )
+
+
+_cache: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def catalog_snapshot() -> CatalogSnapshot:
+    """The catalog as of now: the process's copy, reloaded when the fingerprint moved."""
+    sql = _cache.get("sql")
+    if sql is None:
+        sql = _cache["sql"] = _fingerprint_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        fingerprint = tuple(cursor.fetchone())
+    cached = _cache.get("snapshot")
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    # Loaded after the fingerprint was read: at worst newer than it, never older.
+    snapshot = _load()
+    with _lock:
+        _cache["snapshot"] = (fingerprint, snapshot)
+    return snapshot
+
+
+def catalog_cache_forget() -> None:
+    """Drop this process's copy (after QuerySet.update() or raw SQL on the catalog; tests)."""
+    with _lock:
+        _cache.pop("snapshot", None)

@@ -1,0 +1,141 @@
+"""Browser forms of the supervisor dashboard: the period, grouping and channel of the board, and
+the one number a drill-down lists. They validate query strings into plain values; the
+dashboard presenter (indicators.dashboard) does the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from channels.selectors import channel_list
+
+from .metrics import METRICS
+
+# Groupings the dashboard offers (a subset of indicators.metrics.GROUP_DIMENSIONS).
+GROUPS: dict[str, Any] = {
+    "channel": _("Canal"),
+    "directorate": _("Dirección"),
+    "area": _("Área"),
+    "office": _("Oficina"),
+    "service": _("Servicio"),
+}
+DEFAULT_GROUP = "channel"
+# The trend chart and its table have one point per day: a year at most.
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: Any
+    date_from: dt.date
+    date_to: dt.date
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def period_presets(today: dt.date) -> list[Preset]:
+    """This month (to today), last month, the last 7 and 30 days (today included)."""
+    last_month_end = _month_start(today) - dt.timedelta(days=1)
+    return [
+        Preset("month", _("Este mes"), _month_start(today), today),
+        Preset("last_month", _("Mes anterior"), _month_start(last_month_end), last_month_end),
+        Preset("7d", _("Últimos 7 días"), today - dt.timedelta(days=6), today),
+        Preset("30d", _("Últimos 30 días"), today - dt.timedelta(days=29), today),
+    ]
+
+
+def _date_field(label: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+
+def _check_range(cleaned: dict[str, Any], add_error: Any) -> None:
+    start, end = cleaned.get("from"), cleaned.get("to")
+    if start and end:
+        if end < start:
+            add_error("to", _("La fecha final es anterior a la inicial."))
+        elif (end - start).days + 1 > MAX_DAYS:
+            add_error("to", _("El periodo puede abarcar a lo más %(n)d días.") % {"n": MAX_DAYS})
+
+
+class DashboardForm(forms.Form):
+    """`?from=YYYY-MM-DD&to=YYYY-MM-DD&group=channel&channel=CODE`; every field optional: the
+    period defaults to this month (to today), the grouping to the channel."""
+
+    group = forms.ChoiceField(
+        label=_("Agrupar por"),
+        required=False,
+        choices=list(GROUPS.items()),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    channel = forms.ChoiceField(
+        label=_("Canal"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        # "from" is a Python keyword: these two are added by name.
+        self.fields["from"] = _date_field(_("Desde"))
+        self.fields["to"] = _date_field(_("Hasta"))
+        self.order_fields(["from", "to", "group", "channel"])
+        self.fields["channel"].choices = [("", _("Todos los canales"))] + [  # type: ignore[attr-defined]
+            (channel.code, channel.name) for channel in channel_list()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        default = period_presets(self.today)[0]
+        cleaned["from"] = cleaned.get("from") or default.date_from
+        cleaned["to"] = cleaned.get("to") or (
+            default.date_to if cleaned["from"] <= default.date_to else cleaned["from"]
+        )
+        cleaned["group"] = cleaned.get("group") or DEFAULT_GROUP
+        _check_range(cleaned, self.add_error)
+        return cleaned
+
+    def show_resolved(self) -> None:
+        """After validation: show the dates and grouping the board resolved to (the defaults
+        fill the empty fields), so the page says which period it shows."""
+        data = dict(self.data.items())
+        data["from"] = self.cleaned_data["from"].isoformat()
+        data["to"] = self.cleaned_data["to"].isoformat()
+        data["group"] = self.cleaned_data["group"]
+        self.data = data
+
+
+class DrillDownForm(forms.Form):
+    """The number a drill-down lists: `metric`, the period (`from`, `to`), the board's filters
+    (`channel`, `directorate`) and the row's group key (`group` with `key`; an empty key is a
+    case without that dimension) or its day (`day`)."""
+
+    metric = forms.ChoiceField(choices=[(m, m) for m in METRICS])
+    group = forms.ChoiceField(required=False, choices=[("", ""), *GROUPS.items()])
+    key = forms.CharField(required=False, max_length=60)
+    day = forms.DateField(required=False)
+    channel = forms.CharField(required=False, max_length=60)
+    directorate = forms.CharField(required=False, max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField()
+        self.fields["to"] = forms.DateField()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _check_range(cleaned, self.add_error)
+        day = cleaned.get("day")
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if day and start and end and not start <= day <= end:
+            self.add_error("day", _("El día no está dentro del periodo."))
+        return cleaned
