@@ -78,17 +78,18 @@ def _contact(case: Case, unmask: bool) -> dict[str, Any] | None:
         return None
     contact = case.contact
     assert contact is not None
-    nss, curp = contact.nss, contact.curp
+    # SPEC §9: NSS, CURP (and RFC), e-mail and phone are masked unless contacts:read.
+    shown = (lambda value: value) if unmask else mask_identifier
     return {
         "given_names": _text(contact.given_names),
         "first_surname": _text(contact.first_surname),
         "second_surname": _text(contact.second_surname),
         "type": contact.type,
-        "nss": nss if unmask else mask_identifier(nss),
-        "curp": curp if unmask else mask_identifier(curp),
-        "rfc": _text(contact.rfc),
-        "email": _text(contact.email),
-        "phone": _text(contact.phone),
+        "nss": shown(contact.nss),
+        "curp": shown(contact.curp),
+        "rfc": shown(_text(contact.rfc)),
+        "email": shown(_text(contact.email)),
+        "phone": shown(_text(contact.phone)),
     }
 
 

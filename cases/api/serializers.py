@@ -56,12 +56,24 @@ class CaseContactOutputSerializer(serializers.Serializer):
     curp = serializers.SerializerMethodField(
         help_text="Enmascarada (últimos cuatro caracteres) salvo con el alcance contacts:read."
     )
-    rfc = serializers.CharField()
-    email = serializers.CharField()
-    phone = serializers.CharField()
+    rfc = serializers.SerializerMethodField(help_text="Enmascarado salvo con contacts:read.")
+    email = serializers.SerializerMethodField(help_text="Enmascarado salvo con contacts:read.")
+    phone = serializers.SerializerMethodField(help_text="Enmascarado salvo con contacts:read.")
 
     def _identifier(self, value: str | None) -> str | None:
         return value if self.context.get("unmask_identifiers") else mask_identifier(value)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_rfc(self, contact: Contact) -> str | None:
+        return self._identifier(contact.rfc)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_email(self, contact: Contact) -> str | None:
+        return self._identifier(contact.email)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_phone(self, contact: Contact) -> str | None:
+        return self._identifier(contact.phone)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_nss(self, contact: Contact) -> str | None:

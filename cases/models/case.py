@@ -258,13 +258,15 @@ class Case(models.Model):
         indexes = [
             # Default list order and keyset pagination.
             models.Index(F("received_at").desc(), F("id").desc(), name="case_received_idx"),
-            # The same order over open cases only (`status=assigned,in_progress` and other
-            # queues): a page deep in the list no longer steps over the closed cases around it.
+            # The same order over the cases being worked (lists such as
+            # `status=assigned,in_progress`): a page deep in the list no longer steps over the
+            # closed cases around it, nor the first page over the newest, not yet routed ones.
+            # New cases are not in it, so intake does not write it.
             models.Index(
                 F("received_at").desc(),
                 F("id").desc(),
-                condition=Q(status__in=OPEN_STATUSES),
-                name="case_open_received_idx",
+                condition=Q(status__in=["assigned", "in_progress", "waiting"]),
+                name="case_working_received_idx",
             ),
             models.Index(F("created_at").desc(), F("id").desc(), name="case_created_idx"),
             models.Index(fields=["status", "received_at"], name="case_status_received_idx"),

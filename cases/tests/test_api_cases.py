@@ -26,6 +26,7 @@ from cases.tests.api_support import (
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def portal():  # type: ignore[no-untyped-def]
     return client_for("Portal Mi Cuenta", READ_WRITE)
@@ -64,7 +65,7 @@ def test_a_client_creates_a_case_and_gets_it_with_its_tracking_code(portal):
     assert body["external_reference"] is None
     assert body["version"] == 1
     assert body["warnings"] == []
-    # And the NSS and CURP masked (no contacts:read), the rest of the contact as given
+    # And NSS, CURP, e-mail and phone masked (no contacts:read: SPEC §9), the names as given
     assert body["contact"] == {
         "given_names": "Ana",
         "first_surname": "Pérez",
@@ -73,8 +74,8 @@ def test_a_client_creates_a_case_and_gets_it_with_its_tracking_code(portal):
         "nss": "*******4431",
         "curp": "**************XN09",
         "rfc": "",
-        "email": "ana@example.com",
-        "phone": "5512345678",
+        "email": "***********.com",
+        "phone": "******5678",
     }
     # And the SLA snapshot with offsets, on the INSTITUCIONAL calendar
     sla = body["sla"]
@@ -99,6 +100,7 @@ def test_a_client_with_contacts_read_sees_whole_identifiers():
     api, _ = client_for("Atención", [*READ_WRITE, Scope.CONTACTS_READ])
     body = api.post("/api/v1/cases/", payload(), format="json").json()
     assert (body["contact"]["nss"], body["contact"]["curp"]) == (ANA_NSS, ANA_CURP)
+    assert (body["contact"]["email"], body["contact"]["phone"]) == ("ana@example.com", "5512345678")
 
 
 def test_intake_warnings_are_codes(portal):
