@@ -39,10 +39,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import secrets
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -53,8 +51,10 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scalelib.monitor import monitor_passes  # noqa: E402
+from scalelib.timing import RESULTS, header, timed, wait_for_quiet  # noqa: E402
+
 PASSWORD = secrets.token_urlsafe(24)  # the bench users' password: fresh every run
-RESULTS: dict[str, Any] = {"timings": [], "sizes": []}
 
 
 def _configure(database: str) -> None:
@@ -64,52 +64,6 @@ def _configure(database: str) -> None:
     os.environ["REDIS_URL"] = ""  # nothing is queued; caches stay in the process
     os.environ["API_CLIENT_THROTTLE_RATE"] = ""
     os.environ["LOG_LEVEL"] = "WARNING"
-
-
-# --- timing ------------------------------------------------------------------------------------
-
-
-def _timed(label: str, call: Callable[[], Any], runs: int, note: str = "") -> Any:
-    """Run `call` once unmeasured, then `runs` times measured; record; return its result."""
-    result = call()  # warm: plans, catalog caches, pages in memory
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = call()
-        samples.append((time.perf_counter() - started) * 1000)
-    _record(label, samples, note)
-    return result
-
-
-def _record(label: str, samples: list[float], note: str) -> None:
-    ordered = sorted(samples)
-    median = statistics.median(ordered)
-    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-    RESULTS["timings"].append(
-        {
-            "label": label,
-            "median_ms": round(median, 2),
-            "p95_ms": round(p95, 2),
-            "runs": len(samples),
-            "note": note,
-        }
-    )
-    print(f"{label:<58} {median:>10.1f} {p95:>9.1f}  {note}", flush=True)
-
-
-def _header(title: str) -> None:
-    load = os.getloadavg()[0]
-    print(
-        f"\n{title:<58} {'median ms':>10} {'p95 ms':>9}  note (load average {load:.1f})", flush=True
-    )
-
-
-def _wait_for_quiet(max_load: float, patience: float) -> None:
-    """On a shared machine: wait (up to `patience` seconds) for the 1-minute load average."""
-    deadline = time.monotonic() + patience
-    while os.getloadavg()[0] > max_load and time.monotonic() < deadline:
-        time.sleep(15)
-    RESULTS["load_at_start"] = os.getloadavg()[0]
 
 
 # --- lists -------------------------------------------------------------------------------------
@@ -176,21 +130,17 @@ def _lists(runs: int, deep: int) -> None:
         ("scale_sup", "breached", "resolution_due_at", "national"),
         ("scale_sup", "all", "-received_at", "national, every status"),
     ]
-    _header("lists (25 rows, keyset, as the queue pages)")
+    header("lists (25 rows, keyset, as the queue pages)")
     for username, key, ordering, note in queues:
         user = users[username]
 
         def build(user: Any = user, key: str = key) -> Any:
             return queue_cases(user, QUEUES[key], {}, timezone.now())
 
-        _timed(
-            f"queue {key} by {ordering}: first page", partial(_page, build, ordering), runs, note
-        )
+        timed(f"queue {key} by {ordering}: first page", partial(_page, build, ordering), runs, note)
         cursor, depth = _cursor_after(build, ordering, deep)
         deep_page = partial(_page, build, ordering, cursor)
-        _timed(
-            f"queue {key} by {ordering}: page {depth + 1}", deep_page, runs, f"{depth * 25:,} in"
-        )
+        timed(f"queue {key} by {ordering}: page {depth + 1}", deep_page, runs, f"{depth * 25:,} in")
     _client, key = api_client_create(
         f"scale-bench-{secrets.token_hex(3)}", "MICUENTA", [Scope.CASES_READ, Scope.CASES_READ_ALL]
     )
@@ -208,8 +158,8 @@ def _lists(runs: int, deep: int) -> None:
         response = api.get(url)
         assert response.status_code == 200, response.content[:300]
 
-    _timed("API GET cases/ by due (whole stack): first page", partial(get, first), runs)
-    _timed(
+    timed("API GET cases/ by due (whole stack): first page", partial(get, first), runs)
+    timed(
         f"API GET cases/ by due: page {depth + 1}", partial(get, path), runs, f"{depth * 25:,} in"
     )
 
@@ -246,16 +196,21 @@ def _dashboards(runs: int) -> None:
     month_end = today.replace(day=1) - dt.timedelta(days=1)
     month_start = month_end.replace(day=1)
     year_start = (month_start - dt.timedelta(days=330)).replace(day=1)
-    _header(f"dashboards (month {month_start}…{month_end}, year {year_start}…{month_end})")
+    header(f"dashboards (month {month_start}…{month_end}, year {year_start}…{month_end})")
 
     def compute(start: dt.date, group_by: list[str]) -> Any:
         return indicators_compute(start, month_end, group_by, now=timezone.now())
 
-    month = _timed(
+    month = timed(
         "indicators_compute: month by channel", partial(compute, month_start, ["channel"]), runs
     )
     by_both = partial(compute, year_start, ["channel", "directorate"])
-    year = _timed("indicators_compute: year by channel × directorate", by_both, runs)
+    year = timed("indicators_compute: year by channel × directorate", by_both, runs)
+    for label, start, group_by in (
+        ("month", month_start, ["channel"]),
+        ("year", year_start, ["channel", "directorate"]),
+    ):
+        _parts(label, start, month_end, group_by, runs)
     month_row = max(month.rows, key=lambda r: r["resolutions"])
     year_row = max(year.rows, key=lambda r: r["resolved_within_sla"])
 
@@ -275,83 +230,25 @@ def _dashboards(runs: int) -> None:
     for metric, start, keys, count, span in cells:
         note = f"{' × '.join(str(v) for v in keys.values())}: {count:,} cases"
         label = f"indicator_cases first page: {span} {metric}"
-        _timed(label, partial(drill, metric, start, keys), runs, note)
+        timed(label, partial(drill, metric, start, keys), runs, note)
 
 
-# --- SLA monitor --------------------------------------------------------------------------------
-
-
-def _stage(crossing: int, now: dt.datetime) -> None:
-    """`crossing` running cases, on track until now, cross a threshold since a pass a minute ago:
-    all their warning instant (due tomorrow or later), half of them their due instant too."""
-    from django.db import connection
-
-    from cases.models import SlaMonitorMark
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS scale_staged (id bigint PRIMARY KEY, due bool)"
-        )
-        cursor.execute("TRUNCATE scale_staged")
-        cursor.execute(
-            "INSERT INTO scale_staged SELECT id, row_number() OVER () <= %s FROM (SELECT id FROM cases_case "
-            "WHERE status IN ('assigned','in_progress','new') ORDER BY random() LIMIT %s) s",
-            [crossing // 2, crossing],
-        )
-        cursor.execute(
-            "UPDATE cases_case c SET sla_state = 'on_track', warn_at = %s, resolution_due_at = CASE WHEN s.due "
-            "THEN %s ELSE greatest(c.resolution_due_at, %s) END FROM scale_staged s WHERE c.id = s.id",
-            [
-                now - dt.timedelta(seconds=30),
-                now - dt.timedelta(seconds=10),
-                now + dt.timedelta(days=1),
-            ],
-        )
-        # Steady state: the staging's dead row versions gone before the pass (not timed).
-        cursor.execute("VACUUM cases_case")
-    SlaMonitorMark.objects.update_or_create(
-        pk=1,
-        defaults={
-            "scanned_to": now - dt.timedelta(minutes=1),
-            "full_scan_at": now - dt.timedelta(minutes=1),
-        },
-    )
-
-
-def _monitor(runs: int, crossing: int) -> None:
+def _parts(label: str, start: dt.date, end: dt.date, group_by: list[str], runs: int) -> None:
+    """The two reads behind `indicators_compute`: the rollup sums over the range (grow with the
+    range) and the backlog at its end (at channel level: every daily delta since the first day)."""
     from django.utils import timezone
 
-    from cases.models import SlaMonitorMark
-    from cases.sla.monitor import FULL_SCAN_EVERY, sla_monitor_run
+    from indicators.dimensions import IndicatorFilters
+    from indicators.engine import backlogs, pending_load, rollup_tallies
 
-    SlaMonitorMark.objects.filter(pk=1).delete()  # the first pass scans every running case
-    started = time.perf_counter()
-    report = sla_monitor_run(timezone.now())
-    print(
-        f"\nmonitor catch-up (the copy's states date from its generation): warned {report.warned:,}, "
-        f"breached {report.breached:,} in {time.perf_counter() - started:.1f} s"
-    )
-    _header(f"SLA monitor (sla_monitor_run; {crossing:,} staged crossings a pass)")
-    regular, idle, crossed = [], [], []
-    for _ in range(runs + 1):  # the first is the warm-up
-        _stage(crossing, timezone.now())
-        started = time.perf_counter()
-        report = sla_monitor_run(timezone.now())
-        regular.append((time.perf_counter() - started) * 1000)
-        crossed.append(report.warned + report.breached)
-        started = time.perf_counter()
-        sla_monitor_run(timezone.now())
-        idle.append((time.perf_counter() - started) * 1000)
-    note = f"{statistics.median(crossed[1:]):,.0f} warnings + breaches written a pass"
-    _record("regular pass (every minute)", regular[1:], note)
-    _record("idle pass (nothing crossed)", idle[1:], "")
-    hourly = []
-    for _ in range(runs + 1):
-        SlaMonitorMark.objects.filter(pk=1).update(full_scan_at=timezone.now() - FULL_SCAN_EVERY)
-        started = time.perf_counter()
-        sla_monitor_run(timezone.now())
-        hourly.append((time.perf_counter() - started) * 1000)
-    _record("hourly check (every running case)", hourly[1:], "")
+    everything = IndicatorFilters()
+
+    def backlog() -> Any:
+        return backlogs(start, end, group_by, everything, pending_load(), timezone.now())
+
+    sums = partial(rollup_tallies, start, end, group_by, everything)
+    timed(f"  of which the rollup sums ({label})", sums, runs)
+    timed(f"  of which the backlog at its end ({label})", backlog, runs)
 
 
 # --- sizes --------------------------------------------------------------------------------------
@@ -417,10 +314,11 @@ def main() -> None:
         help="first wait (≤ 30 min) for a 1-min load average below this",
     )
     args = parser.parse_args()
-    if not args.database:
-        parser.error(
-            "name the database (a copy: the bench writes to it): --database or SCALE_BENCH_DATABASE"
+    if not args.database:  # `make bench` runs every script bare: nothing to measure here then
+        print(
+            "scale_bench: skipped; name a copy of a filled database (--database or SCALE_BENCH_DATABASE)"
         )
+        return
     _configure(args.database)
     import django
 
@@ -434,7 +332,7 @@ def main() -> None:
         raise SystemExit(f"{args.database} holds no cases: fill a copy with generate_history first")
     RESULTS["database"] = args.database
     if args.max_load:
-        _wait_for_quiet(args.max_load, 1800)
+        wait_for_quiet(args.max_load, 1800)
     _sizes(args.top)
     sections = set(args.sections.split(","))
     if "lists" in sections:
@@ -442,7 +340,7 @@ def main() -> None:
     if "dashboards" in sections:
         _dashboards(args.runs)
     if "monitor" in sections:
-        _monitor(args.monitor_runs, args.crossing)
+        monitor_passes(args.monitor_runs, args.crossing)
     RESULTS["load_at_end"] = os.getloadavg()[0]
     if args.json:
         args.json.write_text(json.dumps(RESULTS, indent=2, default=str))
