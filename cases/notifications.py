@@ -1,9 +1,10 @@
 """E-mail notifications. Called from tasks queued on commit; a failure never blocks a case.
 
 Each notice is tied to the event that caused it (the case's CREATED event, its latest ASSIGNED
-event, its latest resolution) and records a NOTIFIED event `{template, event, recipients}` after
-sending; a notice already recorded for that event is not sent again, so a retried or duplicated
-task does not mail twice. The check and the record are not one transaction — holding a lock
+event, its latest resolution, its latest SLA breach) and records a NOTIFIED event `{template,
+event, recipients}` after sending; a notice already recorded for that event is not sent again, so
+a retried or duplicated task — or one queued again by `cases.notice_sweep` after a lost broker
+message — does not mail twice. The check and the record are not one transaction — holding a lock
 while an SMTP server answers would stall the case (or, on SQLite, every writer) — so two runs of
 the same task at the very same moment could both send; Celery delivers a message to one worker.
 
@@ -15,6 +16,7 @@ Dates for the citizen are in the office's timezone, or Mexico City's, written ou
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -22,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection, send_mass_mail
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,7 +34,7 @@ from channels.selectors import calendar_spec_for
 from surveys.selectors import survey_link_for
 
 from .events import SYSTEM, event_record
-from .models import Case, CaseEvent, EventKind
+from .models import Case, CaseEvent, CaseStatus, EventKind
 from .services.autoclose import reopen_deadline
 
 CENTRAL_TZ = "America/Mexico_City"
@@ -68,11 +70,13 @@ def _citizen_email(case: Case) -> str:
     return case.contact.email.strip()
 
 
-def _send(subject: str, body: str, to: list[str]) -> None:
+def _connection():  # type: ignore[no-untyped-def]
     timeout = getattr(settings, "EMAIL_TIMEOUT", None) or EMAIL_TIMEOUT_DEFAULT
-    EmailMessage(
-        subject, body, settings.DEFAULT_FROM_EMAIL, to, connection=get_connection(timeout=timeout)
-    ).send()
+    return get_connection(timeout=timeout)
+
+
+def _send(subject: str, body: str, to: list[str]) -> None:
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, connection=_connection()).send()
 
 
 def _record_notice(case: Case, now: dt.datetime, data: dict) -> None:
@@ -86,6 +90,18 @@ def _record_notice(case: Case, now: dt.datetime, data: dict) -> None:
         event_record(current, EventKind.NOTIFIED, SYSTEM, at, data)
 
 
+def notice_sent_for(template: str, cause: CaseEvent) -> bool:
+    """Whether a NOTIFIED event records `template` for `cause`. Breach notices recorded before
+    they named their cause count for the breach they follow."""
+    unlinked = ~Q(data__has_key="event") & Q(at__gte=cause.at)
+    return CaseEvent.objects.filter(
+        Q(data__event=cause.pk) | unlinked,
+        case_id=cause.case_id,
+        kind=EventKind.NOTIFIED,
+        data__template=template,
+    ).exists()
+
+
 def _send_once(
     case: Case,
     template: str,
@@ -96,9 +112,7 @@ def _send_once(
     now: dt.datetime,
 ) -> int:
     """Send `template` to `to` unless it was already sent for `cause`; record it. 1 if sent."""
-    if CaseEvent.objects.filter(
-        case=case, kind=EventKind.NOTIFIED, data__template=template, data__event=cause.pk
-    ).exists():
+    if notice_sent_for(template, cause):
         return 0
     body = render_to_string(f"cases/email/{template}.txt", {"case": case, **context})
     _send(subject, body, [to])
@@ -155,7 +169,8 @@ def notify_resolution(case_id: int, now: dt.datetime) -> int:
     if not to or case.resolved_at is None:  # reopened since: its next resolution will notify
         return 0
     resolved = _latest_event(case, EventKind.STATUS_CHANGED, action="resolve")
-    if resolved is None:
+    # Resolved at intake: the acknowledgement already carried the resolution.
+    if resolved is None or resolved.data.get("from") == CaseStatus.NEW:
         return 0
     tz = _citizen_timezone(case)
     context = {
@@ -171,40 +186,70 @@ def notify_resolution(case_id: int, now: dt.datetime) -> int:
     return _send_once(case, "resolution", resolved, to, subject, context, now)
 
 
-def breach_recipients(case: Case) -> list[str]:
-    """Supervisors who oversee the case: national, its directorate, or its office / delegación."""
+def notify_extension(case_id: int, now: dt.datetime) -> int:
+    """Tell the citizen the term was extended (the law asks that they be told): new due, why."""
+    case = Case.objects.select_related("service", "office", "contact").get(pk=case_id)
+    to = _citizen_email(case)
+    extended = _latest_event(case, EventKind.SLA_EXTENDED) if to else None
+    # Reclassified since into a service whose term has no extension: nothing to announce.
+    if extended is None or case.sla_extended_at is None:
+        return 0
+    context = {
+        "name": case.contact.given_names if case.contact else "",
+        "due": spanish_date(case.resolution_due_at, _citizen_timezone(case)),
+        "reason": extended.data.get("reason", ""),
+        "status_link": status_link(case.folio),
+    }
+    subject = _("Se amplió el plazo de su caso %(folio)s") % {"folio": case.folio}
+    return _send_once(case, "extension", extended, to, subject, context, now)
+
+
+def supervisors_over(directorate: Any, office: Any, delegacion: Any) -> QuerySet:
+    """Active supervisors with an e-mail who oversee a case of that directorate, office and
+    delegación (ids, None for none, or expressions such as OuterRef for use in a subquery):
+    national ones, the directorate's, the office's and the delegación's."""
     scope = Q(profile__supervisor_scope=SupervisorScope.NATIONAL)
-    if case.directorate_id:
+    if directorate is not None:
         scope |= Q(
             profile__supervisor_scope=SupervisorScope.DIRECTORATE,
-            profile__directorate_id=case.directorate_id,
+            profile__directorate_id=directorate,
         )
-    if case.office_id:
-        scope |= Q(
-            profile__supervisor_scope=SupervisorScope.OFFICE, profile__office_id=case.office_id
-        )
-        delegacion = (
-            case.office.parent_id if case.office and case.office.parent_id else case.office_id
-        )
+    if office is not None:
+        scope |= Q(profile__supervisor_scope=SupervisorScope.OFFICE, profile__office_id=office)
+    if delegacion is not None:
         scope |= Q(
             profile__supervisor_scope=SupervisorScope.DELEGACION, profile__office_id=delegacion
         )
-    users = (
+    return (
         get_user_model()
         .objects.filter(scope, is_active=True, profile__role=Role.SUPERVISOR)
         .exclude(email="")
     )
+
+
+def breach_recipients(case: Case) -> list[str]:
+    """Supervisors who oversee the case: national, its directorate, or its office / delegación."""
+    delegacion = case.office.parent_id or case.office_id if case.office else None
+    users = supervisors_over(case.directorate_id, case.office_id, delegacion)
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def notify_breach(case_id: int, now) -> int:  # type: ignore[no-untyped-def]
-    """E-mail the case's supervisors that its term was breached; records a NOTIFIED event."""
+def notify_breach(case_id: int, now: dt.datetime) -> int:
+    """E-mail the case's supervisors that its term was breached (its latest SLA_BREACHED event),
+    once per breach; records a NOTIFIED event naming the breach. The number of recipients."""
     case = Case.objects.select_related("service", "office", "area").get(pk=case_id)
+    breached = _latest_event(case, EventKind.SLA_BREACHED)
+    if breached is None or notice_sent_for("breach", breached):
+        return 0
     recipients = breach_recipients(case)
     if not recipients:
         return 0
-    subject = f"Plazo vencido: {case.folio}"
+    subject = _("Plazo vencido: %(folio)s") % {"folio": case.folio}
     body = render_to_string("cases/email/breach.txt", {"case": case})
-    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])
-    _record_notice(case, now, {"template": "breach", "recipients": len(recipients)})
+    send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients],
+        connection=_connection(),
+    )
+    data = {"template": "breach", "event": breached.pk, "recipients": len(recipients)}
+    _record_notice(case, now, data)
     return len(recipients)

@@ -38,6 +38,7 @@ from infonavit_atencion.core.errors import FieldError, NotFound, ValidationFaile
 
 from .events import Actor
 from .models import Attachment, Case, CaseEvent, Comment
+from .models.case import OPEN_STATUSES
 
 # Relations the case JSON prints (cases.representation), e.g. for pages that show their names.
 CASE_OUTPUT_RELATIONS = (
@@ -174,12 +175,13 @@ LIFECYCLE_ACTIONS = frozenset(
         "cancel",
         "transfer",
         "reclassify",
+        "extend",
     }
 )
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"take", "pause", "resume", "resolve", "reopen"}),
     Role.AREA_STAFF: frozenset(
-        {"take", "pause", "resume", "resolve", "transfer", "reclassify", "reopen"}
+        {"take", "pause", "resume", "resolve", "transfer", "reclassify", "reopen", "extend"}
     ),
     Role.SUPERVISOR: LIFECYCLE_ACTIONS,
     Role.ADMIN: LIFECYCLE_ACTIONS,
@@ -354,18 +356,26 @@ def _ids_for_codes(name: str, model: Any, codes: Sequence[str]) -> list[int]:
     return [found[code] for code in codes]
 
 
-def sla_state_q(states: Sequence[str], now: dt.datetime) -> Q:
+def sla_state_q(
+    states: Sequence[str], now: dt.datetime, statuses: Sequence[str] | None = None
+) -> Q:
     """Cases whose SLA state *at `now`* is one of `states`, as `sla_state_at` computes it.
 
     The stored `sla_state` is exact except for open cases the clock moves on (new, assigned,
     in progress), which the SLA monitor updates only periodically; for those the state is
     derived from `warn_at` and `resolution_due_at` here, so the filter agrees with the
     `sla.state` every response prints.
+
+    `statuses`: the status filter the caller applies too. Among the open statuses the only
+    stored state is a waiting case's `paused`, so over open cases the other states need no
+    stored branch — and without that OR the planner can range-scan the open cases by due
+    instant (the "Vencidos" and "En riesgo" queues).
     """
     moving = Q(status__in=CLOCK_DRIVEN_STATUSES)
+    open_only = statuses is not None and set(statuses) <= set(OPEN_STATUSES)
     condition = Q(pk__in=[])
     for state in states:
-        stored = ~moving & Q(sla_state=state)
+        stored = Q(pk__in=[]) if open_only and state != "paused" else ~moving & Q(sla_state=state)
         if state == "on_track":
             condition |= stored | (moving & Q(warn_at__gt=now))
         elif state == "at_risk":
@@ -412,7 +422,7 @@ def case_list_for(
     if filters.unassigned:
         cases = cases.filter(assignee__isnull=True)
     if filters.sla_state:
-        cases = cases.filter(sla_state_q(filters.sla_state, now))
+        cases = cases.filter(sla_state_q(filters.sla_state, now, filters.status or None))
     if filters.received_after is not None:
         cases = cases.filter(received_at__gte=filters.received_after)
     if filters.received_before is not None:

@@ -10,10 +10,12 @@ from django.utils import timezone
 from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
 
 from .models import Case, CaseStatus
+from .notice_sweep import notices_sweep
 from .notifications import (
     notify_acknowledgement,
     notify_assignment,
     notify_breach,
+    notify_extension,
     notify_resolution,
 )
 from .routing import case_route
@@ -92,6 +94,18 @@ def send_assignment_notice(self, case_id: int) -> int:  # type: ignore[no-untype
 @shared_task(**NOTICE_RETRY)
 def send_resolution_notice(self, case_id: int) -> int:  # type: ignore[no-untyped-def]
     return notify_resolution(case_id, timezone.now())
+
+
+@shared_task(**NOTICE_RETRY)
+def send_extension_notice(self, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    return notify_extension(case_id, timezone.now())
+
+
+@shared_task
+def sweep_pending_notices() -> dict[str, int]:
+    """Re-queue the e-mails whose message was lost (broker down): a lost message never loses a
+    notice. Every NOTICE_SWEEP_SECONDS; {template: cases queued}."""
+    return notices_sweep(timezone.now())
 
 
 @shared_task(acks_late=True)

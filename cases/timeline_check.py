@@ -41,6 +41,7 @@ TRANSITION_KINDS = frozenset(
         EventKind.TRANSFERRED,
         EventKind.RECLASSIFIED,
         EventKind.ASSIGNED,
+        EventKind.SLA_EXTENDED,
     }
 )
 

@@ -96,6 +96,15 @@ class SlaPolicy(TimeStampedModel):
     warn_pct = models.PositiveSmallIntegerField(
         _("umbral de alerta (%)"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
+    # A term the law lets the institute extend once (ARCO and access-to-information requests:
+    # 20 business days, +10 if the titular is told before they run out). Same unit as the
+    # resolution target; empty: the term cannot be extended.
+    extension_value = models.PositiveIntegerField(
+        _("ampliación única del plazo"),
+        null=True,
+        blank=True,
+        help_text=_("En la unidad del plazo de resolución. Vacío: el plazo no admite ampliación."),
+    )
     escalate_raise_priority = models.BooleanField(_("al vencer, elevar prioridad"), default=True)
     escalate_notify_supervisors = models.BooleanField(_("al vencer, avisar a supervisores"), default=True)
     history = HistoricalRecords()
@@ -111,6 +120,10 @@ class SlaPolicy(TimeStampedModel):
                 name="sla_first_response_value_and_unit_together",
             ),
             models.CheckConstraint(condition=Q(resolution_value__gt=0), name="sla_resolution_positive"),
+            models.CheckConstraint(
+                condition=Q(extension_value__isnull=True) | Q(extension_value__gt=0),
+                name="sla_extension_positive",
+            ),
             models.CheckConstraint(condition=Q(warn_pct__gte=1, warn_pct__lte=99), name="sla_warn_pct_range"),
             models.CheckConstraint(
                 condition=Q(resolution_unit__in=[u.value for u in SlaUnit]), name="sla_resolution_unit_valid"

@@ -207,6 +207,11 @@ def _load_policies(data: dict, report: LoadReport) -> None:
     for row in data["sla_policies"]:
         first_value, first_unit = _target(row.get("first_response"))
         resolution_value, resolution_unit = _target(row["resolution"])
+        extension_value, extension_unit = _target(row.get("extension"))
+        if extension_value is not None and extension_unit != resolution_unit:
+            raise ValueError(
+                f"política {row['code']}: la ampliación debe ir en la unidad de la resolución"
+            )
         escalation = row.get("escalation") or {}
         _, outcome = _upsert(
             SlaPolicy,
@@ -219,6 +224,7 @@ def _load_policies(data: dict, report: LoadReport) -> None:
                 "resolution_unit": resolution_unit,
                 "calendar": _get(BusinessCalendar, row.get("calendar"), f"política {row['code']}"),
                 "warn_pct": int(row.get("warn_pct", 75)),
+                "extension_value": extension_value,
                 "escalate_raise_priority": bool(escalation.get("raise_priority", True)),
                 "escalate_notify_supervisors": bool(escalation.get("notify_supervisors", True)),
             },

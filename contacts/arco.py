@@ -68,6 +68,15 @@ def arco_request_record(case: Any, right: str) -> ArcoRequest:
     return ArcoRequest.objects.create(case=case, right=right.strip())
 
 
+def arco_request_set(case: Any, right: str) -> ArcoRequest:
+    """The right of a case reclassified into an ARCO service (call after validation). A row
+    kept from an earlier time under an ARCO service is overwritten: the right is asked again."""
+    request, _created = ArcoRequest.objects.update_or_create(
+        case=case, defaults={"right": right.strip()}
+    )
+    return request
+
+
 def arco_request_for(case: Any) -> ArcoRequest | None:
     """The case's ARCO request, if its service is an ARCO one (no query otherwise)."""
     if not getattr(case.service, "arco_request", False):

@@ -71,6 +71,7 @@ class SlaTerms:
     calendar: CalendarSpec
     first_response: tuple[int, str] | None
     resolution: tuple[int, str]
+    extension: int | None = None  # the one extension the term admits, in the resolution's unit
 
 
 @dataclass(frozen=True)
@@ -134,16 +135,21 @@ def _survey_value(value: Any, low: int, high: int) -> int | None:
     return value
 
 
+_MOVER_KINDS = ("reclassified", "sla_extended")
+
+
 class _Dues:
-    """Resolution and first-response due instants as the case held them over time."""
+    """Resolution and first-response due instants as the case held them over time (the moves
+    `cases.sla.policy.sla_replay` replays: waits, the term's extension, reclassifications)."""
 
     def __init__(self, case: CaseRow, events: list[EventRow], terms_for: TermsFor) -> None:
         self.case = case
         movers = [
-            i for i, e in enumerate(events) if "paused_from" in e.data or e.kind == "reclassified"
+            i for i, e in enumerate(events) if "paused_from" in e.data or e.kind in _MOVER_KINDS
         ]
         self.last_mover = movers[-1] if movers else -1
-        self.pauses: list[tuple[datetime, datetime]] = []
+        # Waits (start, end) and extensions (None), in the order they happened.
+        self.moves: list[tuple[datetime, datetime] | None] = []
         self.terms = case.terms
         if movers and any(e.kind == "reclassified" for e in events):
             self.terms = terms_for(events[0].dims.service_id)
@@ -156,8 +162,19 @@ class _Dues:
         self.resolution = clock.due_at(cal, received, *self.terms.resolution)
         fr = self.terms.first_response
         self.first_response = clock.due_at(cal, received, *fr) if fr else None
-        for start, end in self.pauses:
-            self._extend(start, end, first_response_given)
+        for move in self.moves:
+            if move is None:
+                self._extend_term()
+            else:
+                self._extend(move[0], move[1], first_response_given)
+
+    def _extend_term(self) -> None:
+        """The term's one extension, kept only if the current terms admit one."""
+        if self.terms.extension:
+            unit = self.terms.resolution[1]
+            self.resolution = clock.due_at(
+                self.terms.calendar, self.resolution, self.terms.extension, unit
+            )
 
     def _extend(self, start: datetime, end: datetime, first_response_given: bool) -> None:
         cal = self.terms.calendar
@@ -185,8 +202,11 @@ class _Dues:
         if "paused_from" in event.data:
             start = datetime.fromisoformat(event.data["paused_from"])
             end = datetime.fromisoformat(event.data["paused_to"])
-            self.pauses.append((start, end))
+            self.moves.append((start, end))
             self._extend(start, end, first_response_given)
+        elif event.kind == "sla_extended":
+            self.moves.append(None)
+            self._extend_term()
         elif event.kind == "reclassified":
             self.terms = terms_for(event.dims.service_id)
             self._recompute(first_response_given)

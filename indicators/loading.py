@@ -31,6 +31,7 @@ CASE_FIELDS = (
     "first_response_due_at",
     "channel_id",
     "office_id",
+    "sla_extension_value",
 )
 EVENT_FIELDS = (
     "case_id",
@@ -79,7 +80,10 @@ class FactLoader:
                 else None
             )
             self._terms[key] = SlaTerms(
-                self.spec(calendar.pk), first, (policy.resolution_value, policy.resolution_unit)
+                self.spec(calendar.pk),
+                first,
+                (policy.resolution_value, policy.resolution_unit),
+                policy.extension_value,
             )
         return self._terms[key]
 
@@ -135,9 +139,13 @@ class FactLoader:
             fr_due,
             channel_id,
             office_id,
+            extension,
         ) = row
         terms = SlaTerms(
-            self.spec(calendar_id), (fr_value, fr_unit) if fr_value else None, (res_value, res_unit)
+            self.spec(calendar_id),
+            (fr_value, fr_unit) if fr_value else None,
+            (res_value, res_unit),
+            extension,
         )
         case = CaseRow(case_id, received_at, terms, res_due, fr_due)
         return case_facts(

@@ -224,10 +224,15 @@ def indicator_cases(
     if keys.get("day"):
         date_from = date_to = dt.date.fromisoformat(str(keys["day"]))
     absent = {name for name, value in keys.items() if value is None and name != "day"}
+    # Every fact behind a number belongs to a case received before the range ends (receipt
+    # comes before any resolution, answer or survey, and a backlog spell starts after it):
+    # bounding by it spares the newest-first page every case received since (docs/scaling.md).
+    received_before = day_end(date_to)
     with _snapshot():
         pending = pending_load()
         if metric in ("backlog", "backlog_breached"):
             moment = now if date_to >= local_today(now) else day_end(date_to)
+            received_before = moment
             spells = BacklogSpell.objects.filter(
                 Q(end_at__isnull=True) | Q(end_at__gte=moment), start_at__lt=moment, **nulls
             )
@@ -255,10 +260,11 @@ def indicator_cases(
                 and all(_flag(f, name) == value for name, value in flags.items())
                 and _admitted(f.dims, filters, absent)
             }
+    cases = Case.objects.filter(received_at__lt=received_before)
     if not pending.case_ids:
-        return Case.objects.filter(pk__in=stored)
+        return cases.filter(pk__in=stored)
     # Cases with events the rollups have not read yet count as they stand now.
-    return Case.objects.filter(
+    return cases.filter(
         (Q(pk__in=stored) & ~Q(pk__in=sorted(pending.case_ids))) | Q(pk__in=sorted(live))
     )
 

@@ -34,7 +34,13 @@ ACTION_SPECS: dict[str, ActionSpec] = {
         ActionSpec("resume", _("Reanudar"), style="btn-primary"),
         ActionSpec("resolve", _("Resolver"), needs=("resolution",), style="btn-success"),
         ActionSpec("transfer", _("Transferir"), needs=("area", "reason")),
-        ActionSpec("reclassify", _("Reclasificar"), needs=("service",)),
+        ActionSpec("reclassify", _("Reclasificar"), needs=("service", "arco_right")),
+        ActionSpec(
+            "extend",
+            _("Ampliar el plazo"),
+            needs=("reason",),
+            confirm=_("¿Ampliar el plazo? Sólo puede hacerse una vez y se avisa al solicitante."),
+        ),
         ActionSpec(
             "cancel",
             _("Cancelar el caso"),
@@ -52,10 +58,17 @@ def role_allows(role: str | None, action: str) -> bool:
     return role is not None and action in ROLE_ACTIONS.get(role, frozenset())
 
 
+def _case_allows(case: Case, key: str) -> bool:
+    # The extension exists only where the term admits one, and only once.
+    if key == "extend":
+        return bool(case.sla_extension_value) and case.sla_extended_at is None
+    return True
+
+
 def actions_for(case: Case, role: str | None) -> list[ActionSpec]:
     """The actions to offer on `case`, in the order of ACTION_SPECS."""
     return [
         spec
         for key, spec in ACTION_SPECS.items()
-        if case.status in TRANSITIONS[key][0] and role_allows(role, key)
+        if case.status in TRANSITIONS[key][0] and role_allows(role, key) and _case_allows(case, key)
     ]

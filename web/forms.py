@@ -155,6 +155,7 @@ class TransitionForm(forms.Form):
                 "cancel",
                 "reopen",
                 "assign",
+                "extend",
             )
         ]
     )
@@ -167,6 +168,7 @@ class TransitionForm(forms.Form):
     area = forms.CharField(label=_("Área destino"), required=False, max_length=40)
     service = forms.CharField(label=_("Nuevo servicio"), required=False, max_length=40)
     assignee = forms.CharField(label=_("Asignar a"), required=False, max_length=150)
+    arco_right = forms.CharField(label=_("Derecho ARCO"), required=False, max_length=20)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def transition(self) -> TransitionInput:
@@ -178,6 +180,7 @@ class TransitionForm(forms.Form):
             area=(data.get("area") or "").strip().upper() or None,
             service=(data.get("service") or "").strip().upper() or None,
             assignee=(data.get("assignee") or "").strip() or None,
+            arco_right=(data.get("arco_right") or "").strip(),
         )
 
 

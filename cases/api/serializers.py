@@ -316,3 +316,9 @@ class TransitionInputSerializer(ClonedFieldsMixin, serializers.Serializer):
         allow_blank=True,
         help_text="Clave de servicio (reclassify).",
     )
+    arco_right = serializers.ChoiceField(
+        choices=ArcoRight.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Derecho ARCO que se ejerce (reclassify a un servicio de derechos ARCO).",
+    )

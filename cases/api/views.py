@@ -301,7 +301,8 @@ class CaseTransitionApi(APIView):
         operation_id="cases_transition",
         summary="Aplicar una acción del ciclo de vida",
         description=(
-            "take, assign, pause, resume, resolve, close, reopen, cancel, transfer, reclassify. "
+            "take, assign, pause, resume, resolve, close, reopen, cancel, transfer, reclassify, "
+            "extend (la única ampliación de un plazo que la admite, antes de que venza). "
             "Una acción que el estado no permite: 409 sin cambios. `If-Match` opcional (412 si "
             "el caso cambió)."
         ),
@@ -337,6 +338,7 @@ class CaseTransitionApi(APIView):
             area=_upper(data.get("area")),
             directorate=_upper(data.get("directorate")),
             service=_upper(data.get("service")),
+            arco_right=data.get("arco_right") or "",
         )
         case = case_transition(folio, transition, actor, now, expected_version=version)
         # Answered even if the action moved the case out of the actor's sight (a transfer).

@@ -38,6 +38,7 @@ class PolicyInfo:
     warn_pct: int
     raise_priority: bool
     notify_supervisors: bool
+    extension_value: int | None
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def snapshot_load() -> Snapshot:
             policy.pk, policy.first_response_value, policy.first_response_unit, policy.resolution_value,
             policy.resolution_unit, policy.calendar_id, policy.warn_pct,
             policy.escalate_raise_priority, policy.escalate_notify_supervisors,
+            policy.extension_value,
         )  # fmt: skip
     for service in Service.objects.filter(active=True).order_by("pk"):
         snap.services[service.pk] = ServiceInfo(

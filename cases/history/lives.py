@@ -63,6 +63,7 @@ def sla_fields(
         "sla_resolution_value": policy.value,
         "sla_resolution_unit": policy.unit,
         "sla_warn_pct": policy.warn_pct,
+        "sla_extension_value": policy.extension_value,
         "first_response_due_at": first_due,
         "resolution_due_at": due,
         "warn_at": clock.warn_at(spec, received, due, policy.unit, policy.warn_pct),

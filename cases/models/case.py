@@ -173,6 +173,10 @@ class Case(models.Model):
     sla_resolution_value = models.PositiveIntegerField()
     sla_resolution_unit = models.CharField(max_length=20, choices=SlaUnit.choices)
     sla_warn_pct = models.PositiveSmallIntegerField(default=75)
+    # The one extension the policy allows (in the resolution's unit; null: none) and when it
+    # was granted (the `extend` action; null: not extended).
+    sla_extension_value = models.PositiveIntegerField(null=True, blank=True)
+    sla_extended_at = models.DateTimeField(_("plazo ampliado"), null=True, blank=True)
     first_response_due_at = models.DateTimeField(
         _("vence primera respuesta"), null=True, blank=True
     )
@@ -270,8 +274,16 @@ class Case(models.Model):
             ),
             models.Index(F("created_at").desc(), F("id").desc(), name="case_created_idx"),
             models.Index(fields=["status", "received_at"], name="case_status_received_idx"),
-            # Any list ordered by due instant (the browser's queues, `ordering=resolution_due_at`).
+            # Any list ordered by due instant (`ordering=resolution_due_at` over every status).
             models.Index(fields=["resolution_due_at", "id"], name="case_due_idx"),
+            # The same order over the open cases only: the browser's work queues ("Mi área",
+            # "Vencidos"…) filter on the open statuses, and walking `case_due_idx` instead
+            # steps over every closed case that fell due before the first open one.
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                condition=Q(status__in=list(OPEN_STATUSES)),
+                name="case_open_due_idx",
+            ),
             models.Index(
                 fields=["area", "status", "resolution_due_at"], name="case_area_queue_idx"
             ),

@@ -14,6 +14,7 @@ class EventKind(models.TextChoices):
     COMMENTED = "commented", _("Comentario")
     TRANSFERRED = "transferred", _("Transferido")
     RECLASSIFIED = "reclassified", _("Reclasificado")
+    SLA_EXTENDED = "sla_extended", _("Plazo ampliado")
     SLA_WARNING = "sla_warning", _("Plazo en riesgo")
     SLA_BREACHED = "sla_breached", _("Plazo vencido")
     ESCALATED = "escalated", _("Escalado")

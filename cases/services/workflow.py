@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from catalog.models import Area, Directorate, Service, ServiceChannel
 from channels.selectors import calendar_spec_for
+from contacts.arco import arco_request_set, arco_right_errors
 from infonavit_atencion.core.errors import (
     InvalidTransition,
     NotFound,
@@ -30,11 +31,12 @@ from webhooks.services import webhook_event_record
 
 from ..events import Actor, event_record
 from ..models import Case, CaseEvent, CaseStatus, EventKind
-from ..sla import clock
 from ..sla.policy import (
     sla_calendar_for,
     sla_extend_for_pause,
+    sla_extend_term,
     sla_policy_for,
+    sla_replay,
     sla_snapshot,
     sla_state_at,
 )
@@ -52,6 +54,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "cancel": (frozenset({"new", "assigned", "in_progress", "waiting"}), "cancelled"),
     "transfer": (frozenset({"assigned", "in_progress", "waiting"}), "assigned"),
     "reclassify": (frozenset({"new", "assigned", "in_progress", "waiting"}), None),
+    # The one extension of a legal term (ARCO, access to information, some trámites): told to
+    # the titular before the term runs out (docs/adr/0011).
+    "extend": (frozenset({"assigned", "in_progress", "waiting"}), None),
 }
 ACTIONS = tuple(TRANSITIONS)
 
@@ -65,6 +70,7 @@ class TransitionInput:
     area: str | None = None  # code
     directorate: str | None = None  # code
     service: str | None = None  # code
+    arco_right: str = ""  # reclassify into an ARCO service: the right exercised
 
 
 def _required(value: str, field: str, message: str) -> str:
@@ -122,30 +128,72 @@ def _transfer_target(case: Case, data: TransitionInput) -> Area:
     raise ValidationFailed.single("area", "required", _("Indique el área o la dirección a la que se transfiere."))
 
 
-def _reclassify(case: Case, code: str | None) -> dict:
-    service = Service.objects.select_related("sla_policy").filter(code=code or "", active=True).first()
+def _reclassify(case: Case, data: TransitionInput) -> dict:
+    service = Service.objects.select_related("sla_policy").filter(code=data.service or "", active=True).first()
     if service is None:
         raise ValidationFailed.single("service", "does_not_exist", _("Indique un servicio activo del catálogo."))
     if not ServiceChannel.objects.filter(service=service, channel_id=case.channel_id, active=True).exists():
         raise ValidationFailed.single("service", "not_available_on_channel", _("El servicio no se ofrece en el canal del caso."))
+    if case.anonymous and service.kind != "report":
+        raise ValidationFailed.single(
+            "service", "anonymous_report", _("Una denuncia anónima sólo puede reclasificarse a otro servicio de denuncia.")
+        )
+    arco_errors = arco_right_errors(service, data.arco_right)
+    if arco_errors:
+        raise ValidationFailed(arco_errors[0].message, errors=arco_errors)
     previous = case.service.code
+    was_extended = case.sla_extended_at is not None
     policy = sla_policy_for(service, case.channel)
     snapshot = sla_snapshot(policy, sla_calendar_for(policy, case.channel, case.office), case.received_at)
     for name, value in snapshot.as_case_fields().items():
         setattr(case, name, value)
     case.service = service
     case.kind = service.kind
-    # Waits already served still extend the recomputed terms.
-    spec = calendar_spec_for(case.sla_calendar_id)
-    for resume in CaseEvent.objects.filter(case=case, data__has_key="paused_from").order_by("at", "id"):
-        start, end = dt.datetime.fromisoformat(resume.data["paused_from"]), dt.datetime.fromisoformat(resume.data["paused_to"])
-        unit = case.sla_resolution_unit
-        case.resolution_due_at = clock.extend_for_pause(spec, case.resolution_due_at, start, end, unit)
-        case.warn_at = clock.truncate_to_second(clock.extend_for_pause(spec, case.warn_at, start, end, unit))
-        if case.first_response_due_at is not None and case.first_response_at is None:
-            case.first_response_due_at = clock.extend_for_pause(spec, case.first_response_due_at, start, end, case.sla_first_response_unit)
+    # Waits already served still extend the recomputed terms; so does a granted extension,
+    # if the new service's term admits one.
+    history = list(
+        CaseEvent.objects.filter(case=case)
+        .filter(Q(data__has_key="paused_from") | Q(kind=EventKind.SLA_EXTENDED))
+        .order_by("at", "id")
+    )
+    extension_kept = sla_replay(case, history)
     # Named apart from the event's status pair ("from"/"to"), like a transfer's areas.
-    return {"from_service": previous, "to_service": service.code}
+    result: dict = {"from_service": previous, "to_service": service.code}
+    if was_extended and not extension_kept:
+        case.sla_extended_at = None
+        result["extension_dropped"] = True
+    if service.arco_request:
+        result["arco_right"] = arco_request_set(case, data.arco_right).right
+    return result
+
+
+def _extend(case: Case, data: TransitionInput, now: dt.datetime) -> dict:
+    """Push the resolution due back by the policy's one extension (SPEC §6 clock, ADR 0011)."""
+    refused = None
+    if not case.sla_extension_value:
+        refused = _("El plazo de este servicio no admite ampliación.")
+    elif case.sla_extended_at is not None:
+        refused = _("El plazo ya se amplió una vez; sólo se permite una ampliación.")
+    else:
+        # A case in waiting has its clock stopped: its due is where the wait so far pushes it.
+        due = case.resolution_due_at
+        if case.paused_at is not None:
+            due = sla_extend_for_pause(case, case.paused_at, now).resolution_due_at
+        if now > due:
+            refused = _("El plazo ya venció; la ampliación debe notificarse antes del vencimiento.")
+    if refused is not None:
+        raise InvalidTransition(refused, extra={"action": "extend", "case_status": case.status})
+    reason = _required(data.reason, "reason", _("Indique el motivo de la ampliación; se le comunica al solicitante."))
+    previous = case.resolution_due_at
+    extension = sla_extend_term(case)
+    case.resolution_due_at, case.warn_at = extension.resolution_due_at, extension.warn_at
+    case.sla_extended_at = now
+    return {
+        "reason": reason,
+        "extension": {"value": case.sla_extension_value, "unit": case.sla_resolution_unit},
+        "from_due": previous.isoformat(),
+        "to_due": case.resolution_due_at.isoformat(),
+    }
 
 
 def _reopen_deadline(case: Case) -> dt.datetime:
@@ -154,7 +202,8 @@ def _reopen_deadline(case: Case) -> dt.datetime:
 
 
 SLA_FIELDS = ["sla_policy", "sla_calendar", "sla_first_response_value", "sla_first_response_unit", "sla_resolution_value",
-              "sla_resolution_unit", "sla_warn_pct", "first_response_due_at", "resolution_due_at", "warn_at"]
+              "sla_resolution_unit", "sla_warn_pct", "sla_extension_value", "sla_extended_at", "first_response_due_at",
+              "resolution_due_at", "warn_at"]
 
 
 def case_transition(
@@ -244,9 +293,13 @@ def case_transition(
             changed |= {"area", "directorate", "assignee", "transfer_count"}
             event_kind = EventKind.TRANSFERRED
         elif action == "reclassify":
-            event_data.update(_reclassify(case, data.service))
+            event_data.update(_reclassify(case, data))
             changed |= {"service", "kind", *SLA_FIELDS}
             event_kind = EventKind.RECLASSIFIED
+        elif action == "extend":
+            event_data.update(_extend(case, data, now))
+            changed |= {"resolution_due_at", "warn_at", "sla_extended_at"}
+            event_kind = EventKind.SLA_EXTENDED
 
         if to_status is not None:
             case.status = to_status
@@ -264,9 +317,11 @@ def case_transition(
 def _notices_enqueue(case: Case, action: str) -> None:
     """E-mails that follow an action, sent by tasks after the commit (never inside it)."""
     # Local import: tasks import the services.
-    from ..tasks import send_assignment_notice, send_resolution_notice
+    from ..tasks import send_assignment_notice, send_extension_notice, send_resolution_notice
 
     if action == "assign":
         enqueue_on_commit(send_assignment_notice, case.pk)
     elif action == "resolve":
         enqueue_on_commit(send_resolution_notice, case.pk)
+    elif action == "extend":
+        enqueue_on_commit(send_extension_notice, case.pk)

@@ -56,6 +56,7 @@ class SlaSnapshot:
     resolution_value: int
     resolution_unit: str
     warn_pct: int
+    extension_value: int | None
     first_response_due_at: dt.datetime | None
     resolution_due_at: dt.datetime
     warn_at: dt.datetime
@@ -69,6 +70,7 @@ class SlaSnapshot:
             "sla_resolution_value": self.resolution_value,
             "sla_resolution_unit": self.resolution_unit,
             "sla_warn_pct": self.warn_pct,
+            "sla_extension_value": self.extension_value,
             "first_response_due_at": self.first_response_due_at,
             "resolution_due_at": self.resolution_due_at,
             "warn_at": self.warn_at,
@@ -94,6 +96,7 @@ def sla_snapshot(
         resolution_value=policy.resolution_value,
         resolution_unit=policy.resolution_unit,
         warn_pct=policy.warn_pct,
+        extension_value=policy.extension_value,
         first_response_due_at=first_due,
         resolution_due_at=resolution_due,
         warn_at=clock.warn_at(spec, received_at, resolution_due, policy.resolution_unit, policy.warn_pct),
@@ -123,6 +126,49 @@ def sla_extend_for_pause(case, paused_from: dt.datetime, paused_to: dt.datetime)
         first_due = clock.extend_for_pause(spec, first_due, paused_from, paused_to, case.sla_first_response_unit)
     open_seconds = int(clock.open_time_between(spec, paused_from, paused_to).total_seconds())
     return PauseExtension(first_due, resolution_due, warn, open_seconds)
+
+
+@dataclass(frozen=True)
+class TermExtension:
+    resolution_due_at: dt.datetime
+    warn_at: dt.datetime
+
+
+def sla_extend_term(case) -> TermExtension:  # type: ignore[no-untyped-def]
+    """The case's one extension (`sla_extension_value`, in the resolution's unit) counted from
+    its current resolution due; the warning re-applies its share to the extension, so the case
+    warns again before the new due instead of staying at risk for the whole extension."""
+    assert case.sla_extension_value
+    spec = calendar_spec_for(case.sla_calendar_id)
+    unit = case.sla_resolution_unit
+    due = clock.due_at(spec, case.resolution_due_at, case.sla_extension_value, unit)
+    warn = clock.warn_at(spec, case.resolution_due_at, due, unit, case.sla_warn_pct)
+    return TermExtension(due, warn)
+
+
+def sla_replay(case, history: list) -> bool:  # type: ignore[no-untyped-def]
+    """Re-apply to a fresh snapshot (a reclassification) what already moved the old one, in the
+    order it happened: each wait served (events whose data has `paused_from`) and the term's
+    extension (an SLA_EXTENDED event), kept only if the new policy allows one. True if the
+    extension was kept."""
+    spec = calendar_spec_for(case.sla_calendar_id)
+    unit = case.sla_resolution_unit
+    kept = False
+    for event in history:
+        if "paused_from" in event.data:
+            start = dt.datetime.fromisoformat(event.data["paused_from"])
+            end = dt.datetime.fromisoformat(event.data["paused_to"])
+            case.resolution_due_at = clock.extend_for_pause(spec, case.resolution_due_at, start, end, unit)
+            case.warn_at = clock.truncate_to_second(clock.extend_for_pause(spec, case.warn_at, start, end, unit))
+            if case.first_response_due_at is not None and case.first_response_at is None:
+                case.first_response_due_at = clock.extend_for_pause(
+                    spec, case.first_response_due_at, start, end, case.sla_first_response_unit
+                )
+        elif event.kind == "sla_extended" and case.sla_extension_value:
+            extension = sla_extend_term(case)
+            case.resolution_due_at, case.warn_at = extension.resolution_due_at, extension.warn_at
+            kept = True
+    return kept
 
 
 def sla_state_at(case, now: dt.datetime) -> str:  # type: ignore[no-untyped-def]

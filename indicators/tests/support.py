@@ -56,6 +56,7 @@ def act(case: Case, action: str, actor: Actor, at: dt.datetime, **kwargs) -> Cas
         "cancel": {"reason": "Duplicado"},
         "resolve": {"resolution": "Se atendió."},
         "transfer": {"reason": "Corresponde a otra área"},
+        "extend": {"reason": "Se consultan expedientes de la delegación"},
     }
     values = {**defaults.get(action, {}), **kwargs}
     return case_transition(case.folio, TransitionInput(action=action, **values), actor, at)

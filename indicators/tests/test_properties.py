@@ -41,14 +41,18 @@ KINDS = [
     ("QUEJA_CANALES_DIGITALES", "MICUENTA", None, False),
     ("PRECALIFICACION", "MICUENTA", None, True),
     ("PRECALIFICACION", "CESI", "CESI_CDMX_BENITO_JUAREZ", False),
+    ("CORRECCION_DATOS", "MICUENTA", None, False),  # 20 business days, extendable by 10
 ]
+# Reclassification targets (picked by the step's nps parity): a term without an extension
+# (a granted one is dropped) and one with it (kept).
+RECLASSIFY_TO = ("ASESORIA_PRODUCTO_CREDITO", "REESTRUCTURA")
 # Weighted towards the moves a case usually makes, so that most steps are allowed.
 ACTIONS = (
     ["take"] * 3
     + ["pause", "resume"] * 2
     + ["resolve"] * 3
     + ["reopen"] * 2
-    + ["transfer", "cancel", "close", "comment", "comment", "survey", "reclassify"]
+    + ["transfer", "cancel", "close", "comment", "comment", "survey", "reclassify", "extend"]
 )
 
 
@@ -148,7 +152,7 @@ def _play(scripts, refresh_at: int, desk: Actor, staff: Actor) -> list[Story]:  
             elif action == "transfer":
                 act(cases[n], action, actor, at, area="CARTERA_CANCELACION")
             elif action == "reclassify":
-                act(cases[n], action, actor, at, service="ASESORIA_PRODUCTO_CREDITO")
+                act(cases[n], action, actor, at, service=RECLASSIFY_TO[nps % 2])
             else:
                 act(cases[n], action, actor, at)
         except ApplicationError:
@@ -400,6 +404,31 @@ def _compare(rows: list[dict], expected: dict, group_by: list[str]) -> None:
     first_day=0,
     days=0,
     group_by=["kind", "service"],
+)
+# An extended term, a wait after it, a reclassification that keeps the extension, another
+# that drops it, resolved in between.
+@example(
+    scripts=[
+        (
+            30,
+            3,
+            [
+                ("take", 0, False, 1, 0),
+                ("extend", 10, False, 1, 0),
+                ("pause", 10, False, 1, 0),
+                ("resume", 200, False, 1, 0),
+                ("reclassify", 10, False, 1, 1),
+                ("resolve", 10, False, 1, 0),
+                ("reopen", 10, False, 1, 0),
+                ("reclassify", 10, False, 1, 0),
+            ],
+        )
+    ],
+    refresh_at=4,
+    live=False,
+    first_day=0,
+    days=2,
+    group_by=["service"],
 )
 def test_rollups_equal_a_direct_computation(
     agent, area_staff, scripts, refresh_at, live, first_day, days, group_by

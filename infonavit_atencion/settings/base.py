@@ -193,6 +193,8 @@ CELERY_TASK_ROUTES = {
     "cases.tasks.send_acknowledgement": {"queue": "notifications"},
     "cases.tasks.send_assignment_notice": {"queue": "notifications"},
     "cases.tasks.send_resolution_notice": {"queue": "notifications"},
+    "cases.tasks.sweep_pending_notices": {"queue": "notifications"},
+    "cases.tasks.send_extension_notice": {"queue": "notifications"},
     "cases.tasks.close_resolved_cases": {"queue": "default"},
     "webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
     "webhooks.tasks.deliver_due_webhooks": {"queue": "webhooks"},
@@ -208,11 +210,23 @@ WORKER_QUEUES = ["default", "routing", "sla", "notifications", "webhooks", "indi
 # every UNROUTED_SWEEP_SECONDS (SPEC §5: a minute each; bench/soak.py shortens both).
 UNROUTED_GRACE_SECONDS = env.int("UNROUTED_GRACE_SECONDS", default=60)
 UNROUTED_SWEEP_SECONDS = env.float("UNROUTED_SWEEP_SECONDS", default=60.0)
+# The notice sweeper re-queues e-mails still owed for a cause event older than the grace and
+# younger than the look-back, every NOTICE_SWEEP_SECONDS (cases.notice_sweep).
+NOTICE_SWEEP_LOOKBACK_SECONDS = env.int("NOTICE_SWEEP_LOOKBACK_SECONDS", default=24 * 3600)
+NOTICE_SWEEP_GRACE_SECONDS = env.int("NOTICE_SWEEP_GRACE_SECONDS", default=300)
+NOTICE_SWEEP_SECONDS = env.float("NOTICE_SWEEP_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sla-monitor": {"task": "cases.tasks.run_sla_monitor", "schedule": 60.0},
     "sweep-unrouted": {
         "task": "cases.tasks.sweep_unrouted_cases",
         "schedule": UNROUTED_SWEEP_SECONDS,
+    },
+    "sweep-pending-notices": {
+        "task": "cases.tasks.sweep_pending_notices",
+        "schedule": NOTICE_SWEEP_SECONDS,
+        # Behind an e-mail backlog a pass waiting longer than the interval is dropped: the next
+        # one does the same work, and piled-up passes would only queue more duplicates.
+        "options": {"expires": NOTICE_SWEEP_SECONDS},
     },
     "close-resolved": {"task": "cases.tasks.close_resolved_cases", "schedule": 3600.0},
     "deliver-due-webhooks": {"task": "webhooks.tasks.deliver_due_webhooks", "schedule": 30.0},

@@ -17,6 +17,7 @@ from cases.models import Case
 from cases.services import attachment_add, case_transition, comment_add
 from catalog.selectors import canned_responses_for, directorate_list, service_list
 from contacts.access import contact_card, contact_reveal
+from contacts.models import ArcoRight
 from infonavit_atencion.core.errors import ApplicationError, NotFound
 
 from ..actions import ACTION_SPECS, actions_for, role_allows
@@ -53,6 +54,7 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         "attachment_form": AttachmentForm(),
         "directorates": directorate_list() if {"transfer"} & action_keys else [],
         "services": service_list(channel=case.channel) if {"reclassify"} & action_keys else [],
+        "arco_rights": ArcoRight.choices,
         "writable": case.status not in ("closed", "cancelled"),
         **privacy_context(case, request.user),
     }
