@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalog.models import Area, Directorate, Service
@@ -155,6 +156,9 @@ def _first_events(case_ids: list[int]) -> tuple[dict[int, tuple[int, str]], dict
     return intake, routed
 
 
+# One transaction: the chunked read's server-side cursor then needs no WITH HOLD (pgbouncer in
+# transaction mode), and every chunk sees the same snapshot.
+@transaction.atomic
 def routing_dry_run(since: dt.date, rules: Sequence[RuleSpec]) -> DryRunReport:
     """Replay the cases received since `since` (local date, Mexico City) through `rules`.
 

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+
 from .models import Case, CaseEvent, CaseStatus, EventKind
 from .services.workflow import TRANSITIONS
 
@@ -156,14 +158,17 @@ def case_timeline_problems(case_ids: Iterable[int]) -> dict[int, list[str]]:
     """{case id: problems} for the cases among `case_ids` whose timeline is not valid."""
     ids = list(case_ids)
     timelines: dict[int, list[TimelineEvent]] = defaultdict(list)
-    for case_id, kind, status, data in (
-        CaseEvent.objects.filter(case_id__in=ids)
-        .order_by("case_id", "at", "id")
-        .values_list("case_id", "kind", "status", "data")
-        .iterator(chunk_size=5000)
-    ):
-        timelines[case_id].append(TimelineEvent(kind, status, data or {}))
-    statuses = dict(Case.objects.filter(pk__in=ids).values_list("pk", "status"))
+    # In a transaction: the server-side cursor then needs no WITH HOLD (pgbouncer in
+    # transaction mode), and events and statuses are read from one snapshot.
+    with transaction.atomic():
+        for case_id, kind, status, data in (
+            CaseEvent.objects.filter(case_id__in=ids)
+            .order_by("case_id", "at", "id")
+            .values_list("case_id", "kind", "status", "data")
+            .iterator(chunk_size=5000)
+        ):
+            timelines[case_id].append(TimelineEvent(kind, status, data or {}))
+        statuses = dict(Case.objects.filter(pk__in=ids).values_list("pk", "status"))
     invalid: dict[int, list[str]] = {}
     for case_id in ids:
         if case_id not in statuses:

@@ -157,6 +157,7 @@ class SlaPreview:
     first_response_term: str
     timezone: str
     calendar_name: str
+    extension_term: str = ""  # the one extension the term admits, if any
 
     @property
     def sentence(self) -> str:
@@ -185,6 +186,11 @@ def sla_preview(
         first_response_term=first,
         timezone=tz_name,
         calendar_name=calendar.name,
+        extension_term=(
+            sla_term_text(policy.extension_value, policy.resolution_unit)
+            if policy.extension_value
+            else ""
+        ),
     )
 
 

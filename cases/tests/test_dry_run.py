@@ -117,7 +117,9 @@ def test_the_dry_run_reads_a_fixed_number_of_queries_whatever_the_number_of_case
         report = routing_dry_run(SINCE, rules)
 
     assert report.changed == 5
-    assert len(many) == len(few) == 7  # the catalog (5), the cases (1), their first events (1)
+    # Not counting the savepoint of the dry run's own transaction.
+    reads = [[q for q in run if "SAVEPOINT" not in q["sql"]] for run in (few, many)]
+    assert len(reads[1]) == len(reads[0]) == 7  # the catalog (5), the cases (1), first events (1)
 
 
 def test_saved_rules_and_the_same_rules_from_a_file_decide_alike(history):

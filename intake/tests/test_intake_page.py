@@ -153,6 +153,20 @@ def test_the_service_information_shows_its_public_text_and_the_sla_promise(agent
     assert response.context["preview"].resolution_due_at == case.resolution_due_at
 
 
+def test_a_term_the_law_lets_extend_says_so(agent, frozen_now):
+    # An ARCO request: 20 business days, extendable once by 10; a queja's term is not.
+    arco = logged_in(agent).get(
+        f"{NEW_URL}servicios/informacion/",
+        {"service": "DERECHOS_ARCO", "channel": "CESI", "office": "CESI_CDMX_BENITO_JUAREZ"},
+    )
+    assert "ampliable una sola vez por 10 días hábiles" in arco.content.decode()
+    queja = logged_in(agent).get(
+        f"{NEW_URL}servicios/informacion/",
+        {"service": "QUEJA_ATENCION_CESI", "channel": "CESI", "office": "CESI_CDMX_BENITO_JUAREZ"},
+    )
+    assert "ampliable" not in queja.content.decode()
+
+
 def test_a_term_in_minutes_is_promised_with_its_hour(agent, frozen_now):
     # When the agent picks the balance inquiry (60 business minutes) at 10:00
     response = logged_in(agent).get(
