@@ -1,6 +1,7 @@
 """`python manage.py seed_demo`: demo users of every role (logins printed) and, once, a few months of cases (local use only)."""
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import UserPlacement, user_create
@@ -11,6 +12,7 @@ DEMO_CASES = 3000
 DEMO_MONTHS = 3
 
 # (username, role, placement, description)
+# fmt: off
 DEMO_USERS = [
     ("admin", "admin", UserPlacement(), "Administrador del sistema"),
     ("asesor.cesi", "agent", UserPlacement(office_code="CESI_CDMX_BENITO_JUAREZ"), "Asesor del Cesi Benito Juárez"),
@@ -19,10 +21,18 @@ DEMO_USERS = [
     ("cartera.cancelacion", "area_staff", UserPlacement(area_code="CARTERA_CANCELACION"), "Personal de Cartera"),
     ("operaciones.quejas", "area_staff", UserPlacement(area_code="OPERACIONES_QUEJAS"), "Personal de Operaciones"),
     ("credito.inscripcion", "area_staff", UserPlacement(area_code="CREDITO_INSCRIPCION"), "Personal de Crédito"),
+    ("transparencia", "area_staff", UserPlacement(area_code="OPERACIONES_TRANSPARENCIA"),
+     "Transparencia: solicitudes ARCO, exporta los datos de un titular"),
+    ("integridad", "area_staff", UserPlacement(area_code="OPERACIONES_INTEGRIDAD"),
+     "Integridad: denuncias, ve la identidad reservada de quien denuncia"),
     ("supervisor.cdmx", "supervisor", UserPlacement(office_code="DEL_CDMX"), "Supervisor de la Delegación CDMX"),
     ("supervisor.cartera", "supervisor", UserPlacement(directorate_code="CARTERA"), "Supervisor de Cartera"),
     ("supervisor.nacional", "supervisor", UserPlacement(national=True), "Supervisor nacional"),
 ]
+# fmt: on
+# What the two privacy roles hold beyond their area (docs/adr/0011).
+EXPORTERS = ("transparencia",)
+SEALED_IDENTITY_VIEWERS = ("integridad",)
 
 
 class Command(BaseCommand):
@@ -34,11 +44,24 @@ class Command(BaseCommand):
         password = getattr(settings, "DEMO_PASSWORD", "")
         if not password:
             raise CommandError("Defina DEMO_PASSWORD para crear los usuarios de demostración.")
-        for username, role, placement, _description in DEMO_USERS:
-            user_create(username, role, password, placement)
+        users = {
+            username: user_create(username, role, password, placement)
+            for username, role, placement, _description in DEMO_USERS
+        }
+        export = Permission.objects.get(
+            content_type__app_label="contacts", codename="export_contact_data"
+        )
+        for username in EXPORTERS:
+            users[username].user_permissions.add(export)
+        for username in SEALED_IDENTITY_VIEWERS:
+            profile = users[username].profile
+            profile.can_view_sealed_identity = True
+            profile.save(update_fields=["can_view_sealed_identity"])
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password}):")
         for username, role, _placement, description in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role:<11} {description}")
         if not Case.objects.exists():  # a few months of realistic cases, once
             report = history_generate(DEMO_CASES, DEMO_MONTHS, seed=2026)
-            self.stdout.write(f"Historial de demostración: {report.cases:,} casos de {DEMO_MONTHS} meses.")
+            self.stdout.write(
+                f"Historial de demostración: {report.cases:,} casos de {DEMO_MONTHS} meses."
+            )

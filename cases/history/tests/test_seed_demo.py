@@ -25,3 +25,22 @@ def test_seed_demo_generates_history_only_when_there_are_no_cases(settings, monk
     assert "Historial" not in second.getvalue()
     assert Case.objects.count() == 120
     assert CaseEvent.objects.count() == events > 120
+
+
+def test_seed_demo_gives_the_privacy_roles_to_their_demo_users(settings, monkeypatch):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = f"demo-{secrets.token_hex(8)}-2026"
+    monkeypatch.setattr("accounts.management.commands.seed_demo.DEMO_CASES", 30)
+    from django.contrib.auth import get_user_model
+
+    from cases.privacy import sealed_identity_visible_to
+    from contacts.export import contact_export_allowed
+
+    for _run in range(2):  # idempotent: a second run keeps the grants
+        call_command("seed_demo", stdout=StringIO())
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert contact_export_allowed(users["transparencia"])
+    assert not contact_export_allowed(users["integridad"])
+    assert sealed_identity_visible_to(users["integridad"])
+    assert not sealed_identity_visible_to(users["transparencia"])
+    assert not sealed_identity_visible_to(users["admin"])
