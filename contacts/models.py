@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from infonavit_atencion.core.models import TimeStampedModel
 
 from .identifiers import curp_validator, nss_validator, rfc_validator
+from .names import search_name
+
+NAME_FIELDS = frozenset({"given_names", "first_surname", "second_surname"})
 
 models.CharField.register_lookup(Length)
 
@@ -41,6 +44,9 @@ class Contact(TimeStampedModel):
         related_name="merged_from",
         verbose_name=_("fusionado en"),
     )
+    # Surnames and names without accents, upper case, each word after a space (contacts.names):
+    # what the name search compares and sorts by.
+    search_name = models.CharField(max_length=400, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("contacto")
@@ -77,6 +83,14 @@ class Contact(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Keeps `search_name` in step with the names, also on a partial save of a name."""
+        self.search_name = search_name(self.first_surname, self.second_surname, self.given_names)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and NAME_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -18,6 +18,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 
 from contacts.models import Contact
+from contacts.names import search_name
 from surveys.models import SurveyAnswer
 
 from ..models import Case, CaseEvent, Comment, FolioCounter
@@ -106,6 +107,7 @@ class _Contacts:
             rows.append({
                 "id": pk, "nss": person.nss, "curp": person.curp, "rfc": "", "given_names": person.given_names,
                 "first_surname": person.first_surname, "second_surname": person.second_surname,
+                "search_name": search_name(person.first_surname, person.second_surname, person.given_names),
                 "email": person.email, "phone": person.phone, "type": kind, "consent_notifications": True,
                 "consent_survey": consent, "merged_into_id": None, "created_at": at[index], "updated_at": at[index],
             })  # fmt: skip

@@ -59,3 +59,24 @@ def test_only_the_last_four_characters_of_an_identifier_are_shown():
     assert mask_identifier(ANA_CURP) == "**************XN09"
     assert mask_identifier(None) == ""
     assert mask_identifier("") == ""
+
+
+def test_a_name_is_found_whatever_the_accents_and_case_typed():
+    ana = _ana()  # Ana María Pérez López
+    muñoz = contact_upsert(
+        ContactInput(given_names="José Ángel", first_surname="Muñoz", nss="00000000018")
+    ).contact
+
+    assert list(contact_search("PEREZ maria")) == [ana]
+    assert list(contact_search("munoz jose")) == [muñoz]
+    assert list(contact_search("Muñóz ÁNGEL")) == [muñoz]
+    assert list(contact_search("-- ..")) == []  # nothing left of the words: too vague
+
+
+def test_the_searchable_name_follows_every_change_of_the_names():
+    ana = _ana()
+    ana.second_surname = "Núñez"
+    ana.save(update_fields=["second_surname"])
+
+    assert list(contact_search("perez nunez")) == [ana]
+    assert list(contact_search("perez lopez")) == []

@@ -16,6 +16,7 @@ from cases.sla.policy import sla_state_at
 from channels.selectors import calendar_spec_for
 from contacts.identifiers import validate_curp, validate_nss
 from contacts.models import Contact
+from contacts.selectors import contact_search
 from surveys.models import SurveyAnswer
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +210,13 @@ def test_contacts_have_valid_identifiers_and_first_responses_are_public_comments
         )
         assert event.data.get("first_response") is True
         assert Case.objects.get(pk=event.case_id).first_response_at == event.at
+
+
+def test_generated_contacts_are_found_by_name_at_intake(generated):
+    contact = Contact.objects.order_by("pk").first()
+    assert contact is not None
+    typed = f"{contact.first_surname} {contact.given_names}".lower()
+    assert contact in list(contact_search(typed, limit=1000))
 
 
 def test_routing_goes_to_the_service_owner_and_anonymous_cases_have_no_contact(generated):
