@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import UserProfile
 from accounts.services import UserPlacement, user_create
 from cases.history import history_generate
 from cases.models import Case
@@ -53,10 +54,9 @@ class Command(BaseCommand):
         )
         for username in EXPORTERS:
             users[username].user_permissions.add(export)
-        for username in SEALED_IDENTITY_VIEWERS:
-            profile = users[username].profile
-            profile.can_view_sealed_identity = True
-            profile.save(update_fields=["can_view_sealed_identity"])
+        UserProfile.objects.filter(user__username__in=SEALED_IDENTITY_VIEWERS).update(
+            can_view_sealed_identity=True
+        )
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password}):")
         for username, role, _placement, description in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role:<11} {description}")
