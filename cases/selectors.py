@@ -38,7 +38,7 @@ from infonavit_atencion.core.errors import FieldError, NotFound, ValidationFaile
 
 from .events import Actor
 from .models import Attachment, Case, CaseEvent, Comment
-from .models.case import OPEN_STATUSES
+from .sla.filters import sla_state_q
 
 # Relations the case JSON prints (cases.representation), e.g. for pages that show their names.
 CASE_OUTPUT_RELATIONS = (
@@ -67,9 +67,6 @@ def with_case_output_relations(cases: QuerySet[Case], *, catalog: bool = True) -
     return cases.prefetch_related(*CASE_OUTPUT_PREFETCHED) if catalog else cases
 
 
-# Statuses whose SLA state moves with the clock (SPEC §6): the stored `sla_state` of every other
-# status is exact, because each transition stores `sla_state_at(case, now)`.
-CLOCK_DRIVEN_STATUSES = ("new", "assigned", "in_progress")
 # Folios look like ATN-2026-00001234 (cases.folios); `q` matching this is looked up exactly.
 FOLIO_PATTERN = re.compile(r"^[A-Z0-9]+-\d{4}-\d{1,12}$")
 
@@ -354,37 +351,6 @@ def _ids_for_codes(name: str, model: Any, codes: Sequence[str]) -> list[int]:
             ],
         )
     return [found[code] for code in codes]
-
-
-def sla_state_q(
-    states: Sequence[str], now: dt.datetime, statuses: Sequence[str] | None = None
-) -> Q:
-    """Cases whose SLA state *at `now`* is one of `states`, as `sla_state_at` computes it.
-
-    The stored `sla_state` is exact except for open cases the clock moves on (new, assigned,
-    in progress), which the SLA monitor updates only periodically; for those the state is
-    derived from `warn_at` and `resolution_due_at` here, so the filter agrees with the
-    `sla.state` every response prints.
-
-    `statuses`: the status filter the caller applies too. Among the open statuses the only
-    stored state is a waiting case's `paused`, so over open cases the other states need no
-    stored branch — and without that OR the planner can range-scan the open cases by due
-    instant (the "Vencidos" and "En riesgo" queues).
-    """
-    moving = Q(status__in=CLOCK_DRIVEN_STATUSES)
-    open_only = statuses is not None and set(statuses) <= set(OPEN_STATUSES)
-    condition = Q(pk__in=[])
-    for state in states:
-        stored = Q(pk__in=[]) if open_only and state != "paused" else ~moving & Q(sla_state=state)
-        if state == "on_track":
-            condition |= stored | (moving & Q(warn_at__gt=now))
-        elif state == "at_risk":
-            condition |= stored | (moving & Q(warn_at__lte=now, resolution_due_at__gte=now))
-        elif state == "breached":
-            condition |= stored | (moving & Q(resolution_due_at__lt=now))
-        else:  # met, paused: never while the clock moves
-            condition |= stored
-    return condition
 
 
 def _text_q(q: str) -> Q:

@@ -1,88 +1,34 @@
 """The notice sweeper: e-mails lost while the broker was down are sent after it, once each."""
 
 import datetime as dt
-from contextlib import contextmanager
-from zoneinfo import ZoneInfo
 
 import pytest
-from celery.app.task import Task
-from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.core import mail
-from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from accounts.services import UserPlacement, user_create
-from cases.events import SYSTEM, Actor, event_record
-from cases.models import Case, CaseEvent, RoutingRule
+from cases.events import Actor
+from cases.models import Case, RoutingRule
 from cases.notice_sweep import NOTICES, notices_sweep
 from cases.routing import case_route
-from cases.services import CaseInput, TransitionInput, case_create, case_transition
+from cases.services import TransitionInput, case_transition
 from cases.tasks import (
-    run_sla_monitor,
-    send_breach_notice,
     send_resolution_notice,
-    sweep_pending_notices,
 )
-from catalog.models import Area, SlaPolicy
+from catalog.models import Area
 from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 
-pytestmark = pytest.mark.django_db
-
-MX = ZoneInfo("America/Mexico_City")
-RECEIVED = dt.datetime(2026, 11, 18, 10, 0, tzinfo=MX)
-PAST_GRACE = dt.timedelta(minutes=10)  # the default grace is five minutes
-ANA = ContactInput(
-    given_names="Ana", first_surname="Pérez", nss="92919084431", email="ana.perez@example.com"
+from .notice_sweep_support import (
+    NOTHING,
+    PAST_GRACE,
+    RECEIVED,
+    latest_event,
+    notified,
+    queja,
+    sweep_counts,
 )
-NOTHING = {"acknowledgement": 0, "assignment": 0, "resolution": 0, "extension": 0, "breach": 0}
 
-
-def _queued(**counts: int) -> dict[str, int]:
-    return {**NOTHING, **counts}
-
-
-@pytest.fixture
-def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
-    """Inside the block every publish fails as with Redis unreachable; yields the task names
-    whose publish was attempted."""
-
-    @contextmanager
-    def down():  # type: ignore[no-untyped-def]
-        attempts: list[str] = []
-
-        def refuse(task, *args, **kwargs):  # type: ignore[no-untyped-def]
-            attempts.append(task.name)
-            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-        with monkeypatch.context() as patch:
-            patch.setattr(Task, "apply_async", refuse)
-            yield attempts
-
-    return down
-
-
-def _queja(agent, now=RECEIVED, contact=ANA, **overrides) -> Case:  # type: ignore[no-untyped-def]
-    values = {
-        "service": "QUEJA_CANALES_DIGITALES",
-        "channel": "MICUENTA",
-        "contact": contact,
-        "description": "La página falla al descargar mi constancia.",
-        "received_at": now,
-    }
-    values.update(overrides)
-    return case_create(CaseInput(**values), Actor(user=agent), now).case
-
-
-def _event(case, kind, **data) -> CaseEvent:  # type: ignore[no-untyped-def]
-    lookups = {f"data__{key}": value for key, value in data.items()}
-    return CaseEvent.objects.filter(case=case, kind=kind, **lookups).latest("at", "id")
-
-
-def _notified(case, template) -> list[dict]:  # type: ignore[no-untyped-def]
-    events = CaseEvent.objects.filter(case=case, kind="notified", data__template=template)
-    return [event.data for event in events.order_by("id")]
+pytestmark = pytest.mark.django_db
 
 
 def _staff(username: str, email: str = ""):  # type: ignore[no-untyped-def]
@@ -104,7 +50,7 @@ def test_notices_lost_with_the_broker_are_mailed_once_by_the_sweep(
 ):
     # Given a case registered, and later resolved, while the broker was down
     with broker_down() as attempts, django_capture_on_commit_callbacks(execute=True):
-        case = _queja(agent)
+        case = queja(agent)
     case_route(case.pk, RECEIVED)  # as the routing sweeper does
     case_transition(case.folio, TransitionInput("take"), Actor(user=area_staff), RECEIVED)
     with broker_down() as more, django_capture_on_commit_callbacks(execute=True):
@@ -115,23 +61,26 @@ def test_notices_lost_with_the_broker_are_mailed_once_by_the_sweep(
         "cases.tasks.send_resolution_notice",
     ]
     assert mail.outbox == []
-    created, resolved = _event(case, "created"), _event(case, "status_changed", action="resolve")
+    created, resolved = (
+        latest_event(case, "created"),
+        latest_event(case, "status_changed", action="resolve"),
+    )
 
     # When the sweeper runs past the grace, and again five minutes later
     first = notices_sweep(resolved.at + PAST_GRACE)
     second = notices_sweep(resolved.at + PAST_GRACE + dt.timedelta(minutes=5))
 
     # Then the citizen got the acknowledgement and the resolution, once each
-    assert first == _queued(acknowledgement=1, resolution=1)
+    assert first == sweep_counts(acknowledgement=1, resolution=1)
     assert second == NOTHING
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["ana.perez@example.com"], f"Registramos su caso {case.folio}"),
         (["ana.perez@example.com"], f"Su caso {case.folio} fue resuelto"),
     ]
-    assert _notified(case, "acknowledgement") == [
+    assert notified(case, "acknowledgement") == [
         {"template": "acknowledgement", "event": created.pk, "recipients": 1}
     ]
-    assert _notified(case, "resolution") == [
+    assert notified(case, "resolution") == [
         {"template": "resolution", "event": resolved.pk, "recipients": 1}
     ]
 
@@ -146,7 +95,7 @@ def test_a_term_extension_lost_with_the_broker_is_told_once(
     )
     extend = TransitionInput("extend", reason="Se consultan los expedientes.")
     with broker_down() as attempts, django_capture_on_commit_callbacks(execute=True):
-        case = _queja(agent, service="CORRECCION_DATOS")
+        case = queja(agent, service="CORRECCION_DATOS")
         case_route(case.pk, RECEIVED)  # as the routing sweeper does
         case_transition(case.folio, extend, Actor(user=staff), RECEIVED)
     assert attempts == [
@@ -160,7 +109,7 @@ def test_a_term_extension_lost_with_the_broker_is_told_once(
     second = notices_sweep(RECEIVED + PAST_GRACE + dt.timedelta(minutes=5))
 
     # Then the citizen gets the acknowledgement and is told of the new term, once each
-    assert (first, second) == (_queued(acknowledgement=1, extension=1), NOTHING)
+    assert (first, second) == (sweep_counts(acknowledgement=1, extension=1), NOTHING)
     assert [m.subject for m in mail.outbox] == [
         f"Registramos su caso {case.folio}",
         f"Se amplió el plazo de su caso {case.folio}",
@@ -177,11 +126,11 @@ def test_notices_sent_on_the_normal_path_are_not_queued_again(
         name="Turnos", order=1, kinds=["complaint"], area=area, assignment_strategy="round_robin"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        case = _queja(agent)
+        case = queja(agent)
     with django_capture_on_commit_callbacks(execute=True):
         _resolve(case, member, RECEIVED + dt.timedelta(hours=1))
     assert len(mail.outbox) == 3
-    resolved = _event(case, "status_changed", action="resolve")
+    resolved = latest_event(case, "status_changed", action="resolve")
 
     # When the sweeper runs: one query per notice, whatever the window holds
     with django_assert_num_queries(len(NOTICES)):
@@ -196,8 +145,8 @@ def test_only_causes_past_the_grace_and_inside_the_look_back_are_swept(
     agent, broker_down, django_capture_on_commit_callbacks, settings
 ):
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
-        case = _queja(agent)
-    created = _event(case, "created").at
+        case = queja(agent)
+    created = latest_event(case, "created").at
     grace = dt.timedelta(seconds=settings.NOTICE_SWEEP_GRACE_SECONDS)
     look_back = dt.timedelta(seconds=settings.NOTICE_SWEEP_LOOKBACK_SECONDS)
     assert (grace, look_back) == (dt.timedelta(minutes=5), dt.timedelta(hours=24))
@@ -210,7 +159,7 @@ def test_only_causes_past_the_grace_and_inside_the_look_back_are_swept(
     assert notices_sweep(created + dt.timedelta(seconds=60)) == NOTHING
     assert mail.outbox == []
 
-    assert notices_sweep(created + dt.timedelta(seconds=61)) == _queued(acknowledgement=1)
+    assert notices_sweep(created + dt.timedelta(seconds=61)) == sweep_counts(acknowledgement=1)
     assert [m.subject for m in mail.outbox] == [f"Registramos su caso {case.folio}"]
 
 
@@ -218,7 +167,7 @@ def test_a_sweep_stops_at_the_first_failed_publish_and_the_next_one_catches_up(
     agent, broker_down, django_capture_on_commit_callbacks
 ):
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
-        cases = [_queja(agent), _queja(agent, description="Otra queja sobre la página.")]
+        cases = [queja(agent), queja(agent, description="Otra queja sobre la página.")]
     sweep_at = RECEIVED + PAST_GRACE
 
     with broker_down() as attempts:
@@ -226,7 +175,7 @@ def test_a_sweep_stops_at_the_first_failed_publish_and_the_next_one_catches_up(
 
     assert still_down == NOTHING
     assert attempts == ["cases.tasks.send_acknowledgement"]  # not one timeout per case
-    assert notices_sweep(sweep_at) == _queued(acknowledgement=2)
+    assert notices_sweep(sweep_at) == sweep_counts(acknowledgement=2)
     assert sorted(m.subject for m in mail.outbox) == sorted(
         f"Registramos su caso {case.folio}" for case in cases
     )
@@ -238,14 +187,14 @@ def test_citizen_notices_without_an_address_are_not_queued(
     # Given an anonymous denuncia and a contact without e-mail, registered and resolved with
     # the broker down
     with broker_down() as attempts, django_capture_on_commit_callbacks(execute=True):
-        anonymous = _queja(
+        anonymous = queja(
             agent,
             contact=None,
             anonymous=True,
             service="DENUNCIA_COYOTES",
             description="Un gestor cobra por trámites gratuitos.",
         )
-        no_email = _queja(
+        no_email = queja(
             agent,
             contact=ContactInput(
                 given_names="Eva", first_surname="Ruiz", curp="BOXW310820HNERXN09"
@@ -259,11 +208,11 @@ def test_citizen_notices_without_an_address_are_not_queued(
     # When the sweeper runs, then neither is queued
     assert notices_sweep(RECEIVED + PAST_GRACE) == NOTHING
     assert mail.outbox == []
-    assert _notified(anonymous, "acknowledgement") == _notified(no_email, "resolution") == []
+    assert notified(anonymous, "acknowledgement") == notified(no_email, "resolution") == []
 
 
 def _resolved_and_reopened(agent, area_staff, description: str) -> Case:  # type: ignore[no-untyped-def]
-    case = _queja(agent, description=description)
+    case = queja(agent, description=description)
     case_route(case.pk, RECEIVED)
     case_transition(case.folio, TransitionInput("take"), Actor(user=area_staff), RECEIVED)
     _resolve(case, area_staff, RECEIVED)
@@ -276,7 +225,7 @@ def test_resolutions_told_at_intake_or_superseded_are_not_queued(
 ):
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
         # Resolved at intake: the acknowledgement carries the resolution
-        at_intake = _queja(
+        at_intake = queja(
             agent,
             service="CONSTANCIA_INTERESES",
             description="Solicita su constancia de intereses 2025.",
@@ -292,10 +241,10 @@ def test_resolutions_told_at_intake_or_superseded_are_not_queued(
 
     queued = notices_sweep(RECEIVED + dt.timedelta(hours=1) + PAST_GRACE)
 
-    assert queued == _queued(acknowledgement=3)
+    assert queued == sweep_counts(acknowledgement=3)
     assert send_resolution_notice.apply(args=[at_intake.pk]).get() == 0
-    assert _notified(at_intake, "resolution") == _notified(reopened, "resolution") == []
-    assert len(_notified(again, "resolution")) == 1
+    assert notified(at_intake, "resolution") == notified(reopened, "resolution") == []
+    assert len(notified(again, "resolution")) == 1
     assert sorted(m.subject for m in mail.outbox) == sorted(
         f"Registramos su caso {case.folio}" for case in (at_intake, reopened, again)
     )
@@ -313,9 +262,7 @@ def test_only_the_current_assignment_to_someone_with_email_is_queued(
         name="Turnos", order=1, kinds=["complaint"], area=area, assignment_strategy="round_robin"
     )
     eva = ContactInput(given_names="Eva", first_surname="Ruiz", curp="BOXW310820HNERXN09")
-    cases = [
-        _queja(agent, contact=eva, description=f"Queja {n} sobre la página.") for n in range(3)
-    ]
+    cases = [queja(agent, contact=eva, description=f"Queja {n} sobre la página.") for n in range(3)]
     with broker_down() as attempts, django_capture_on_commit_callbacks(execute=True):
         routed = [case_route(case.pk, RECEIVED) for case in cases]
     assert [case.assignee.username for case in routed if case and case.assignee] == [
@@ -339,115 +286,7 @@ def test_only_the_current_assignment_to_someone_with_email_is_queued(
     queued = notices_sweep(RECEIVED + PAST_GRACE)
 
     # Then only Luis's assignment that still stands is mailed
-    assert queued == _queued(assignment=1)
+    assert queued == sweep_counts(assignment=1)
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["luis.gomez@infonavit.test"], f"Se le asignó el caso {cases[0].folio}")
     ]
-
-
-def _supervisor(username: str, email: str, **placement):  # type: ignore[no-untyped-def]
-    user = user_create(username, "supervisor", TEST_PASSWORD, UserPlacement(**placement))
-    get_user_model().objects.filter(pk=user.pk).update(email=email)
-    return user
-
-
-def _overdue_case(agent, **overrides) -> Case:  # type: ignore[no-untyped-def]
-    """A routed case (its acknowledgement left aside: a citizen without e-mail) past due."""
-    eva = ContactInput(given_names="Eva", first_surname="Ruiz", curp="BOXW310820HNERXN09")
-    case = case_route(_queja(agent, contact=eva, **overrides).pk, RECEIVED)
-    assert case is not None
-    due = timezone.now() - dt.timedelta(minutes=1)  # inside the monitor's window of each pass
-    Case.objects.filter(pk=case.pk).update(resolution_due_at=due, warn_at=due)
-    return case
-
-
-def _monitor_with_the_broker_down(case, broker_down, capture) -> CaseEvent:  # type: ignore[no-untyped-def]
-    with broker_down() as attempts, capture(execute=True):
-        run_sla_monitor.apply()
-    assert attempts == ["cases.tasks.send_breach_notice"]
-    return _event(case, "sla_breached")
-
-
-def test_a_breach_notice_lost_with_the_broker_is_swept_once(
-    agent, broker_down, django_capture_on_commit_callbacks
-):
-    # Given a case breached while the broker was down, with two supervisors over it
-    case = _overdue_case(agent)
-    _supervisor("sup.nacional", "nacional@infonavit.test", national=True)
-    _supervisor("sup.direccion", "direccion@infonavit.test", directorate_code=case.directorate.code)
-    breached = _monitor_with_the_broker_down(case, broker_down, django_capture_on_commit_callbacks)
-    assert mail.outbox == []
-
-    # When the sweeper runs twice, and the task is run again
-    first = notices_sweep(breached.at + PAST_GRACE)
-    second = notices_sweep(breached.at + PAST_GRACE + dt.timedelta(minutes=5))
-    again = send_breach_notice.apply(args=[case.pk]).get()
-
-    # Then each supervisor got it once, recorded against the breach
-    assert (first, second, again) == (_queued(breach=1), NOTHING, 0)
-    assert sorted(m.to[0] for m in mail.outbox) == [
-        "direccion@infonavit.test",
-        "nacional@infonavit.test",
-    ]
-    assert {m.subject for m in mail.outbox} == {f"Plazo vencido: {case.folio}"}
-    assert _notified(case, "breach") == [
-        {"template": "breach", "event": breached.pk, "recipients": 2}
-    ]
-
-
-def test_breaches_nobody_is_to_be_told_of_are_not_queued(
-    agent, broker_down, django_capture_on_commit_callbacks
-):
-    # A breach with no supervisor with an e-mail over the case
-    _supervisor("sup.sin.correo", "", national=True)
-    unseen = _overdue_case(agent)
-    unseen_at = _monitor_with_the_broker_down(
-        unseen, broker_down, django_capture_on_commit_callbacks
-    ).at
-    assert notices_sweep(unseen_at + PAST_GRACE) == NOTHING
-    _supervisor("sup.nacional", "nacional@infonavit.test", national=True)
-    assert notices_sweep(unseen_at + PAST_GRACE) == _queued(breach=1)  # now there is one
-
-    # A breach whose policy does not notify supervisors, though one is there to tell
-    quiet = _overdue_case(agent, description="Otra queja sobre la página.")
-    SlaPolicy.objects.filter(pk=quiet.sla_policy_id).update(escalate_notify_supervisors=False)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        run_sla_monitor.apply()
-    assert callbacks == []
-    quiet_at = _event(quiet, "sla_breached").at
-
-    assert notices_sweep(quiet_at + PAST_GRACE) == NOTHING
-    assert _notified(quiet, "breach") == []
-    assert len(mail.outbox) == 1
-
-
-def test_a_breach_notice_recorded_before_notices_named_their_cause_counts_as_sent(
-    agent, broker_down, django_capture_on_commit_callbacks
-):
-    _supervisor("sup.nacional", "nacional@infonavit.test", national=True)
-    case = _overdue_case(agent)
-    breached = _monitor_with_the_broker_down(case, broker_down, django_capture_on_commit_callbacks)
-    event_record(case, "notified", SYSTEM, breached.at, {"template": "breach", "recipients": 1})
-
-    assert notices_sweep(breached.at + PAST_GRACE) == NOTHING
-    assert send_breach_notice.apply(args=[case.pk]).get() == 0
-    assert mail.outbox == []
-
-
-def test_the_beat_task_sweeps_on_the_notifications_queue(
-    agent, broker_down, django_capture_on_commit_callbacks
-):
-    assert django_settings.CELERY_TASK_ROUTES["cases.tasks.sweep_pending_notices"] == {
-        "queue": "notifications"
-    }
-    assert django_settings.CELERY_BEAT_SCHEDULE["sweep-pending-notices"] == {
-        "task": "cases.tasks.sweep_pending_notices",
-        "schedule": 300.0,
-        "options": {"expires": 300.0},
-    }
-    ten_minutes_ago = timezone.now() - PAST_GRACE
-    with broker_down(), django_capture_on_commit_callbacks(execute=True):
-        case = _queja(agent, now=ten_minutes_ago)
-
-    assert sweep_pending_notices.delay().get() == _queued(acknowledgement=1)
-    assert [m.subject for m in mail.outbox] == [f"Registramos su caso {case.folio}"]
