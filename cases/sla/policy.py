@@ -151,19 +151,14 @@ def sla_replay(case, history: list) -> bool:  # type: ignore[no-untyped-def]
     order it happened: each wait served (events whose data has `paused_from`) and the term's
     extension (an SLA_EXTENDED event), kept only if the new policy allows one. True if the
     extension was kept."""
-    spec = calendar_spec_for(case.sla_calendar_id)
-    unit = case.sla_resolution_unit
     kept = False
     for event in history:
         if "paused_from" in event.data:
             start = dt.datetime.fromisoformat(event.data["paused_from"])
             end = dt.datetime.fromisoformat(event.data["paused_to"])
-            case.resolution_due_at = clock.extend_for_pause(spec, case.resolution_due_at, start, end, unit)
-            case.warn_at = clock.truncate_to_second(clock.extend_for_pause(spec, case.warn_at, start, end, unit))
-            if case.first_response_due_at is not None and case.first_response_at is None:
-                case.first_response_due_at = clock.extend_for_pause(
-                    spec, case.first_response_due_at, start, end, case.sla_first_response_unit
-                )
+            wait = sla_extend_for_pause(case, start, end)
+            case.first_response_due_at = wait.first_response_due_at
+            case.resolution_due_at, case.warn_at = wait.resolution_due_at, wait.warn_at
         elif event.kind == "sla_extended" and case.sla_extension_value:
             extension = sla_extend_term(case)
             case.resolution_due_at, case.warn_at = extension.resolution_due_at, extension.warn_at
