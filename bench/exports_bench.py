@@ -17,7 +17,6 @@ import argparse
 import os
 import resource
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,37 +31,13 @@ DATABASE = SERVER.rsplit("/", 1)[1]
 os.environ["DATABASE_URL"] = SERVER
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infonavit_atencion.settings.test")
 
+from scalelib.history import history_database  # noqa: E402
+
 
 def _prepare(rows: int) -> None:
-    subprocess.run(  # noqa: S603
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE],  # noqa: S607
-        capture_output=True,
-        check=False,
-    )
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0, skip_checks=True)
-    call_command("load_reference_data", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM cases_case")
-        have = cursor.fetchone()[0]
-    if have < rows:
-        print(f"generate_history --cases {rows - have} --months 6 …", flush=True)
-        subprocess.run(  # noqa: S603
-            [
-                sys.executable,
-                "manage.py",
-                "generate_history",
-                "--cases",
-                str(rows - have),
-                "--months",
-                "6",
-            ],
-            cwd=ROOT,
-            check=True,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "infonavit_atencion.settings.local"},
-        )
+    if history_database(DATABASE, rows, months=6) < rows:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE cases_case")
 

@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,6 +38,8 @@ DATABASE = SERVER.rsplit("/", 1)[1]
 os.environ["DATABASE_URL"] = SERVER
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infonavit_atencion.settings.test")
 os.environ.setdefault("API_CLIENT_THROTTLE_RATE", "")
+
+from scalelib.history import history_database  # noqa: E402
 
 NAIVE_SQL = """
 SELECT {groups}, SUM(received), SUM(complaints), SUM(resolutions), SUM(within), SUM(reopens), SUM(surveys)
@@ -71,37 +72,10 @@ GROUP BY {groups}
 
 
 def _prepare(cases: int, months: int, rebuild: bool) -> None:
-    subprocess.run(  # noqa: S603
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE],  # noqa: S607
-        capture_output=True,
-        check=False,
-    )
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0, skip_checks=True)
-    call_command("load_reference_data", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM cases_case")
-        have = cursor.fetchone()[0]
-    if have < cases:
-        print(f"generate_history --cases {cases - have} --months {months} …", flush=True)
-        started = time.perf_counter()
-        subprocess.run(  # noqa: S603
-            [
-                sys.executable,
-                "manage.py",
-                "generate_history",
-                "--cases",
-                str(cases - have),
-                "--months",
-                str(months),
-            ],
-            cwd=ROOT,
-            check=True,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "infonavit_atencion.settings.local"},
-        )
-        print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+    have = history_database(DATABASE, cases, months)
     if rebuild or have < cases:
         started = time.perf_counter()
         call_command("rebuild_indicators", stdout=open(os.devnull, "w"))  # noqa: SIM115
