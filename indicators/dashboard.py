@@ -191,9 +191,16 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def _presets(query: DashboardQuery, today: dt.date) -> list[PresetLink]:
+    """The period shortcuts; the first whose range is the chosen one is marked. Two may share
+    a range (on 30 November "Este mes" is the last 30 days): only one is the current page."""
+    chosen_range = (query.date_from, query.date_to)
+    first_match = next(
+        (p for p in period_presets(today) if (p.date_from, p.date_to) == chosen_range), None
+    )
+
     def link(preset: Preset) -> PresetLink:
         chosen = DashboardQuery(preset.date_from, preset.date_to, query.group, query.channel)
-        active = (preset.date_from, preset.date_to) == (query.date_from, query.date_to)
+        active = first_match is not None and preset.key == first_match.key
         return PresetLink(str(preset.label), dashboard_url(chosen), active)
 
     return [link(preset) for preset in period_presets(today)]

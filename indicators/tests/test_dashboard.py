@@ -119,6 +119,23 @@ def test_default_period_is_this_month_by_channel(client, supervisor):
     assert [p.active for p in board.presets] == [True, False, False, False]
 
 
+def test_only_one_period_shortcut_is_current_when_two_share_the_range(
+    client, supervisor, monkeypatch
+):
+    # On 30 November "Este mes" and "Últimos 30 días" are both 1–30 November.
+    monkeypatch.setattr(
+        timezone,
+        "now",
+        lambda: dt.datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/Mexico_City")),
+    )
+    board = _board(client, supervisor, "").context["board"]
+    assert (board.query.date_from, board.query.date_to) == (
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 30),
+    )
+    assert [p.active for p in board.presets] == [True, False, False, False]
+
+
 # --- the numbers -------------------------------------------------------------------------
 
 
