@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import Max
 
 from accounts.models import ApiClient
 
@@ -30,6 +31,26 @@ class Actor:
 
 
 SYSTEM = Actor()
+
+
+def event_instant(case: Case, now: dt.datetime) -> dt.datetime:
+    """When an event appended under the case's row lock happens: `now`, or the case's last
+    event's instant if that is later. The caller read its clock before waiting for the lock;
+    a change committed meanwhile may carry a later instant, and acting "before" it would run
+    the timeline (and its status replay) backwards."""
+    last_at = CaseEvent.objects.filter(case=case).aggregate(last=Max("at"))["last"]
+    return last_at if last_at is not None and last_at > now else now
+
+
+def event_instants(case_ids: list[int], now: dt.datetime) -> dict[int, dt.datetime]:
+    """`event_instant` for a locked batch of cases, in one query."""
+    later = dict(
+        CaseEvent.objects.filter(case_id__in=case_ids, at__gt=now)
+        .values("case_id")
+        .annotate(last=Max("at"))
+        .values_list("case_id", "last")
+    )
+    return {case_id: later.get(case_id, now) for case_id in case_ids}
 
 
 def event_record(case: Case, kind: str, actor: Actor, at: dt.datetime, data: dict[str, Any] | None = None) -> CaseEvent:

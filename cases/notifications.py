@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection, send_mass_mail
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from accounts.models import Role, SupervisorScope
 from channels.selectors import calendar_spec_for
 from surveys.selectors import survey_link_for
 
-from .events import SYSTEM, event_record
+from .events import SYSTEM, event_instant, event_record
 from .models import Case, CaseEvent, CaseStatus, EventKind
 from .services.autoclose import reopen_deadline
 
@@ -85,9 +85,7 @@ def _record_notice(case: Case, now: dt.datetime, data: dict) -> None:
     flight), and no earlier than the case's last event, so the timeline stays in order."""
     with transaction.atomic():
         current = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
-        last_at = CaseEvent.objects.filter(case=current).aggregate(last=Max("at"))["last"]
-        at = max(now, last_at) if last_at is not None else now
-        event_record(current, EventKind.NOTIFIED, SYSTEM, at, data)
+        event_record(current, EventKind.NOTIFIED, SYSTEM, event_instant(current, now), data)
 
 
 def notice_sent_for(template: str, cause: CaseEvent) -> bool:

@@ -23,7 +23,7 @@ from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
 
 from .assignment import assignee_pick
-from .events import SYSTEM, event_record
+from .events import SYSTEM, event_instant, event_record
 from .models import AssignmentStrategy, Case, CaseStatus, EventKind, RoutingRule
 from .models.case import PRIORITY_NAMES
 
@@ -345,6 +345,7 @@ def case_route(
             return None
         if case.status != CaseStatus.NEW:
             return None
+        now = event_instant(case, now)
         rules_in_force, catalog = routing_reference()
         subject = routing_subject_from(case, catalog)
         if subject is None:  # a catalog row newer than the cache

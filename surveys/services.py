@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cases.events import SYSTEM, event_record
+from cases.events import SYSTEM, event_instant, event_record
 from cases.models import Case, EventKind
 from infonavit_atencion.core.errors import FieldError, ValidationFailed
 
@@ -65,6 +65,7 @@ def survey_answer(token: str, data: SurveyInput, now: dt.datetime) -> SurveyAnsw
             raise SurveyLinkInvalid()
         if SurveyAnswer.objects.filter(case=case).exists():
             raise SurveyAlreadyAnswered()
+        now = event_instant(case, now)
         try:
             with transaction.atomic():
                 saved = SurveyAnswer.objects.create(

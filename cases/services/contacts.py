@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from contacts.models import Contact
 from infonavit_atencion.core.errors import FieldError, NotFound, ValidationFailed
 
-from ..events import Actor, event_build
+from ..events import Actor, event_build, event_instants
 from ..models import Case, CaseEvent, EventKind
 
 # Unique identifiers: moved from the source when the target has none, never duplicated.
@@ -126,7 +126,8 @@ def contact_merge(source_id: int, target_id: int, actor: Actor, now: dt.datetime
                 contact=target, version=F("version") + 1, updated_at=now
             )
             data = {"from_contact": source.pk, "to_contact": target.pk}
+            instants = event_instants([c.pk for c in cases], now)
             CaseEvent.objects.bulk_create(
-                [event_build(case, EventKind.MERGED, actor, now, dict(data)) for case in cases]
+                [event_build(case, EventKind.MERGED, actor, instants[case.pk], dict(data)) for case in cases]
             )
     return target

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from infonavit_atencion.core.errors import InvalidTransition, NotFound, ValidationFailed
 
-from ..events import Actor, event_record
+from ..events import Actor, event_instant, event_record
 from ..models import Attachment, Case, CaseStatus, Comment, EventKind
 from ..storage import attachment_path, private_storage
 
@@ -91,6 +91,7 @@ def comment_add(folio: str, body: str, public: bool, actor: Actor, now: dt.datet
     the case's first response (SPEC §6) unless resolution already set it."""
     with transaction.atomic():
         case = _case_locked(folio)
+        now = event_instant(case, now)
         text = body.strip()
         if not text:
             raise ValidationFailed.single("body", "required", _("Escriba el comentario."))
@@ -254,6 +255,7 @@ def attachment_add(folio: str, uploaded: Any, actor: Actor, now: dt.datetime) ->
     try:
         with transaction.atomic():
             case = _case_locked(folio)
+            now = event_instant(case, now)
             attachment = Attachment(
                 case=case,
                 original_name=original_name,

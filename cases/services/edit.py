@@ -16,7 +16,7 @@ from infonavit_atencion.core.errors import (
     ValidationFailed,
 )
 
-from ..events import Actor, event_record
+from ..events import Actor, event_instant, event_record
 from ..models import Case, CaseStatus, EventKind
 from ..models.case import PRIORITY_NAMES
 from .intake import PRIORITY_BY_NAME
@@ -98,5 +98,5 @@ def case_update(
             setattr(case, field, values[field])
         case.version += 1
         case.save(update_fields=[*sorted(diff), "version", "updated_at"])
-        event_record(case, EventKind.UPDATED, actor, now, diff)
+        event_record(case, EventKind.UPDATED, actor, event_instant(case, now), diff)
     return case

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -29,7 +29,7 @@ from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
 
-from ..events import Actor, event_record
+from ..events import Actor, event_instant, event_record
 from ..models import Case, CaseEvent, CaseStatus, EventKind
 from ..sla.policy import (
     sla_calendar_for,
@@ -222,12 +222,7 @@ def case_transition(
         )
         if case is None:
             raise NotFound(_("No existe el caso %(folio)s.") % {"folio": folio})
-        # The caller read its clock before waiting for the lock; a change committed meanwhile
-        # may carry a later instant. Acting "before" it would run the timeline (and a pause)
-        # backwards, so the action happens no earlier than the case's last event.
-        last_at = CaseEvent.objects.filter(case=case).aggregate(last=Max("at"))["last"]
-        if last_at is not None and last_at > now:
-            now = last_at
+        now = event_instant(case, now)
         if expected_version is not None and case.version != expected_version:
             raise PreconditionFailed(_("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.") % {"v": case.version})
         if case.status not in allowed_from:

@@ -29,7 +29,7 @@ from catalog.models import SlaPolicy
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_events_record
 
-from ..events import SYSTEM, event_build
+from ..events import SYSTEM, event_build, event_instants
 from ..models import Case, CaseEvent, EventKind, Priority, SlaMonitorMark, SlaState
 
 RUNNING_STATUSES = ["assigned", "in_progress", "new"]  # must match the partial indexes
@@ -71,8 +71,10 @@ def _warn_batch(now: dt.datetime, since: dt.datetime | None) -> int:
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(
             sla_state=SlaState.AT_RISK, version=F("version") + 1, updated_at=now
         )
+        instants = event_instants([c.pk for c in cases], now)
         CaseEvent.objects.bulk_create(
-            event_build(case, EventKind.SLA_WARNING, SYSTEM, now, {"warn_at": case.warn_at.isoformat()}) for case in cases
+            event_build(case, EventKind.SLA_WARNING, SYSTEM, instants[case.pk], {"warn_at": case.warn_at.isoformat()})
+            for case in cases
         )
         return len(cases)
 
@@ -113,9 +115,10 @@ def _breach_batch(now: dt.datetime, since: dt.datetime | None, report: MonitorRe
             priority=_raised_priority(raise_ids),
         )
         events: list[CaseEvent] = []
+        instants = event_instants([c.pk for c in cases], now)
         for case in cases:
             policy = policies[case.sla_policy_id]
-            events.extend(_breach_events(case, policy, case.pk in raise_ids, now))
+            events.extend(_breach_events(case, policy, case.pk in raise_ids, instants[case.pk]))
             report.warned += case.sla_state == SlaState.ON_TRACK
             if policy.escalate_notify_supervisors:
                 report.escalated_ids.append(case.pk)
