@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import ApiClient, UserProfile
 
@@ -9,6 +10,14 @@ class UserProfileInline(admin.StackedInline):
     model = UserProfile
     can_delete = False
     autocomplete_fields = ("office", "area", "directorate")
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Separation of duties: nobody grants (or drops) the integrity role on their own
+        # account; another administrator does, and the admin's history records who.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            return (*fields, "can_view_sealed_identity")
+        return fields
 
 
 admin.site.unregister(get_user_model())
@@ -21,7 +30,7 @@ class StaffUserAdmin(UserAdmin):
     list_filter = ("profile__role", "is_active", "profile__directorate")
     list_select_related = ("profile",)
 
-    @admin.display(description="rol")
+    @admin.display(description=_("rol"))
     def role(self, obj) -> str:  # type: ignore[no-untyped-def]
         profile = getattr(obj, "profile", None)
         return profile.get_role_display() if profile else "—"

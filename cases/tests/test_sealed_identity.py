@@ -275,3 +275,23 @@ def test_the_log_row_of_a_show_is_complete(denuncia, integrity):
         "sealed_identity",
     )
     assert before - dt.timedelta(seconds=1) <= row.at <= timezone.now()
+
+
+
+def _profile_fields(client, user) -> set[str]:  # type: ignore[no-untyped-def]
+    """The profile fields the user's admin change form lets the viewer edit."""
+    page = client.get(f"/admin/auth/user/{user.pk}/change/")
+    assert page.status_code == 200
+    return set(page.context["inline_admin_formsets"][0].formset.forms[0].fields)
+
+
+def test_an_administrator_cannot_grant_the_role_to_themselves(admin_user, integrity):
+    client = Client()
+    client.force_login(admin_user)
+
+    own = _profile_fields(client, admin_user)
+    others = _profile_fields(client, integrity)
+
+    # A field left out of the form is ignored when posted: the flag stays as it was.
+    assert "role" in own and "can_view_sealed_identity" not in own
+    assert "can_view_sealed_identity" in others
