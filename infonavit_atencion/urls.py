@@ -27,3 +27,4 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 handler404 = "infonavit_atencion.core.api_errors.handler404"
+handler500 = "infonavit_atencion.core.api_errors.handler500"

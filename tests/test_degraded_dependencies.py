@@ -4,11 +4,14 @@
   nothing written, and a retry with the same Idempotency-Key creates the case once.
 - The cache behind the throttles (Redis) unreachable: requests are served, not failed, the
   citizen's status look-ups (API and page) included.
+- The database down before any view runs (the session and user look-up of a logged-in
+  request): a Spanish 503 page for the browser, a 503 problem under /api/, both with
+  Retry-After; other errors keep Django's 500 page.
 """
 
 import pytest
 from django.db import OperationalError, connection
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent, IdempotencyKey
@@ -90,3 +93,39 @@ def test_the_public_look_ups_answer_while_the_throttle_cache_is_unreachable(clie
 
     assert api.status_code == 200 and api.json()["folio"] == case.folio
     assert page.status_code == 200 and case.folio in page.content.decode()
+
+
+def _database_down(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    raise OperationalError("could not connect to server: Connection refused")
+
+
+def _logged_in(user) -> Client:  # type: ignore[no-untyped-def]
+    browser = Client(raise_request_exception=False)
+    browser.force_login(user)
+    return browser
+
+
+def test_a_page_while_the_database_is_down_is_a_spanish_503_asking_to_retry(agent):
+    browser = _logged_in(agent)
+
+    with connection.execute_wrapper(_database_down):
+        page = browser.get("/casos/")
+        api = browser.get(CASES_URL)
+
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    text = page.content.decode()
+    assert "Servicio no disponible por un momento" in text and 'lang="es-MX"' in text
+    assert api.status_code == 503 and api["Content-Type"] == PROBLEM
+    assert api["Retry-After"] == "5" and api.json()["type"].endswith("/database_unavailable")
+
+
+def test_any_other_failure_is_still_the_500_page(agent, monkeypatch):
+    browser = _logged_in(agent)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug, not an outage")
+
+    monkeypatch.setattr("web.views.queues.queue_cases", broken, raising=True)
+    page = browser.get("/casos/")
+
+    assert page.status_code == 500 and "Retry-After" not in page

@@ -3,21 +3,28 @@
 * :func:`handler404` answers unknown URLs under ``/api/`` with ``application/problem+json``
   (the same body as :mod:`infonavit_atencion.core.exceptions`) and every other URL with
   Django's HTML page. Django calls it only with ``DEBUG = False``.
+* :func:`handler500` answers an uncaught database failure (raised by a page, or by the session
+  and authentication middleware before any view, API ones included) with 503 and
+  ``Retry-After`` — a problem body under ``/api/``, a short page elsewhere — and anything else
+  with Django's 500 page.
 * :class:`ProblemSerializer` and :func:`problem_responses` document those bodies in
   ``extend_schema(responses=…)``.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found
+from django.views.defaults import page_not_found, server_error
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from .exceptions import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
+from .exceptions import DATABASE_RETRY_AFTER, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
 
 API_PATH_PREFIX = "/api/"
 
@@ -41,6 +48,24 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
             _("No existe ningún recurso en la dirección %(path)s.") % {"path": request.path},
         )
     return page_not_found(request, exception)  # type: ignore[arg-type]
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except` block: the exception is the one being handled.
+    if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return server_error(request)
+    if request.path.startswith(API_PATH_PREFIX):
+        response: HttpResponse = problem_json_response(
+            503,
+            "database_unavailable",
+            _("Servicio no disponible temporalmente"),
+            _("La base de datos no está disponible; reintente en unos segundos."),
+        )
+    else:
+        # Rendered without the request: its context processors would query the database.
+        response = HttpResponse(render_to_string("web/unavailable.html"), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
 
 
 class FieldErrorSerializer(serializers.Serializer):

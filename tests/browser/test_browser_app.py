@@ -87,6 +87,27 @@ def test_area_staff_take_comment_and_resolve_a_case_from_the_queue(page):
     expect(rows).to_have_count(1)
     expect(page).to_have_url(re.compile(r"q=pago"))
 
+    # While the server cannot answer, the search says so and keeps the list and what was typed.
+    searches = re.compile(r"/casos/\?")
+
+    def unavailable(route):  # type: ignore[no-untyped-def]
+        if route.request.headers.get("hx-request"):
+            route.fulfill(status=503, body="")
+        else:
+            route.continue_()
+
+    page.route(searches, unavailable)
+    page.get_by_label("Buscar").fill("otra")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(page.get_by_role("alert")).to_contain_text("no está disponible por un momento")
+    expect(page.get_by_label("Buscar")).to_have_value("otra")
+    expect(rows).to_have_count(1)
+    page.unroute(searches)
+    page.get_by_label("Buscar").fill("pago")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(page).to_have_url(re.compile(r"q=pago"))
+    expect(page.get_by_role("alert")).to_have_count(0)
+
     page.get_by_role("link", name=case.folio).click()
     expect(page.get_by_role("heading", name=case.folio)).to_be_visible()
     # The description is text, never markup.

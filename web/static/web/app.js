@@ -23,4 +23,25 @@
       target.focus();
     }
   });
+
+  // A failed htmx request swaps nothing, so the page and what was typed stay; say so. The
+  // texts come translated from base.html (#request-error's data attributes).
+  function showRequestError(kind) {
+    var box = document.getElementById("request-error");
+    if (!box) return;
+    box.textContent = box.getAttribute("data-" + kind);
+    box.classList.remove("d-none");
+    box.scrollIntoView({block: "nearest"});
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    showRequestError(status === 503 ? "unavailable" : "failed");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showRequestError("offline");
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = document.getElementById("request-error");
+    if (box) box.classList.add("d-none");
+  });
 })();
