@@ -119,17 +119,18 @@ class DrillDownForm(forms.Form):
     (`channel`, `directorate`) and the row's group key (`group` with `key`; an empty key is a
     case without that dimension) or its day (`day`)."""
 
-    metric = forms.ChoiceField(choices=[(m, m) for m in METRICS])
-    group = forms.ChoiceField(required=False, choices=[("", ""), *GROUPS.items()])
-    key = forms.CharField(required=False, max_length=60)
-    day = forms.DateField(required=False)
-    channel = forms.CharField(required=False, max_length=60)
-    directorate = forms.CharField(required=False, max_length=60)
+    # The labels name the fields in error messages (the form is read from the address).
+    metric = forms.ChoiceField(label=_("Indicador"), choices=[(m, m) for m in METRICS])
+    group = forms.ChoiceField(label=_("Agrupación"), required=False, choices=[("", ""), *GROUPS.items()])
+    key = forms.CharField(label=_("Grupo"), required=False, max_length=60)
+    day = forms.DateField(label=_("Día"), required=False)
+    channel = forms.CharField(label=_("Canal"), required=False, max_length=60)
+    directorate = forms.CharField(label=_("Dirección"), required=False, max_length=60)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.DateField()
-        self.fields["to"] = forms.DateField()
+        self.fields["from"] = forms.DateField(label=_("Desde"))
+        self.fields["to"] = forms.DateField(label=_("Hasta"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
