@@ -1,8 +1,9 @@
 """Accessibility of the main pages, checked by axe-core in real Chromium (WCAG 2.1 A and AA:
 labels, names, contrast, landmarks, language, ARIA), for each role's pages and the public ones.
 
-axe finds what a machine can (roughly a third of WCAG); focus order and keyboard use are
-covered by the flows in the other browser tests, which drive the pages by role and label.
+axe finds what a machine can; the keyboard test below walks the focus order of the login and
+of a case's main action with the keyboard alone, and the other browser tests find every control
+by its role and accessible name, as a screen reader would.
 """
 
 from __future__ import annotations
@@ -18,29 +19,15 @@ from cases.tests.api_support import make_case, staff
 from conftest import TEST_PASSWORD
 from surveys.selectors import survey_token_for
 
-from .conftest import log_in, requires_chromium
+from .conftest import axe_violations, log_in, requires_chromium
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
-
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def _violations(page: Any) -> list[str]:
-    """axe's WCAG 2.1 A/AA violations on the page as shown now, one line per failing node."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options=WCAG_21_AA)
-    return [
-        f"{page.url} {violation['id']}: {node['target']} — {node['failureSummary']}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 def _check(page: Any, path: str, found: list[str]) -> None:
     page.goto(path)
     page.wait_for_load_state("networkidle")
-    found.extend(_violations(page))
+    found.extend(axe_violations(page))
 
 
 def test_the_main_pages_pass_axe_wcag_21_aa(page):
@@ -65,7 +52,7 @@ def test_the_main_pages_pass_axe_wcag_21_aa(page):
     page.get_by_label("Código de seguimiento").fill(case.tracking_code)
     page.get_by_role("button", name="Consultar").click()
     page.locator("#estado-publico").wait_for()
-    found.extend(_violations(page))
+    found.extend(axe_violations(page))
     _check(page, f"/encuesta/{survey_token_for(Case.objects.get(pk=resolved.pk))}/", found)
 
     # The agent's intake: empty, then refused with every error beside its field.
@@ -73,7 +60,11 @@ def test_the_main_pages_pass_axe_wcag_21_aa(page):
     _check(page, "/atencion/registro/", found)
     page.get_by_role("button", name="Registrar caso").click()
     page.locator(".invalid-feedback").first.wait_for()
-    found.extend(_violations(page))
+    found.extend(axe_violations(page))
+
+    # Pages every staff member has.
+    _check(page, "/exportaciones/", found)
+    _check(page, "/cuenta/contrasena/", found)
 
     # Area staff: the queue, a case page and its resolve form opened.
     log_in(page, "quejas", TEST_PASSWORD)
@@ -81,14 +72,48 @@ def test_the_main_pages_pass_axe_wcag_21_aa(page):
     _check(page, f"/casos/{case.folio}/", found)
     page.get_by_role("button", name="Tomar el caso").click()
     page.locator("#accion-resolve summary").click()
-    found.extend(_violations(page))
+    found.extend(axe_violations(page))
 
     # The supervisor: the dashboard, the cases behind its first number, a malformed drill-down.
     log_in(page, "supervisor", TEST_PASSWORD)
     _check(page, "/tablero/", found)
     page.locator("#tabla-grupos tbody a").first.click()
     page.locator("#indicador").wait_for()
-    found.extend(_violations(page))
+    found.extend(axe_violations(page))
     _check(page, "/tablero/casos/?metric=received&from=2026-13-01", found)
 
     assert found == [], "\n".join(found)
+
+
+def test_login_and_taking_a_case_work_with_the_keyboard_alone(page):
+    from playwright.sync_api import expect
+
+    staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")
+    case = make_case(Actor(), route=False, subject="Pago no reflejado")  # routed on commit
+
+    page.goto("/accounts/login/")
+    # The user field has the focus on arrival; Tab leads to the password; Enter logs in.
+    expect(page.get_by_label("Usuario")).to_be_focused()
+    page.keyboard.type("quejas")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Contraseña")).to_be_focused()
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("navigation", name="Navegación principal")).to_be_visible()
+
+    # The first Tab stop is the skip link (in base.html), which moves the focus to the content.
+    page.goto(f"/casos/{case.folio}/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Saltar al contenido")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#contenido")).to_be_focused()
+
+    take = page.get_by_role("button", name="Tomar el caso")
+    # Tab reaches the action; Enter triggers it.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if take.evaluate("button => button === document.activeElement"):
+            break
+    expect(take).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#estado")).to_have_text("En atención")

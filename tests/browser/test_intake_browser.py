@@ -11,7 +11,7 @@ from cases.models import Case
 from cases.tests.api_support import staff
 from conftest import TEST_PASSWORD
 
-from .conftest import log_in, requires_chromium, screenshot
+from .conftest import axe_violations, log_in, requires_chromium, screenshot
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +60,7 @@ def test_an_agent_registers_a_queja_for_a_new_contact_and_gets_a_folio(page):
     expect(page.locator("#acuse")).to_contain_text("Acuse de recibo")
     assert case.contact is not None and case.contact.nss == "92919084431"
     screenshot(page, "intake-2-folio")
+    assert axe_violations(page) == []
 
     # Reloading the page never shows the tracking code again.
     page.reload()
