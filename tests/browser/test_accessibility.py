@@ -117,3 +117,30 @@ def test_login_and_taking_a_case_work_with_the_keyboard_alone(page):
     expect(take).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#estado")).to_have_text("En atención")
+
+
+def test_on_a_phone_the_pages_fit_the_screen_and_still_pass_axe(page):
+    staff("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
+    staff("supervisor", "supervisor", national=True)
+    case = make_case(Actor(), route=False, subject="Pago no reflejado")  # routed on commit
+    page.set_viewport_size({"width": 390, "height": 844})
+    found: list[str] = []
+    too_wide: list[str] = []
+
+    def visit(path: str) -> None:
+        _check(page, path, found)
+        # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide.append(f"{path}: {width}px")
+
+    visit("/consulta/")
+    log_in(page, "asesor", TEST_PASSWORD)
+    visit("/atencion/registro/")
+    visit("/casos/?cola=office")
+    log_in(page, "supervisor", TEST_PASSWORD)
+    visit("/casos/?cola=all")
+    visit(f"/casos/{case.folio}/")
+    visit("/tablero/")
+
+    assert too_wide == [] and found == [], "\n".join(too_wide + found)
