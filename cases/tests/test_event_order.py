@@ -14,10 +14,11 @@ import pytest
 from cases.events import SYSTEM, Actor, event_record
 from cases.models import Case, CaseEvent, EventKind
 from cases.routing import case_route
-from cases.services import CaseInput, TransitionInput, case_create, case_transition, comment_add
+from cases.services import TransitionInput, case_transition, comment_add
 from cases.sla.monitor import sla_monitor_run
 from cases.timeline_check import case_timeline_problems
-from contacts.services import ContactInput
+
+from .api_support import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +26,8 @@ MX = ZoneInfo("America/Mexico_City")
 RECEIVED = dt.datetime(2026, 11, 18, 10, 0, tzinfo=MX)
 
 
-def _new_case(agent) -> Case:
-    return case_create(
-        CaseInput(
-            service="QUEJA_CANALES_DIGITALES",
-            channel="MICUENTA",
-            contact=ContactInput(given_names="Ana", first_surname="Pérez"),
-            description="La página falla.",
-            received_at=RECEIVED,
-        ),
-        Actor(user=agent),
-        RECEIVED,
-    ).case
+def _new_case(agent, *, route: bool = False) -> Case:
+    return make_case(Actor(user=agent), route=route, now=RECEIVED, received_at=RECEIVED)
 
 
 def _last(case: Case, kind: str) -> CaseEvent:
@@ -58,7 +49,7 @@ def test_routing_that_waited_behind_a_notice_is_recorded_after_it(agent):
 
 
 def test_a_comment_whose_clock_was_read_before_a_take_follows_the_take(agent, area_staff):
-    case = case_route(_new_case(agent).pk, RECEIVED)
+    case = _new_case(agent, route=True)
     taken_at = RECEIVED + dt.timedelta(minutes=10)
     case_transition(case.folio, TransitionInput(action="take"), Actor(user=area_staff), taken_at)
 
@@ -71,7 +62,7 @@ def test_a_comment_whose_clock_was_read_before_a_take_follows_the_take(agent, ar
 
 
 def test_a_monitor_pass_that_started_before_a_comment_records_its_warning_after_it(agent, area_staff):
-    case = case_route(_new_case(agent).pk, RECEIVED)
+    case = _new_case(agent, route=True)
     commented_at = case.warn_at + dt.timedelta(minutes=10)
     comment_add(case.folio, "Reviso su caso.", False, Actor(user=area_staff), commented_at)
 
