@@ -16,7 +16,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -24,7 +23,14 @@ from django.views.defaults import page_not_found, server_error
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from .exceptions import DATABASE_RETRY_AFTER, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
+from .exceptions import (
+    DATABASE_ERRORS,
+    DATABASE_RETRY_AFTER,
+    DATABASE_UNAVAILABLE_DETAIL,
+    DATABASE_UNAVAILABLE_TITLE,
+    PROBLEM_CONTENT_TYPE,
+    PROBLEM_TYPE_BASE,
+)
 
 API_PATH_PREFIX = "/api/"
 
@@ -52,14 +58,11 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 def handler500(request: HttpRequest) -> HttpResponse:
     # Django calls this inside its `except` block: the exception is the one being handled.
-    if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+    if not isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return server_error(request)
     if request.path.startswith(API_PATH_PREFIX):
         response: HttpResponse = problem_json_response(
-            503,
-            "database_unavailable",
-            _("Servicio no disponible temporalmente"),
-            _("La base de datos no está disponible; reintente en unos segundos."),
+            503, "database_unavailable", str(DATABASE_UNAVAILABLE_TITLE), str(DATABASE_UNAVAILABLE_DETAIL)
         )
     else:
         # Rendered without the request: its context processors would query the database.

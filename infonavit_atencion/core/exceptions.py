@@ -18,8 +18,12 @@ from .errors import ApplicationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://atencion.infonavit.local/problemas/"
-# Seconds a client is asked to wait when the database is unreachable (503).
+# The database down, restarting, or this connection dropped: 503, asking to retry after
+# DATABASE_RETRY_AFTER seconds (here for DRF views, in `api_errors.handler500` elsewhere).
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_RETRY_AFTER = 5
+DATABASE_UNAVAILABLE_TITLE = _lazy("Servicio no disponible temporalmente")
+DATABASE_UNAVAILABLE_DETAIL = _lazy("La base de datos no está disponible; reintente en unos segundos.")
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +88,7 @@ def _flatten_drf_errors(data: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    if isinstance(exc, DATABASE_ERRORS):
         # The database is down, restarting, or dropped this connection (SPEC §10). Every write
         # is one transaction, so nothing partial stays behind: the client may retry (with the
         # same Idempotency-Key for an intake). Django drops the broken connection after the
@@ -93,8 +97,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return problem_response(
             503,
             "database_unavailable",
-            _("Servicio no disponible temporalmente"),
-            _("La base de datos no está disponible; reintente en unos segundos."),
+            str(DATABASE_UNAVAILABLE_TITLE),
+            str(DATABASE_UNAVAILABLE_DETAIL),
             headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
         )
     if isinstance(exc, ApplicationError):
