@@ -7,7 +7,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 if [[ -n "${REDIS_URL:-}" ]]; then
-  .venv/bin/celery -A infonavit_atencion worker --loglevel=INFO --concurrency=2 -Q default,routing,sla,notifications,webhooks,indicators &
+  .venv/bin/celery -A infonavit_atencion worker --loglevel=INFO --concurrency=2 &
   pids+=($!)
   .venv/bin/celery -A infonavit_atencion beat --loglevel=INFO --schedule=var/celerybeat-schedule &
   pids+=($!)

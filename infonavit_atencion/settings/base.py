@@ -5,6 +5,7 @@ import datetime as dt
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from kombu import Exchange, Queue
 
 from infonavit_atencion.env import BASE_DIR, env
 
@@ -206,6 +207,10 @@ CELERY_TASK_ROUTES = {
     "indicators.tasks.send_monthly_report": {"queue": "default"},
 }
 WORKER_QUEUES = ["default", "routing", "sla", "notifications", "webhooks", "indicators"]
+# Declared, so `celery -A infonavit_atencion worker` with no -Q consumes every one of them
+# (-Q still picks a subset for a dedicated worker). Each is bound to its own exchange and key, as
+# Celery binds the queues it creates on demand: unbound ones would share the default key.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in WORKER_QUEUES]
 # The unrouted-case sweeper re-queues cases left `new` longer than UNROUTED_GRACE_SECONDS,
 # every UNROUTED_SWEEP_SECONDS (SPEC §5: a minute each; bench/soak.py shortens both).
 UNROUTED_GRACE_SECONDS = env.int("UNROUTED_GRACE_SECONDS", default=60)
