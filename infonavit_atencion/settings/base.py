@@ -160,7 +160,9 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # --- Celery -------------------------------------------------------------------------------
 # Without REDIS_URL tasks run in-process (eager), so a bare machine needs no broker.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# In-process, the producer pool still opens a (memory) connection: name a host so kombu does
+# not warn "No hostname was supplied" on every start.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
