@@ -21,8 +21,9 @@ static/vendor/.installed: package.json package-lock.json scripts/vendor_assets.s
 
 install: $(VENV)/.installed static/vendor/.installed
 
-## setup: install, migrate and load the reference data (idempotent).
+## setup: install, create the PostgreSQL database if missing, migrate and load the reference data (idempotent).
 setup: install
+	$(MANAGE) ensure_database
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_reference_data
 
@@ -36,6 +37,7 @@ run: setup
 ## The real-worker and the schemathesis suites run in their own processes: each reconfigures
 ## process-wide state (the Celery app's broker, Django's request signals) for its duration.
 test: install
+	$(MANAGE) ensure_database
 	$(VENV)/bin/pytest --ignore=tests/integration --ignore=tests/contract
 	@# Without PostgreSQL and Redis every real-worker test skips itself; pytest then exits 5.
 	$(VENV)/bin/pytest tests/integration || [ $$? -eq 5 ]
