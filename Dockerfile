@@ -13,7 +13,11 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 COPY --from=assets /app/static/vendor static/vendor
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input
-RUN useradd --system --home /app atencion && mkdir -p /app/var && chown -R atencion /app/var
+# The app runs unprivileged. The data directories exist, owned by it, before any volume is
+# mounted on them: Docker copies this ownership into a new named volume (private-media).
+RUN useradd --system --home /app atencion \
+    && mkdir -p /app/var/private /app/var/media \
+    && chown -R atencion:atencion /app/var
 USER atencion
 EXPOSE 8000
 CMD ["gunicorn", "infonavit_atencion.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4"]
