@@ -26,5 +26,6 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+handler403 = "infonavit_atencion.core.api_errors.handler403"
 handler404 = "infonavit_atencion.core.api_errors.handler404"
 handler500 = "infonavit_atencion.core.api_errors.handler500"

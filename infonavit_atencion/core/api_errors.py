@@ -3,6 +3,8 @@
 * :func:`handler404` answers unknown URLs under ``/api/`` with ``application/problem+json``
   (the same body as :mod:`infonavit_atencion.core.exceptions`) and every other URL with
   Django's HTML page. Django calls it only with ``DEBUG = False``.
+* :func:`handler403` does the same for a refusal raised outside DRF's views (DRF's own 403s
+  go through the one exception handler); elsewhere the ``403.html`` page.
 * :func:`handler500` answers an uncaught database failure (raised by a page, or by the session
   and authentication middleware before any view, API ones included) with 503 and
   ``Retry-After`` — a problem body under ``/api/``, a short page elsewhere — and anything else
@@ -19,7 +21,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import page_not_found, permission_denied, server_error
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -54,6 +56,17 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
             _("No existe ningún recurso en la dirección %(path)s.") % {"path": request.path},
         )
     return page_not_found(request, exception)  # type: ignore[arg-type]
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PATH_PREFIX):
+        return problem_json_response(
+            403,
+            "permission_denied",
+            _("No tiene permiso para realizar esta acción"),
+            _("Su usuario o su llave no tiene permiso para %(path)s.") % {"path": request.path},
+        )
+    return permission_denied(request, exception)  # type: ignore[arg-type]
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
