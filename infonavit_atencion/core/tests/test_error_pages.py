@@ -94,7 +94,7 @@ def test_env_example_copied_as_is_serves_a_styled_local_site(tmp_path):
         "DJANGO_SETTINGS_MODULE": "infonavit_atencion.settings.local",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - fixed command line
         [sys.executable, "-c", ENV_EXAMPLE_CHECK], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
