@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models import QuerySet
 
 from infonavit_atencion.core.errors import NotFound
 
@@ -134,3 +135,10 @@ def sealed_role_revoke(actor: Any, grant_id: int, now: dt.datetime) -> SealedRol
     grant.save(update_fields=["status", "revoked_by", "revoked_at"])
     _set_flag(grant.for_user_id, False)
     return grant
+
+
+def sealed_role_record() -> QuerySet[SealedRoleGrant]:
+    """Every grant, newest first, with the people of each step (for the record's readers)."""
+    return SealedRoleGrant.objects.select_related(
+        "for_user", "proposed_by", "approved_by", "rejected_by", "revoked_by"
+    ).order_by("-proposed_at", "-id")

@@ -322,3 +322,25 @@ def test_grant_rows_are_never_edited_or_deleted_in_the_admin(people):
     assert change.status_code == 403 and delete.status_code == 403
     assert SealedRoleGrant.objects.get().status == "proposed"
     assert not _holds(people["analista"])
+
+
+def test_the_record_is_visible_to_administrators_and_the_role_only(people):
+    grant = sealed_role_propose(people["alicia"], people["analista"], timezone.now())
+    sealed_role_approve(people["bruno"], grant.pk, timezone.now())
+    colleague = staff("colega", "area_staff", area_code="OPERACIONES_INTEGRIDAD")
+
+    pages = {
+        name: _session(user).get("/integridad/concesiones/")
+        for name, user in (
+            ("holder", people["analista"]),
+            ("admin", people["carla"]),
+            ("agent", people["asesor"]),
+            ("colleague", colleague),
+        )
+    }
+
+    assert pages["agent"].status_code == 403 and pages["colleague"].status_code == 403
+    for name in ("holder", "admin"):
+        body = pages[name].content.decode()
+        assert pages[name].status_code == 200
+        assert all(text in body for text in ("analista", "administrador", "bruno", "Aprobada"))
