@@ -41,8 +41,9 @@ class ApiClientAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "channel", "key_prefix", "active", "last_used_at")
     list_filter = ("active", "channel")
     search_fields = ("name", "key_prefix")
-    # The key itself is never stored; new clients are created with `create_api_client`.
-    readonly_fields = ("key_prefix", "key_digest", "last_used_at")
+    # The key itself is never stored; new clients are created with `create_api_client`. Its
+    # digest is not shown either (core.admin_guard).
+    readonly_fields = ("key_prefix", "last_used_at")
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -258,6 +258,12 @@ def configuration_problems(model_admin: admin.ModelAdmin) -> list[str]:
             name = entry[0] if isinstance(entry, (list, tuple)) else entry
             if isinstance(name, str) and protected_in_path(model, name.lstrip("-")) is not None:
                 problems.append(f"{attribute}: {name}")
+    for shown in (model_admin, *model_admin.inlines):
+        secrets = set(_secret_fields(shown.model))
+        for attribute in ("fields", "readonly_fields"):
+            for name in getattr(shown, attribute, None) or ():
+                if isinstance(name, str) and name in secrets:
+                    problems.append(f"{shown.model._meta.label} {attribute}: {name}")
     for search_field in model_admin.search_fields:
         prefix, path = _search_path(search_field)
         hit = protected_in_path(model, path)
