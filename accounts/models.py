@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from infonavit_atencion.core.models import TimeStampedModel
@@ -124,3 +124,96 @@ class ApiClient(TimeStampedModel):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class SealedRoleGrantStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Propuesta")
+    APPROVED = "approved", _("Aprobada")
+    REJECTED = "rejected", _("Rechazada")
+    REVOKED = "revoked", _("Revocada")
+
+
+class SealedRoleGrant(models.Model):
+    """A two-person grant of the integrity role (SPEC §9) and its record.
+
+    One administrator proposes it for another user, a second one approves it; nobody approves
+    their own proposal and nobody takes part in a grant for themselves. Only approval sets
+    ``UserProfile.can_view_sealed_identity`` and only revocation clears it
+    (``accounts.sealed_role``). The row keeps who did each step and when; it is never deleted.
+    """
+
+    for_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sealed_role_grants",
+        verbose_name=_("para el usuario"),
+    )
+    status = models.CharField(
+        _("estado"),
+        max_length=10,
+        choices=SealedRoleGrantStatus.choices,
+        default=SealedRoleGrantStatus.PROPOSED,
+    )
+    reason = models.TextField(_("motivo"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("propuesto por")
+    )
+    proposed_at = models.DateTimeField(_("propuesto el"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aprobado por"),
+    )
+    approved_at = models.DateTimeField(_("aprobado el"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rechazado por"),
+    )
+    rejected_at = models.DateTimeField(_("rechazado el"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revocado por"),
+    )
+    revoked_at = models.DateTimeField(_("revocado el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("concesión del rol de integridad")
+        verbose_name_plural = _("concesiones del rol de integridad")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # The database keeps the two-person rule even against a write that skips the service.
+            models.CheckConstraint(condition=~Q(proposed_by=F("for_user")), name="sealed_grant_not_self_proposed"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True)
+                | (~Q(approved_by=F("proposed_by")) & ~Q(approved_by=F("for_user"))),
+                name="sealed_grant_two_people",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="proposed", approved_by__isnull=True, rejected_by__isnull=True, revoked_by__isnull=True)
+                    | Q(status="approved", approved_by__isnull=False, approved_at__isnull=False, revoked_by__isnull=True)
+                    | Q(status="rejected", approved_by__isnull=True, rejected_by__isnull=False, rejected_at__isnull=False)
+                    | Q(status="revoked", approved_by__isnull=False, revoked_by__isnull=False, revoked_at__isnull=False)
+                ),
+                name="sealed_grant_status_matches_steps",
+            ),
+            models.UniqueConstraint(
+                fields=["for_user"],
+                condition=Q(status__in=["proposed", "approved"]),
+                name="sealed_grant_one_open_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.for_user} ({self.get_status_display()})"

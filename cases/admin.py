@@ -7,16 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from infonavit_atencion.core.admin_guard import GuardedAdminMixin, GuardedInlineMixin
+
 from .dry_run import REPORT_TZ, routing_dry_run
 from .models import Case, CaseEvent, RoutingRule
-from .privacy import sealed_identity_for, sealed_identity_views_log
 from .routing import rule_specs_from
 
 DRY_RUN_DAYS = 30
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(SimpleHistoryAdmin):
+class RoutingRuleAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "order",
         "name",
@@ -45,7 +46,7 @@ class RoutingRuleAdmin(SimpleHistoryAdmin):
             self.message_user(request, line, messages.INFO)
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(GuardedInlineMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
@@ -57,7 +58,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(GuardedAdminMixin, admin.ModelAdmin):
     """Read-only: cases change only through the workflow services, never by editing rows."""
 
     list_display = (
@@ -75,27 +76,8 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ("service", "channel", "area")
     inlines = [CaseEventInline]
     show_full_result_count = False
-    # Secrets never shown here: the citizen's tracking code (only in the creation answer), and
-    # the sealed reporter identity except to the dedicated role (cases.privacy).
-    exclude = ("tracking_code", "sealed_reporter_identity")
-
-    def get_exclude(self, request, obj=None):  # type: ignore[no-untyped-def]
-        if obj is not None and sealed_identity_for(obj, request.user) is not None:
-            return ("tracking_code",)
-        return self.exclude
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
-        """A sealed identity shown to the dedicated role is a logged view, as on the case page."""
-        response = super().change_view(request, object_id, form_url, extra_context)
-        case = (getattr(response, "context_data", None) or {}).get("original")
-        if (
-            request.method == "GET"
-            and response.status_code == 200
-            and case is not None
-            and sealed_identity_for(case, request.user) is not None
-        ):
-            sealed_identity_views_log(request.user, [case.pk], timezone.now())
-        return response
+    # The tracking code and the sealed reporter identity are never shown here, not even to the
+    # integrity role (it reads the identity on the case page, logged): core.admin_guard.
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False

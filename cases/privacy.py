@@ -6,8 +6,9 @@ not administrators or superusers as such, and never an API client. Every represe
 case asks this module:
 
 * the case page shows it to the role, behind a logged "show" (:func:`sealed_identity_reveal`);
-* the administration shows the field to the role only (``cases.admin``), logged likewise;
-  the role is granted by another administrator, never on one's own account (``accounts.admin``);
+* the administration never shows, filters, searches or orders by it, to anyone
+  (``infonavit_atencion.core.admin_guard``); the role is granted by two administrators, one
+  proposing and another approving (``accounts.services.sealed_role_approve``);
 * a contact's data export (``contacts.export``) and CSV/XLSX exports (``indicators.exports``)
   include it only when :func:`sealed_identity_visible_to` says so;
 * the API, webhooks, queues, intake, e-mails and the public look-up never print it at all.

@@ -1,24 +1,26 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from infonavit_atencion.core.admin_guard import GuardedAdminMixin, GuardedInlineMixin
+
 from .models import Area, CannedResponse, Directorate, Service, ServiceChannel, SlaPolicy
 
 
-class AreaInline(admin.TabularInline):
+class AreaInline(GuardedInlineMixin, admin.TabularInline):
     model = Area
     extra = 0
     fields = ("code", "name", "calendar", "active")
 
 
 @admin.register(Directorate)
-class DirectorateAdmin(SimpleHistoryAdmin):
+class DirectorateAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "active")
     search_fields = ("code", "name")
     inlines = [AreaInline]
 
 
 @admin.register(Area)
-class AreaAdmin(SimpleHistoryAdmin):
+class AreaAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "directorate", "calendar", "active")
     list_filter = ("directorate", "active")
     search_fields = ("code", "name")
@@ -26,7 +28,7 @@ class AreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(SimpleHistoryAdmin):
+class SlaPolicyAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -41,14 +43,14 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "name")
 
 
-class ServiceChannelInline(admin.TabularInline):
+class ServiceChannelInline(GuardedInlineMixin, admin.TabularInline):
     model = ServiceChannel
     extra = 0
     autocomplete_fields = ("channel",)
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "kind", "directorate", "area", "sla_policy", "first_contact_resolution", "active")
     list_filter = ("kind", "directorate", "first_contact_resolution", "active", "channel_links__channel")
     search_fields = ("code", "name", "description")
@@ -58,7 +60,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CannedResponse)
-class CannedResponseAdmin(admin.ModelAdmin):
+class CannedResponseAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "service", "active", "updated_at")
     list_filter = ("active", "service__directorate")
     search_fields = ("title", "body", "service__code", "service__name")

@@ -2,22 +2,24 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from infonavit_atencion.core.admin_guard import GuardedAdminMixin, GuardedInlineMixin
+
 from .models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office
 
 
 @admin.register(Channel)
-class ChannelAdmin(SimpleHistoryAdmin):
+class ChannelAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "kind", "ownership", "active")
     list_filter = ("kind", "ownership", "active")
     search_fields = ("code", "name")
 
 
-class CalendarIntervalInline(admin.TabularInline):
+class CalendarIntervalInline(GuardedInlineMixin, admin.TabularInline):
     model = CalendarInterval
     extra = 0
 
 
-class CalendarExceptionInline(admin.TabularInline):
+class CalendarExceptionInline(GuardedInlineMixin, admin.TabularInline):
     model = CalendarException
     extra = 0
     fields = ("date", "closed", "intervals", "name", "source")
@@ -25,7 +27,7 @@ class CalendarExceptionInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(SimpleHistoryAdmin):
+class BusinessCalendarAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "timezone", "observe_holidays", "office_count")
     list_filter = ("timezone",)
     search_fields = ("code", "name")
@@ -37,7 +39,7 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CalendarException)
-class CalendarExceptionAdmin(SimpleHistoryAdmin):
+class CalendarExceptionAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = ("date", "calendar", "closed", "intervals", "name", "source")
     list_filter = ("closed", "calendar")
     search_fields = ("name", "source", "calendar__code")
@@ -45,7 +47,7 @@ class CalendarExceptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(SimpleHistoryAdmin):
+class OfficeAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "kind", "state", "timezone", "calendar", "parent", "active")
     list_filter = ("kind", "state", "timezone", "active")
     search_fields = ("code", "name")

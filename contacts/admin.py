@@ -22,13 +22,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from infonavit_atencion.core.admin_guard import GuardedAdminMixin
+
 from .access import mask_value, personal_data_views_log
 from .export import contact_data_export_zip, contact_export_allowed
 from .models import AccessReason, ArcoRequest, Contact, ContactAccessLog
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "type", "nss_masked", "curp_masked", "created_at")
     list_filter = ("type",)
     # Identifiers only by exact value (their unique indexes; no probing by fragments).
@@ -116,7 +118,7 @@ class ActorKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(ContactAccessLog)
-class ContactAccessLogAdmin(admin.ModelAdmin):
+class ContactAccessLogAdmin(GuardedAdminMixin, admin.ModelAdmin):
     """Read-only: the log of personal-data views is evidence, never edited."""
 
     list_display = ("at", "reason", "who", "contact", "case")
@@ -156,7 +158,7 @@ class ContactAccessLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArcoRequest)
-class ArcoRequestAdmin(admin.ModelAdmin):
+class ArcoRequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
     """Read-only: the right is set at intake with the case."""
 
     list_display = ("case", "right")

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from infonavit_atencion.core.admin_guard import GuardedAdminMixin
+
 from .models import Target
 from .targets import target_evaluate
 
@@ -11,7 +13,7 @@ STATUS_LABELS = {"met": _("Cumplida"), "at_risk": _("En riesgo"), "missed": _("I
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "metric",

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from infonavit_atencion.core.admin_guard import GuardedAdminMixin
+
 from .models import SurveyAnswer
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(admin.ModelAdmin):
+class SurveyAnswerAdmin(GuardedAdminMixin, admin.ModelAdmin):
     """Read-only: answers come only from citizens, through their survey link."""
 
     list_display = ("case", "csat", "nps", "answered_at")

@@ -23,6 +23,7 @@ urlpatterns = [
         name="case_sealed_identity",
     ),
     path("casos/<str:folio>/arco/exportar/", privacy.case_arco_export, name="case_arco_export"),
+    path("integridad/concesiones/", privacy.sealed_role_grants, name="sealed_role_grants"),
     path("consulta/", public.public_status, name="public_status"),
     path("cuenta/contrasena/", account.PasswordChangeView.as_view(), name="password_change"),
     path(

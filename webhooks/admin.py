@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from infonavit_atencion.core.admin_guard import GuardedAdminMixin, GuardedInlineMixin
+
 from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .services import webhook_deliveries_retry, webhook_subscriptions_deactivate
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(GuardedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -60,7 +62,7 @@ class WebhookSubscriptionAdmin(ReadOnlyAdmin):
         )
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(GuardedInlineMixin, admin.TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False

@@ -245,20 +245,22 @@ def test_e_mails_never_carry_it(denuncia, integrity, supervisor):
 # --- Administration ------------------------------------------------------------------------------
 
 
-def test_the_case_admin_shows_it_to_the_role_only_and_never_the_tracking_code(denuncia, admin_user):
+def test_the_case_admin_never_shows_it_nor_the_tracking_code(denuncia, admin_user):
+    """SPEC §9: no admin page shows a sealed identity, not even to the dedicated role (it reads
+    it on the case page, logged)."""
     client = Client()
     client.force_login(admin_user)
     url = f"/admin/cases/case/{denuncia.pk}/change/"
 
-    plain = client.get(url).content.decode()
-    assert client.get(url).status_code == 200
-    assert MARKER not in plain and denuncia.tracking_code not in plain
-    assert _sealed_views() == []
-
+    plain = client.get(url)
     _flag(admin_user)
-    flagged = client.get(url).content.decode()
-    assert MARKER in flagged and denuncia.tracking_code not in flagged
-    assert _sealed_views() == [("administrador", None, denuncia.pk)]
+    flagged = client.get(url)
+
+    for page in (plain, flagged):
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert MARKER not in body and denuncia.tracking_code not in body
+    assert _sealed_views() == []
 
 
 def test_the_log_row_of_a_show_is_complete(denuncia, integrity):
@@ -285,7 +287,9 @@ def _profile_fields(client, user) -> set[str]:  # type: ignore[no-untyped-def]
     return set(page.context["inline_admin_formsets"][0].formset.forms[0].fields)
 
 
-def test_an_administrator_cannot_grant_the_role_to_themselves(admin_user, integrity):
+def test_no_user_page_sets_the_role_on_any_account(admin_user, integrity):
+    """SPEC §9: the role comes only from a two-person grant (accounts.sealed_role), so the user
+    pages never offer it, on one's own account or anyone else's."""
     client = Client()
     client.force_login(admin_user)
 
@@ -294,4 +298,4 @@ def test_an_administrator_cannot_grant_the_role_to_themselves(admin_user, integr
 
     # A field left out of the form is ignored when posted: the flag stays as it was.
     assert "role" in own and "can_view_sealed_identity" not in own
-    assert "can_view_sealed_identity" in others
+    assert "role" in others and "can_view_sealed_identity" not in others

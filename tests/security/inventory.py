@@ -172,6 +172,10 @@ ROUTES: dict[str, Route] = {
     "casos/masivo/": _fixed(LOGIN, "/casos/masivo/", "POST", post={}),
     "cuenta/contrasena/": _fixed(LOGIN, "/cuenta/contrasena/", "GET", "POST", post={}),
     "cuenta/contrasena/lista/": _fixed(LOGIN, "/cuenta/contrasena/lista/", "GET"),
+    # The record of the integrity role's grants: administrators and the role only.
+    "integridad/concesiones/": Route(
+        LOGIN, ("GET",), lambda w, m: Call(m, "/integridad/concesiones/"), (403,)
+    ),
     "atencion/registro/": _fixed(
         LOGIN, "/atencion/registro/", "GET", "POST", post={"_action": "save"}
     ),

@@ -2,6 +2,8 @@
 
 * The sealed identity of an anonymous denuncia's reporter, shown only to the dedicated role
   (``cases.privacy``) after a logged "show", like the contact card.
+* The record of the two-person grants of that role (``accounts.sealed_role``), for
+  administrators and holders of the role; anyone else gets 403.
 * The answer to an ARCO access request: everything held about the titular (the case's contact)
   as a ZIP (``contacts.export``), for people allowed to export, logged with the ARCO case.
 
@@ -18,8 +20,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.sealed_role import is_administrator, sealed_role_record
 from cases import selectors
 from cases.models import Case
 from cases.privacy import sealed_identity_reveal, sealed_identity_visible_to
@@ -84,3 +87,12 @@ def case_arco_export(request: HttpRequest, folio: str) -> HttpResponse | FileRes
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def sealed_role_grants(request: HttpRequest) -> HttpResponse:
+    """Who proposed, approved, rejected and revoked the integrity role, and when."""
+    if not (is_administrator(request.user) or sealed_identity_visible_to(request.user)):
+        raise PermissionDenied
+    return render(request, "web/sealed_role_grants.html", {"grants": sealed_role_record()})

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from accounts.models import UserProfile
+from accounts.models import SealedRoleGrant, SealedRoleGrantStatus, UserProfile
+from accounts.sealed_role import sealed_role_approve, sealed_role_propose
 from accounts.services import UserPlacement, user_create
 from cases.history import history_generate
 from cases.models import Case
@@ -16,6 +18,7 @@ DEMO_MONTHS = 3
 # fmt: off
 DEMO_USERS = [
     ("admin", "admin", UserPlacement(), "Administrador del sistema"),
+    ("admin.aprobador", "admin", UserPlacement(), "Segundo administrador: aprueba concesiones del rol de integridad"),
     ("asesor.cesi", "agent", UserPlacement(office_code="CESI_CDMX_BENITO_JUAREZ"), "Asesor del Cesi Benito Juárez"),
     ("asesor.tijuana", "agent", UserPlacement(office_code="CESI_TIJUANA"), "Asesor del Cesi Tijuana"),
     ("asesor.infonatel", "agent", UserPlacement(office_code="INFONATEL_CC"), "Asesor de Infonatel"),
@@ -31,9 +34,11 @@ DEMO_USERS = [
     ("supervisor.nacional", "supervisor", UserPlacement(national=True), "Supervisor nacional"),
 ]
 # fmt: on
-# What the two privacy roles hold beyond their area (docs/adr/0011).
+# What the two privacy roles hold beyond their area (docs/adr/0011). The integrity role goes
+# through the two-person grant like anywhere else: `admin` proposes, `admin.aprobador` approves.
 EXPORTERS = ("transparencia",)
 SEALED_IDENTITY_VIEWERS = ("integridad",)
+GRANT_PROPOSER, GRANT_APPROVER = "admin", "admin.aprobador"
 
 
 class Command(BaseCommand):
@@ -54,9 +59,8 @@ class Command(BaseCommand):
         )
         for username in EXPORTERS:
             users[username].user_permissions.add(export)
-        UserProfile.objects.filter(user__username__in=SEALED_IDENTITY_VIEWERS).update(
-            can_view_sealed_identity=True
-        )
+        for username in SEALED_IDENTITY_VIEWERS:
+            self._grant_sealed_role(users, username)
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password}):")
         for username, role, _placement, description in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role:<11} {description}")
@@ -65,3 +69,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Historial de demostración: {report.cases:,} casos de {DEMO_MONTHS} meses."
             )
+
+    def _grant_sealed_role(self, users, username):  # type: ignore[no-untyped-def]
+        user = users[username]
+        if UserProfile.objects.filter(user=user, can_view_sealed_identity=True).exists():
+            return
+        now = timezone.now()
+        grant = SealedRoleGrant.objects.filter(
+            for_user=user, status=SealedRoleGrantStatus.PROPOSED
+        ).first() or sealed_role_propose(users[GRANT_PROPOSER], user, now, "Usuario de demostración")
+        sealed_role_approve(users[GRANT_APPROVER], grant.pk, now)
