@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -46,7 +46,7 @@ class ContactUpsertResult:
     created: bool
     warnings: tuple[str, ...] = ()
     # What the case keeps (SPEC §8): the details sent, normalised.
-    details: ContactDetails = ContactDetails()
+    details: ContactDetails = field(default_factory=ContactDetails)
 
 
 def _validated_identifiers(data: ContactInput, prefix: str) -> tuple[str | None, str | None, str, list[str]]:

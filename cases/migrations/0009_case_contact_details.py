@@ -4,55 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_term_extension'),
+        ("cases", "0008_term_extension"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='contact_curp',
-            field=models.CharField(blank=True, max_length=18, verbose_name='CURP del caso'),
+            model_name="case",
+            name="contact_curp",
+            field=models.CharField(blank=True, max_length=18, verbose_name="CURP del caso"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='correo del caso'),
+            model_name="case",
+            name="contact_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="correo del caso"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_first_surname',
-            field=models.CharField(blank=True, max_length=120, verbose_name='primer apellido del caso'),
+            model_name="case",
+            name="contact_first_surname",
+            field=models.CharField(
+                blank=True, max_length=120, verbose_name="primer apellido del caso"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_given_names',
-            field=models.CharField(blank=True, max_length=120, verbose_name='nombre(s) del caso'),
+            model_name="case",
+            name="contact_given_names",
+            field=models.CharField(blank=True, max_length=120, verbose_name="nombre(s) del caso"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_nss',
-            field=models.CharField(blank=True, max_length=11, verbose_name='NSS del caso'),
+            model_name="case",
+            name="contact_nss",
+            field=models.CharField(blank=True, max_length=11, verbose_name="NSS del caso"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='teléfono del caso'),
+            model_name="case",
+            name="contact_phone",
+            field=models.CharField(blank=True, max_length=20, verbose_name="teléfono del caso"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_rfc',
-            field=models.CharField(blank=True, max_length=13, verbose_name='RFC del caso'),
+            model_name="case",
+            name="contact_rfc",
+            field=models.CharField(blank=True, max_length=13, verbose_name="RFC del caso"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_second_surname',
-            field=models.CharField(blank=True, max_length=120, verbose_name='segundo apellido del caso'),
+            model_name="case",
+            name="contact_second_surname",
+            field=models.CharField(
+                blank=True, max_length=120, verbose_name="segundo apellido del caso"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_type',
-            field=models.CharField(blank=True, max_length=20, verbose_name='tipo de contacto del caso'),
+            model_name="case",
+            name="contact_type",
+            field=models.CharField(
+                blank=True, max_length=20, verbose_name="tipo de contacto del caso"
+            ),
         ),
     ]

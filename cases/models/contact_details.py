@@ -18,8 +18,12 @@ CASE_FIELDS = {name: f"contact_{name}" for name in DETAIL_FIELDS}
 
 class CaseContactDetails(models.Model):
     contact_given_names = models.CharField(_("nombre(s) del caso"), max_length=120, blank=True)
-    contact_first_surname = models.CharField(_("primer apellido del caso"), max_length=120, blank=True)
-    contact_second_surname = models.CharField(_("segundo apellido del caso"), max_length=120, blank=True)
+    contact_first_surname = models.CharField(
+        _("primer apellido del caso"), max_length=120, blank=True
+    )
+    contact_second_surname = models.CharField(
+        _("segundo apellido del caso"), max_length=120, blank=True
+    )
     contact_type = models.CharField(_("tipo de contacto del caso"), max_length=20, blank=True)
     contact_nss = models.CharField(_("NSS del caso"), max_length=11, blank=True)
     contact_curp = models.CharField(_("CURP del caso"), max_length=18, blank=True)
@@ -32,7 +36,9 @@ class CaseContactDetails(models.Model):
 
     @property
     def contact_as_sent(self) -> ContactDetails:
-        return ContactDetails(**{name: getattr(self, column) for name, column in CASE_FIELDS.items()})
+        return ContactDetails(
+            **{name: getattr(self, column) for name, column in CASE_FIELDS.items()}
+        )
 
     def contact_details_set(self, details: ContactDetails) -> None:
         for name, column in CASE_FIELDS.items():

@@ -8,42 +8,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0006_contact_search_name_trigram'),
+        ("contacts", "0006_contact_search_name_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalContact',
+            name="HistoricalContact",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='creado')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='actualizado')),
-                ('nss', models.CharField(blank=True, max_length=11, null=True, validators=[contacts.identifiers.nss_validator], verbose_name='NSS')),
-                ('curp', models.CharField(blank=True, max_length=18, null=True, validators=[contacts.identifiers.curp_validator], verbose_name='CURP')),
-                ('rfc', models.CharField(blank=True, max_length=13, validators=[contacts.identifiers.rfc_validator], verbose_name='RFC')),
-                ('given_names', models.CharField(max_length=120, verbose_name='nombre(s)')),
-                ('first_surname', models.CharField(max_length=120, verbose_name='primer apellido')),
-                ('second_surname', models.CharField(blank=True, max_length=120, verbose_name='segundo apellido')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='correo electrónico')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='teléfono')),
-                ('type', models.CharField(choices=[('derechohabiente', 'Derechohabiente'), ('acreditado', 'Acreditado'), ('patron', 'Patrón'), ('other', 'Otro')], default='derechohabiente', max_length=20, verbose_name='tipo')),
-                ('consent_notifications', models.BooleanField(default=False, verbose_name='acepta avisos por correo o teléfono')),
-                ('consent_survey', models.BooleanField(default=True, verbose_name='acepta encuestas de satisfacción')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.contact', verbose_name='fusionado en')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="creado"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="actualizado"),
+                ),
+                (
+                    "nss",
+                    models.CharField(
+                        blank=True,
+                        max_length=11,
+                        null=True,
+                        validators=[contacts.identifiers.nss_validator],
+                        verbose_name="NSS",
+                    ),
+                ),
+                (
+                    "curp",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        null=True,
+                        validators=[contacts.identifiers.curp_validator],
+                        verbose_name="CURP",
+                    ),
+                ),
+                (
+                    "rfc",
+                    models.CharField(
+                        blank=True,
+                        max_length=13,
+                        validators=[contacts.identifiers.rfc_validator],
+                        verbose_name="RFC",
+                    ),
+                ),
+                ("given_names", models.CharField(max_length=120, verbose_name="nombre(s)")),
+                ("first_surname", models.CharField(max_length=120, verbose_name="primer apellido")),
+                (
+                    "second_surname",
+                    models.CharField(blank=True, max_length=120, verbose_name="segundo apellido"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="correo electrónico"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="teléfono")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("derechohabiente", "Derechohabiente"),
+                            ("acreditado", "Acreditado"),
+                            ("patron", "Patrón"),
+                            ("other", "Otro"),
+                        ],
+                        default="derechohabiente",
+                        max_length=20,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "consent_notifications",
+                    models.BooleanField(
+                        default=False, verbose_name="acepta avisos por correo o teléfono"
+                    ),
+                ),
+                (
+                    "consent_survey",
+                    models.BooleanField(
+                        default=True, verbose_name="acepta encuestas de satisfacción"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.contact",
+                        verbose_name="fusionado en",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical contacto',
-                'verbose_name_plural': 'historical contactos',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical contacto",
+                "verbose_name_plural": "historical contactos",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
