@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CaseKind, Service
 from channels.models import Channel, Office
 from contacts.arco import arco_request_record, arco_right_errors
+from contacts.models import Contact
 from contacts.services import ContactEditor, ContactInput, contact_upsert
 from infonavit_atencion.core.errors import Conflict, FieldError, ValidationFailed
 from infonavit_atencion.core.queueing import enqueue_on_commit
@@ -209,7 +210,7 @@ def _contact_editor(actor: Actor) -> ContactEditor:
     return ContactEditor(user=actor.user, label=_("Registro de caso"))
 
 
-def _open_case_warning(contact: object, service: Service, actor: Actor) -> bool:
+def _open_case_warning(contact: Contact, service: Service, actor: Actor) -> bool:
     cases = Case.objects.filter(contact=contact, service=service, status__in=OPEN_STATUSES)
     # A client that may not read the base learns nothing of others' cases about this person.
     if actor.client is not None and not identifiers_visible_to(actor):
