@@ -189,7 +189,10 @@ class CaseCreateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
         help_text="Clave de la oficina; obligatoria en canales presenciales.",
     )
     contact = ContactInputSerializer(
-        required=False, allow_null=True, help_text="Se omite sólo en una denuncia anónima."
+        required=False,
+        allow_null=True,
+        help_text="Se omite sólo en una denuncia anónima. Se guarda con el caso y sus avisos van "
+        "a ese correo; actualiza la base única de contactos sólo con el alcance contacts:write.",
     )
     subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField()
