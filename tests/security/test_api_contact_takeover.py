@@ -137,7 +137,8 @@ def test_the_victims_contact_is_not_changed(agent, attacker):
     assert response.status_code == 201
     assert _victim_row() == before
     # Its history holds its creation at the Cesi only.
-    history = Contact.history.values_list("history_type", flat=True)  # type: ignore[attr-defined]
+    victim = Contact.objects.get(nss=VICTIM_NSS)
+    history = victim.history.values_list("history_type", flat=True)  # type: ignore[attr-defined]
     assert list(history) == ["+"]
 
 
