@@ -30,6 +30,8 @@ class Scope(models.TextChoices):
     CASES_IMPORT = "cases:import", "cases:import"
     CATALOG_READ = "catalog:read", "catalog:read"
     CONTACTS_READ = "contacts:read", "contacts:read"
+    # Contact details sent with a case change the single contact base (SPEC §8).
+    CONTACTS_WRITE = "contacts:write", "contacts:write"
     INDICATORS_READ = "indicators:read", "indicators:read"
     WEBHOOKS_MANAGE = "webhooks:manage", "webhooks:manage"
 

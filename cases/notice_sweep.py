@@ -44,8 +44,8 @@ SWEEP_BATCH = 2000  # cases queued per notice and pass at most (the oldest first
 
 
 def _citizen_has_email() -> Q:
-    """As `notifications._citizen_email`: a named contact with an e-mail."""
-    return Q(case__anonymous=False, case__contact__isnull=False) & ~Q(case__contact__email="")
+    """As `Case.notice_email`: a named contact, and an e-mail kept on the case."""
+    return Q(case__anonymous=False, case__contact__isnull=False) & ~Q(case__contact_email="")
 
 
 def _assignee_still_current() -> Q:

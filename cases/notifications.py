@@ -8,8 +8,10 @@ message — does not mail twice. The check and the record are not one transactio
 while an SMTP server answers would stall the case (or, on SQLite, every writer) — so two runs of
 the same task at the very same moment could both send; Celery delivers a message to one worker.
 
-Citizens get the acknowledgement and the resolution at the contact's e-mail (none for an
-anonymous denuncia or a contact without one); staff get the assignment at their user e-mail.
+Citizens get the acknowledgement, the extension and the resolution at the e-mail the case came
+with (`Case.notice_email`, SPEC §8), addressed by the name it came with — never at the contact
+base's e-mail, which another sender naming the same NSS must not redirect; none for an anonymous
+denuncia or a case without an e-mail. Staff get the assignment at their user e-mail.
 Dates for the citizen are in the office's timezone, or Mexico City's, written out in Spanish.
 """
 
@@ -65,9 +67,7 @@ def _citizen_timezone(case: Case) -> str:
 
 
 def _citizen_email(case: Case) -> str:
-    if case.anonymous or case.contact is None:
-        return ""
-    return case.contact.email.strip()
+    return case.notice_email
 
 
 def _connection():  # type: ignore[no-untyped-def]
@@ -132,7 +132,7 @@ def notify_acknowledgement(case_id: int, now: dt.datetime) -> int:
         return 0
     tz = _citizen_timezone(case)
     context = {
-        "name": case.contact.given_names if case.contact else "",
+        "name": case.contact_given_names,
         "received": spanish_date(case.received_at, tz),
         "due": spanish_date(case.resolution_due_at, tz),
         "status_link": status_link(case.folio),
@@ -172,7 +172,7 @@ def notify_resolution(case_id: int, now: dt.datetime) -> int:
         return 0
     tz = _citizen_timezone(case)
     context = {
-        "name": case.contact.given_names if case.contact else "",
+        "name": case.contact_given_names,
         "resolved": spanish_date(case.resolved_at, tz),
         "reopen_until": spanish_date(
             reopen_deadline(calendar_spec_for(case.sla_calendar_id), case.resolved_at), tz
@@ -193,7 +193,7 @@ def notify_extension(case_id: int, now: dt.datetime) -> int:
     if extended is None or case.sla_extended_at is None:
         return 0
     context = {
-        "name": case.contact.given_names if case.contact else "",
+        "name": case.contact_given_names,
         "due": spanish_date(case.resolution_due_at, _citizen_timezone(case)),
         "reason": extended.data.get("reason", ""),
         "status_link": status_link(case.folio),

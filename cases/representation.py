@@ -76,20 +76,22 @@ class _Codes:
 def _contact(case: Case, unmask: bool) -> dict[str, Any] | None:
     if case.contact_id is None:
         return None
-    contact = case.contact
-    assert contact is not None
-    # SPEC §9: NSS, CURP (and RFC), e-mail and phone are masked unless contacts:read.
+    # SPEC §8: a viewer who may read the contact base (contacts:read) sees its record whole;
+    # anyone else sees only the details the case came with, masked (SPEC §9) — never what the
+    # base holds about a person the sender merely named by NSS or CURP.
+    details: Any = case.contact if unmask else case.contact_as_sent
+    assert details is not None
     shown = (lambda value: value) if unmask else mask_identifier
     return {
-        "given_names": _text(contact.given_names),
-        "first_surname": _text(contact.first_surname),
-        "second_surname": _text(contact.second_surname),
-        "type": contact.type,
-        "nss": shown(contact.nss),
-        "curp": shown(contact.curp),
-        "rfc": shown(_text(contact.rfc)),
-        "email": shown(_text(contact.email)),
-        "phone": shown(_text(contact.phone)),
+        "given_names": _text(details.given_names),
+        "first_surname": _text(details.first_surname),
+        "second_surname": _text(details.second_surname),
+        "type": details.type,
+        "nss": shown(details.nss or None),
+        "curp": shown(details.curp or None),
+        "rfc": shown(_text(details.rfc)),
+        "email": shown(_text(details.email)),
+        "phone": shown(_text(details.phone)),
     }
 
 
@@ -156,7 +158,8 @@ def case_created_json(
 
 def case_document(case: Case, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """The case JSON for other apps (webhooks): as an API client WITHOUT ``contacts:read``
-    sees it — NSS and CURP masked — and never with the tracking code. Plain JSON types."""
+    sees it — the contact details the case came with, masked — and never with the tracking
+    code, whatever the scopes of the subscriber. Plain JSON types."""
     return case_json(case, now=now or timezone.now(), unmask_identifiers=False)
 
 

@@ -142,6 +142,17 @@ def identifiers_visible_to(actor: Actor) -> bool:
     return profile is not None and profile.role == Role.ADMIN
 
 
+def contacts_writable_by(actor: Actor) -> bool:
+    """Whether contact details `actor` sends with a case change the single contact base (SPEC §8).
+
+    API clients need ``contacts:write``; a browser user registering a case is staff who has the
+    person in front of them (or on the line), and every change is kept in the contact's history.
+    """
+    if actor.client is not None:
+        return actor.client.has_scope(Scope.CONTACTS_WRITE)
+    return actor.user is not None
+
+
 def may_backdate(actor: Actor) -> bool:
     """Whether `actor` may register a case received more than 30 days ago (``cases:import``)."""
     if actor.client is not None:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from infonavit_atencion.core.models import TimeStampedModel
 
@@ -47,6 +48,8 @@ class Contact(TimeStampedModel):
     # Surnames and names without accents, upper case, each word after a space (contacts.names):
     # what the name search compares and sorts by.
     search_name = models.CharField(max_length=400, blank=True, default="", editable=False)
+    # Every change to the base, by whom (staff user; an API client in the change reason).
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         verbose_name = _("contacto")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from infonavit_atencion.core.errors import FieldError, ValidationFailed
 
+from .details import DETAIL_FIELDS, ContactDetails
 from .identifiers import validate_curp, validate_nss, validate_rfc
 from .models import Contact
 
@@ -31,10 +33,20 @@ class ContactInput:
 
 
 @dataclass(frozen=True)
+class ContactEditor:
+    """Who changes the base, for its history: a staff user, or an API client (`label`)."""
+
+    user: Any = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class ContactUpsertResult:
     contact: Contact
     created: bool
     warnings: tuple[str, ...] = ()
+    # What the case keeps (SPEC §8): the details sent, normalised.
+    details: ContactDetails = field(default_factory=ContactDetails)
 
 
 def _validated_identifiers(data: ContactInput, prefix: str) -> tuple[str | None, str | None, str, list[str]]:
@@ -61,16 +73,29 @@ def _validated_identifiers(data: ContactInput, prefix: str) -> tuple[str | None,
     return nss, curp, rfc, warnings
 
 
-def contact_upsert(data: ContactInput, *, prefix: str = "contact.") -> ContactUpsertResult:
+def contact_upsert(
+    data: ContactInput,
+    *,
+    prefix: str = "contact.",
+    update: bool = True,
+    editor: ContactEditor | None = None,
+) -> ContactUpsertResult:
     """Find the contact (the one picked, or by NSS or CURP) and complete it, or create it (SPEC §3).
 
     An NSS and a CURP that belong to two different contacts are refused: merging is a
     deliberate act (`contact_merge`), never a side effect of intake. Names are not overwritten;
     e-mail and phone take the newest values given.
+
+    With ``update=False`` (an API client without ``contacts:write``, SPEC §8) a contact found
+    is only linked, never changed, and the details returned are exactly those sent; a contact
+    not found is created from them (there is nothing to overwrite). Otherwise the details
+    returned fill what was not sent from the contact's record. Each change is recorded in the
+    contact's history with `editor`.
     """
     nss, curp, rfc, warnings = _validated_identifiers(data, prefix)
     if data.type not in Contact.Type.values:
         raise ValidationFailed.single(f"{prefix}type", "invalid_choice", _("Tipo de contacto desconocido."))
+    sent = _sent_details(data, nss, curp, rfc)
 
     with transaction.atomic():
         by_nss = Contact.objects.select_for_update().filter(nss=nss).first() if nss else None
@@ -95,12 +120,51 @@ def contact_upsert(data: ContactInput, *, prefix: str = "contact.") -> ContactUp
                     _("El identificador pertenece a otro contacto; fusione los contactos antes de continuar."),
                 )
             existing = picked
+        if existing is not None and not update:
+            return ContactUpsertResult(existing, False, tuple(warnings), sent)
         if existing is not None:
-            return ContactUpsertResult(_complete(existing, data, nss, curp, rfc), False, tuple(warnings))
-        return _create(data, nss, curp, rfc, warnings, prefix)
+            contact = _complete(existing, data, nss, curp, rfc, editor)
+            return ContactUpsertResult(contact, False, tuple(warnings), _filled(sent, contact))
+        result = _create(data, nss, curp, rfc, warnings, prefix, editor)
+        # Reused after a race (created by another intake a moment ago): linked, as above.
+        return replace(result, details=_filled(sent, result.contact) if update else sent)
 
 
-def _complete(contact: Contact, data: ContactInput, nss: str | None, curp: str | None, rfc: str) -> Contact:
+def _sent_details(data: ContactInput, nss: str | None, curp: str | None, rfc: str) -> ContactDetails:
+    return ContactDetails(
+        given_names=data.given_names.strip(),
+        first_surname=data.first_surname.strip(),
+        second_surname=data.second_surname.strip(),
+        type=data.type,
+        nss=nss or "",
+        curp=curp or "",
+        rfc=rfc,
+        email=data.email.strip(),
+        phone=data.phone.strip(),
+    )
+
+
+def _filled(sent: ContactDetails, contact: Contact) -> ContactDetails:
+    """What was sent, and where nothing was, what the record holds."""
+    return ContactDetails(
+        **{name: getattr(sent, name) or (getattr(contact, name) or "") for name in DETAIL_FIELDS}
+    )
+
+
+def _record_editor(contact: Contact, editor: ContactEditor | None) -> None:
+    # simple-history reads these when it writes the change (the middleware fills the user
+    # in a browser request; a Celery task or an API client has none).
+    if editor is None:
+        return
+    if editor.user is not None:
+        contact._history_user = editor.user  # type: ignore[attr-defined]
+    if editor.label:
+        contact._change_reason = editor.label[:100]  # type: ignore[attr-defined]
+
+
+def _complete(
+    contact: Contact, data: ContactInput, nss: str | None, curp: str | None, rfc: str, editor: ContactEditor | None
+) -> Contact:
     changes: dict[str, object] = {}
     if nss and not contact.nss:
         changes["nss"] = nss
@@ -115,6 +179,7 @@ def _complete(contact: Contact, data: ContactInput, nss: str | None, curp: str |
     for name, value in changes.items():
         setattr(contact, name, value)
     if changes:
+        _record_editor(contact, editor)
         try:
             with transaction.atomic():
                 contact.save(update_fields=[*changes, "updated_at"])
@@ -126,7 +191,13 @@ def _complete(contact: Contact, data: ContactInput, nss: str | None, curp: str |
 
 
 def _create(
-    data: ContactInput, nss: str | None, curp: str | None, rfc: str, warnings: list[str], prefix: str
+    data: ContactInput,
+    nss: str | None,
+    curp: str | None,
+    rfc: str,
+    warnings: list[str],
+    prefix: str,
+    editor: ContactEditor | None,
 ) -> ContactUpsertResult:
     errors = [
         FieldError(f"{prefix}{name}", "required", str(message))
@@ -159,6 +230,7 @@ def _create(
                 for field, messages in error.message_dict.items()
             ],
         ) from error
+    _record_editor(contact, editor)
     try:
         with transaction.atomic():
             contact.save()

@@ -28,14 +28,10 @@ def _signer() -> signing.TimestampSigner:
 
 
 def survey_recipient_ok(case: Case) -> bool:
-    """A case whose citizen can be asked: identified, with an e-mail, who did not opt out."""
+    """A case whose citizen can be asked: identified, with an e-mail on the case (where its
+    notices go, SPEC §8), who did not opt out."""
     contact = case.contact
-    return (
-        not case.anonymous
-        and contact is not None
-        and bool(contact.email.strip())
-        and contact.consent_survey
-    )
+    return bool(case.notice_email) and contact is not None and contact.consent_survey
 
 
 def survey_token_for(case: Case) -> str:

@@ -100,3 +100,9 @@ def test_create_api_client_refuses_unknown_channel_or_scope(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("create_api_client", "portal", *args, stdout=StringIO())
     assert not ApiClient.objects.exists()
+
+
+def test_create_api_client_accepts_every_scope_of_the_spec():
+    every = "cases:read,cases:write,cases:read_all,cases:import,catalog:read,contacts:read,contacts:write,indicators:read,webhooks:manage"
+    call_command("create_api_client", "todo", "--channel", "MICUENTA", "--scopes", every, stdout=StringIO())
+    assert ApiClient.objects.get(name="todo").scopes == sorted(every.split(","))

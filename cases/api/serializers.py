@@ -60,6 +60,14 @@ class CaseContactOutputSerializer(serializers.Serializer):
     email = serializers.SerializerMethodField(help_text="Enmascarado salvo con contacts:read.")
     phone = serializers.SerializerMethodField(help_text="Enmascarado salvo con contacts:read.")
 
+    def to_representation(self, instance: Any) -> Any:
+        # `instance` is the case: with contacts:read its contact's record, otherwise only the
+        # details the case came with (SPEC §8); null for an anonymous denuncia.
+        if instance.contact_id is None:
+            return None
+        unmask = self.context.get("unmask_identifiers")
+        return super().to_representation(instance.contact if unmask else instance.contact_as_sent)
+
     def _identifier(self, value: str | None) -> str | None:
         return value if self.context.get("unmask_identifiers") else mask_identifier(value)
 
@@ -77,11 +85,11 @@ class CaseContactOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_nss(self, contact: Contact) -> str | None:
-        return self._identifier(contact.nss)
+        return self._identifier(contact.nss or None)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_curp(self, contact: Contact) -> str | None:
-        return self._identifier(contact.curp)
+        return self._identifier(contact.curp or None)
 
 
 class CaseSlaOutputSerializer(serializers.Serializer):
@@ -111,7 +119,10 @@ class CaseOutputSerializer(serializers.Serializer):
     area = serializers.CharField(source="area.code", allow_null=True, default=None)  # type: ignore[assignment]
     assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)  # type: ignore[assignment]
     contact = CaseContactOutputSerializer(
-        allow_null=True, help_text="null en una denuncia anónima."
+        source="*",
+        allow_null=True,
+        help_text="null en una denuncia anónima. Sin contacts:read, los datos con que llegó el "
+        "caso (enmascarados), no los de la base de contactos.",
     )
     subject = serializers.CharField()
     description = serializers.CharField()
@@ -178,7 +189,10 @@ class CaseCreateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
         help_text="Clave de la oficina; obligatoria en canales presenciales.",
     )
     contact = ContactInputSerializer(
-        required=False, allow_null=True, help_text="Se omite sólo en una denuncia anónima."
+        required=False,
+        allow_null=True,
+        help_text="Se omite sólo en una denuncia anónima. Se guarda con el caso y sus avisos van "
+        "a ese correo; actualiza la base única de contactos sólo con el alcance contacts:write.",
     )
     subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField()

@@ -154,7 +154,10 @@ class CaseCollectionApi(APIView):
         description=(
             "Con `Idempotency-Key`, un reintento con la misma llave y el mismo cuerpo responde "
             "lo mismo que la primera vez (mismo folio, sin duplicar); con otro cuerpo, 409. "
-            "`tracking_code` sólo aparece en esta respuesta."
+            "`tracking_code` sólo aparece en esta respuesta. Los datos de `contact` se guardan "
+            "con el caso y sus avisos van a ese correo; cambian la base única de contactos sólo "
+            "con el alcance contacts:write, y sin contacts:read la respuesta muestra sólo lo "
+            "enviado, enmascarado."
         ),
         tags=TAGS,
         request=CaseCreateInputSerializer,

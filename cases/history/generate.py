@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import F
 
+from contacts.details import DETAIL_FIELDS
 from contacts.models import Contact
 from contacts.names import search_name
 from surveys.models import SurveyAnswer
@@ -111,7 +112,8 @@ class _Contacts:
                 "email": person.email, "phone": person.phone, "type": kind, "consent_notifications": True,
                 "consent_survey": consent, "merged_into_id": None, "created_at": at[index], "updated_at": at[index],
             })  # fmt: skip
-            ref = ContactRef(pk, bool(person.email), consent)
+            details = {f"contact_{name}": str(rows[-1][name] or "") for name in DETAIL_FIELDS}
+            ref = ContactRef(pk, bool(person.email), consent, details)
             self.known.append(ref)
             refs.append(ref)
         return refs, rows

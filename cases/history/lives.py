@@ -25,6 +25,8 @@ class ContactRef:
     pk: int | None  # None: anonymous denuncia
     email: bool
     survey_consent: bool
+    # The contact details each case of this person keeps (`contact_<field>` columns).
+    case_fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,6 +132,7 @@ def case_live(ctx: Context, arrival: Arrival, case_id: int, contact: ContactRef)
         "channel_id": channel_id,
         "office_id": office.pk if office else None,
         "contact_id": contact.pk,
+        **contact.case_fields,
         "anonymous": anonymous,
         "subject": service.name[:200],
         "description": rng.choice(

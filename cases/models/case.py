@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseKind, SlaUnit
 
+from .contact_details import CaseContactDetails
+
 
 class CaseStatus(models.TextChoices):
     NEW = "new", _("Nuevo")
@@ -40,7 +42,7 @@ class SlaState(models.TextChoices):
     PAUSED = "paused", _("En pausa")
 
 
-class Case(models.Model):
+class Case(CaseContactDetails):
     # Foreign keys carry db_index=False where a composite index in Meta starts with the same
     # column (or, for the SLA snapshot's policy and calendar, where only rare admin deletes
     # would look them up): every index is paid on each write, and cases are written often.

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from catalog.models import CaseKind, Service
 from channels.models import Channel, Office
 from contacts.arco import arco_request_record, arco_right_errors
-from contacts.services import ContactInput, contact_upsert
+from contacts.models import Contact
+from contacts.services import ContactEditor, ContactInput, contact_upsert
 from infonavit_atencion.core.errors import Conflict, FieldError, ValidationFailed
 from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
@@ -23,6 +24,7 @@ from ..events import Actor, event_record
 from ..folios import folio_next
 from ..models import Case, CaseStatus, EventKind, Priority
 from ..models.case import OPEN_STATUSES
+from ..selectors import contacts_writable_by, identifiers_visible_to
 from ..sla.policy import (
     INSTITUTIONAL_CALENDAR,
     sla_calendar_for,
@@ -201,10 +203,28 @@ def _check_case_fields(data: CaseInput, service: Service) -> int:
     return PRIORITY_BY_NAME[data.priority]
 
 
+def _contact_editor(actor: Actor) -> ContactEditor:
+    if actor.client is not None:
+        label = _("Registro de caso por la API: %(client)s") % {"client": actor.client.name}
+        return ContactEditor(label=label)
+    return ContactEditor(user=actor.user, label=_("Registro de caso"))
+
+
+def _open_case_warning(contact: Contact, service: Service, actor: Actor) -> bool:
+    cases = Case.objects.filter(contact=contact, service=service, status__in=OPEN_STATUSES)
+    # A client that may not read the base learns nothing of others' cases about this person.
+    if actor.client is not None and not identifiers_visible_to(actor):
+        cases = cases.filter(created_by_client=actor.client)
+    return cases.exists()
+
+
 def case_create(
     data: CaseInput, actor: Actor, now: dt.datetime, *, allow_backdating: bool = False
 ) -> CaseCreateResult:
     """Register a case: validate, upsert the contact, snapshot the SLA, write CREATED.
+
+    The case keeps the contact details it came with (its notices go there); they change the
+    single contact base only when `actor` may write it (`selectors.contacts_writable_by`).
 
     A first-contact-resolution service given a `resolution` is created already resolved under
     its owning directorate and area and is not routed. Otherwise routing is queued on commit.
@@ -234,17 +254,15 @@ def case_create(
         warnings: list[str] = []
         contact = None
         contact_created = False
+        details = None
         if data.contact is not None:
-            upsert = contact_upsert(data.contact)
-            contact, contact_created = upsert.contact, upsert.created
+            upsert = contact_upsert(
+                data.contact, update=contacts_writable_by(actor), editor=_contact_editor(actor)
+            )
+            contact, contact_created, details = upsert.contact, upsert.created, upsert.details
             warnings.extend(upsert.warnings)
             # A contact created just now has no cases yet.
-            if (
-                not contact_created
-                and Case.objects.filter(
-                    contact=contact, service=service, status__in=OPEN_STATUSES
-                ).exists()
-            ):
+            if not contact_created and _open_case_warning(contact, service, actor):
                 warnings.append("open_case_same_service")
         if (
             data.external_reference
@@ -288,6 +306,8 @@ def case_create(
             case.resolution = data.resolution.strip()
             case.resolved_at = now
             case.first_response_at = now
+        if details is not None:
+            case.contact_details_set(details)
         case.sla_state = sla_state_at(case, now)
         try:
             # No savepoint: a clash aborts the whole intake, whose transaction rolls back.

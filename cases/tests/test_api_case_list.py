@@ -288,8 +288,9 @@ def test_filters_by_codes_kind_and_assignee(portal, agent):
     }
 
 
-def test_filters_by_contact_identifiers_and_external_reference(portal):
-    api, client = portal
+def test_filters_by_contact_identifiers_and_external_reference():
+    # Only a client with contacts:write completes the contact base from a case (SPEC §8).
+    api, client = client_for("Portal Mi Cuenta", [*READ_WRITE, Scope.CONTACTS_WRITE])
     actor = Actor(client=client)
     ana = make_case(actor, external_reference="MC-1")
     luis = make_case(

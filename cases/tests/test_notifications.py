@@ -15,6 +15,7 @@ from cases.notifications import notify_acknowledgement, spanish_date
 from cases.routing import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.tasks import send_acknowledgement, send_assignment_notice
+from cases.tests.api_support import READ_WRITE, client_for
 from catalog.models import Area
 from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
@@ -30,7 +31,7 @@ ANA = ContactInput(
 )
 
 
-def _queja(agent, contact=ANA, **overrides) -> Case:
+def _queja(agent, contact=ANA, **overrides) -> Case:  # agent: a user or an Actor
     values = {
         "service": "QUEJA_CANALES_DIGITALES",
         "channel": "MICUENTA",
@@ -39,7 +40,8 @@ def _queja(agent, contact=ANA, **overrides) -> Case:
         "received_at": RECEIVED,
     }
     values.update(overrides)
-    return case_create(CaseInput(**values), Actor(user=agent), RECEIVED).case
+    actor = agent if isinstance(agent, Actor) else Actor(user=agent)
+    return case_create(CaseInput(**values), actor, RECEIVED).case
 
 
 def _notified(case, template=None) -> list[CaseEvent]:
@@ -132,6 +134,32 @@ def test_no_acknowledgement_for_an_anonymous_denuncia_or_a_contact_without_email
 
     assert mail.outbox == []
     assert _notified(anonymous) == [] and _notified(no_email) == []
+
+
+def test_notices_go_to_the_e_mail_the_case_came_with_not_the_contact_bases(
+    agent, django_capture_on_commit_callbacks
+):
+    # Given Ana's record in the base with her e-mail, and a client that may not change it
+    _queja(agent)
+    mail.outbox.clear()
+    _, portal = client_for("Portal", READ_WRITE)
+    portal_actor = Actor(client=portal)
+    named_only = ContactInput(given_names="Ana", first_surname="Pérez", nss=ANA.nss)
+    other_email = ContactInput(
+        given_names="Anita", first_surname="Pérez", nss=ANA.nss, email="otro@example.com"
+    )
+
+    # When it registers one case naming her without an e-mail and one with another e-mail
+    with django_capture_on_commit_callbacks(execute=True):
+        silent = _queja(portal_actor, contact=named_only)
+        other = _queja(portal_actor, contact=other_email)
+
+    # Then the first case mails no one, the second its own address, by the name it came with
+    assert _notified(silent) == []
+    [message] = mail.outbox
+    assert message.to == ["otro@example.com"]
+    assert message.body.startswith("Hola, Anita:")
+    assert message.subject == f"Registramos su caso {other.folio}"
 
 
 def test_running_the_acknowledgement_task_again_sends_nothing(

@@ -83,7 +83,16 @@ def _cases() -> list[Case]:
         Actor(user=agent),
         timezone.now(),
     ).case
-    cases = [new, routed, assigned, presencial, resolved, anonymous]
+    # A client without contacts:write names Ana by her NSS with other details (SPEC §8).
+    _, portal = client_for("Portal", READ_WRITE)
+    named = make_case(
+        Actor(client=portal),
+        route=False,
+        contact=ContactInput(
+            given_names="Otra", first_surname="Persona", nss=ANA_NSS, email="otra@example.com"
+        ),
+    )
+    cases = [new, routed, assigned, presencial, resolved, anonymous, named]
     return list(case_output_queryset().filter(pk__in=[c.pk for c in cases]).order_by("pk"))
 
 
@@ -109,6 +118,19 @@ def test_every_kind_of_case_reads_as_the_output_serializer_renders_it(unmask):
     assert any(row["assignee"] == "quejas" for row in page)
     assert any(row["contact"] is None for row in page)
     assert any(row["directorate"] is not None for row in page)
+    # the contact base's record for contacts:read, otherwise only what the case came with
+    shown = (
+        ("Ana", "Pérez", ANA_CURP, "ana@example.com")
+        if unmask
+        else ("Otra", "Persona", None, "************.com")
+    )
+    contact = page[-1]["contact"]
+    assert (
+        contact["given_names"],
+        contact["first_surname"],
+        contact["curp"],
+        contact["email"],
+    ) == shown
 
 
 def test_webhooks_get_the_masked_document_without_the_tracking_code():

@@ -2,8 +2,9 @@
 
 import pytest
 
+from contacts.details import ContactDetails
 from contacts.models import Contact
-from contacts.services import ContactInput, contact_upsert
+from contacts.services import ContactEditor, ContactInput, contact_upsert
 from infonavit_atencion.core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,72 @@ def test_a_merged_contact_cannot_be_picked():
         contact_upsert(ContactInput(given_names="Ana", first_surname="Perez", contact_id=merged.pk))
 
     assert [(e.field, e.code) for e in refused.value.errors] == [("contact.contact_id", "not_found")]
+
+
+# --- Who may change the base (SPEC §8) ----------------------------------------------------------
+
+CURP = "BOXW310820HNERXN09"
+
+
+def _ana() -> Contact:
+    return Contact.objects.create(
+        given_names="Ana", first_surname="Pérez", nss=NSS, email="ana@example.com", phone="5512345678"
+    )
+
+
+def test_without_update_a_found_contact_is_linked_unchanged_and_the_details_are_those_sent():
+    ana = _ana()
+    sent = ContactInput(given_names="Otra", first_surname="Persona", nss=NSS, curp=CURP, email="x@example.com")
+
+    result = contact_upsert(sent, update=False)
+
+    assert (result.contact.pk, result.created) == (ana.pk, False)
+    ana.refresh_from_db()
+    assert (ana.curp, ana.email, ana.phone, ana.given_names) == (None, "ana@example.com", "5512345678", "Ana")
+    assert result.details == ContactDetails(
+        given_names="Otra",
+        first_surname="Persona",
+        type="derechohabiente",
+        nss=NSS,
+        curp=CURP,
+        email="x@example.com",
+    )
+    assert list(ana.history.values_list("history_type", flat=True)) == ["+"]  # type: ignore[attr-defined]
+
+
+def test_without_update_a_contact_not_found_is_created_from_what_was_sent():
+    result = contact_upsert(
+        ContactInput(given_names=" Luis ", first_surname="Gómez", nss=NSS, email="luis@example.com"),
+        update=False,
+        editor=ContactEditor(label="Registro de caso por la API: portal"),
+    )
+
+    assert result.created
+    luis = Contact.objects.get()
+    assert (luis.given_names, luis.nss, luis.email) == ("Luis", NSS, "luis@example.com")
+    assert result.details == ContactDetails(
+        given_names="Luis", first_surname="Gómez", type="derechohabiente", nss=NSS, email="luis@example.com"
+    )
+    created = luis.history.get()  # type: ignore[attr-defined]
+    assert (created.history_type, created.history_change_reason) == ("+", "Registro de caso por la API: portal")
+
+
+def test_with_update_the_record_is_completed_logged_and_fills_what_was_not_sent(agent):
+    ana = _ana()
+
+    result = contact_upsert(
+        ContactInput(given_names="Ana", first_surname="Pérez", nss=NSS, curp=CURP, email="nuevo@example.com"),
+        editor=ContactEditor(user=agent, label="Registro de caso"),
+    )
+
+    ana.refresh_from_db()
+    assert (ana.curp, ana.email, ana.phone) == (CURP, "nuevo@example.com", "5512345678")
+    assert result.details.phone == "5512345678"  # not sent: the record's
+    assert result.details.email == "nuevo@example.com"
+    change = ana.history.order_by("-history_id").first()  # type: ignore[attr-defined]
+    assert (change.history_type, change.history_user, change.history_change_reason) == (
+        "~",
+        agent,
+        "Registro de caso",
+    )
+    assert change.prev_record.email == "ana@example.com"

@@ -12,7 +12,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("name")
         parser.add_argument("--channel", required=True)
-        parser.add_argument("--scopes", required=True, help="p. ej. cases:read,cases:write")
+        parser.add_argument(
+            "--scopes",
+            required=True,
+            help="p. ej. cases:read,cases:write; contacts:write deja que los datos de contacto "
+            "de sus casos actualicen la base única de contactos.",
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         scopes = [s.strip() for s in options["scopes"].split(",") if s.strip()]

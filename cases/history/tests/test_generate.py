@@ -14,6 +14,7 @@ from cases.services.workflow import TRANSITIONS
 from cases.sla import clock
 from cases.sla.policy import sla_state_at
 from channels.selectors import calendar_spec_for
+from contacts.details import DETAIL_FIELDS, ContactDetails
 from contacts.identifiers import validate_curp, validate_nss
 from contacts.models import Contact
 from contacts.selectors import contact_search
@@ -59,6 +60,7 @@ def _remove_generated() -> None:
         Comment.objects.all().delete()
         Case.objects.all().delete()
         Contact.objects.all().delete()
+        Contact.history.all().delete()  # type: ignore[attr-defined]  # the deletions just recorded
         get_user_model().objects.filter(username__startswith="hist.").delete()
         ApiClient.objects.filter(name__startswith="Historial ").delete()
     finally:
@@ -210,6 +212,19 @@ def test_contacts_have_valid_identifiers_and_first_responses_are_public_comments
         )
         assert event.data.get("first_response") is True
         assert Case.objects.get(pk=event.case_id).first_response_at == event.at
+
+
+def test_generated_cases_keep_their_contacts_details_for_their_notices(generated):
+    cases = Case.objects.select_related("contact")
+    assert cases.filter(contact__isnull=False).exists()
+    for case in cases:
+        contact = case.contact
+        if contact is None:
+            assert case.contact_as_sent == ContactDetails()
+            continue
+        assert case.contact_as_sent == ContactDetails(
+            **{name: getattr(contact, name) or "" for name in DETAIL_FIELDS}
+        )
 
 
 def test_generated_contacts_are_found_by_name_at_intake(generated):
