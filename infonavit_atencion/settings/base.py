@@ -258,6 +258,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiClientRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bounded nesting and Spanish parse errors (infonavit_atencion.core.json_parser).
+    "DEFAULT_PARSER_CLASSES": [
+        "infonavit_atencion.core.json_parser.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "infonavit_atencion.core.exceptions.problem_exception_handler",
     # DRF's own notion of the client address agrees with core.client_address (our throttles
     # call that function; this covers any DRF throttle used as is).
