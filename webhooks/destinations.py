@@ -184,12 +184,13 @@ def destination_addresses(destination: Destination, allowed_hosts: Iterable[str]
     for address in addresses:
         ip = _ip_or_none(address)
         if ip is None or address_forbidden(ip):
+            # Never which address: the answer would map the internal network for the caller.
             raise DestinationRefused(
                 "forbidden_address",
                 _(
-                    "El servidor «%(host)s» apunta a una dirección privada, local o reservada "
-                    "(%(address)s); sólo se admite si WEBHOOK_ALLOWED_HOSTS lo incluye."
+                    "El servidor «%(host)s» apunta a una dirección privada, local o reservada; "
+                    "sólo se admite si WEBHOOK_ALLOWED_HOSTS lo incluye."
                 )
-                % {"host": destination.host, "address": address},
+                % {"host": destination.host},
             )
     return addresses

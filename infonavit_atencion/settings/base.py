@@ -46,6 +46,8 @@ MIDDLEWARE = [
     # Before anything reads the body: NUL characters in the address (400), oversized bodies (413).
     "infonavit_atencion.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Everything after the static files: not stored by browsers or proxies (personal data).
+    "infonavit_atencion.core.no_store.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "web.validators.LettersAndDigitsValidator"},
+    {"NAME": "web.validators.GuessabilityValidator"},
 ]
 
 # Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one username from one
