@@ -8,6 +8,7 @@ texts far longer than any real one (a 1 MB description).
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -289,3 +290,29 @@ def test_the_case_page_refuses_an_action_text_over_its_limit_and_says_why(
         response.content.decode()
     )
     assert world.footprint() == before
+
+
+# --- hand-made cursors ------------------------------------------------------------------------
+
+
+def _cursor(payload_text: str) -> str:
+    return base64.urlsafe_b64encode(payload_text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor_json",
+    [
+        '{"o":"-received_at","v":"0001-01-01T00:00:00+05:00","i":1,"b":0}',
+        '{"o":"-received_at","v":"9999-12-31T23:59:59-05:00","i":1,"b":0}',
+        '{"o":"-received_at","v":"2026-01-01T00:00:00+00:00","i":99999999999999999999999,"b":0}',
+        '{"o":"priority","v":99999999999999999999999,"i":1,"b":0}',
+        "[" * 3000 + "]" * 3000,
+    ],
+    ids=["year-1", "year-9999", "huge-id", "huge-priority", "deep"],
+)
+def test_a_hand_made_cursor_is_a_400(portal, cursor_json):
+    ordering = "priority" if '"priority"' in cursor_json else "-received_at"
+    response = portal.get("/api/v1/cases/", {"ordering": ordering, "cursor": _cursor(cursor_json)})
+    assert _field_errors(response) == {
+        "cursor": "El cursor no es válido; use los enlaces next y previous."
+    }
