@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from channels.selectors import channel_list
+from infonavit_atencion.core.dates import validate_supported_date
 
 from .metrics import METRICS
 
@@ -55,6 +56,7 @@ def _date_field(label: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
+        validators=[validate_supported_date],
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
@@ -121,16 +123,20 @@ class DrillDownForm(forms.Form):
 
     # The labels name the fields in error messages (the form is read from the address).
     metric = forms.ChoiceField(label=_("Indicador"), choices=[(m, m) for m in METRICS])
-    group = forms.ChoiceField(label=_("Agrupación"), required=False, choices=[("", ""), *GROUPS.items()])
+    group = forms.ChoiceField(
+        label=_("Agrupación"), required=False, choices=[("", ""), *GROUPS.items()]
+    )
     key = forms.CharField(label=_("Grupo"), required=False, max_length=60)
-    day = forms.DateField(label=_("Día"), required=False)
+    day = forms.DateField(label=_("Día"), required=False, validators=[validate_supported_date])
     channel = forms.CharField(label=_("Canal"), required=False, max_length=60)
     directorate = forms.CharField(label=_("Dirección"), required=False, max_length=60)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.DateField(label=_("Desde"))
-        self.fields["to"] = forms.DateField(label=_("Hasta"))
+        self.fields["from"] = forms.DateField(
+            label=_("Desde"), validators=[validate_supported_date]
+        )
+        self.fields["to"] = forms.DateField(label=_("Hasta"), validators=[validate_supported_date])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

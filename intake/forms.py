@@ -13,6 +13,12 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases.limits import (
+    DESCRIPTION_MAX_LENGTH,
+    REPORTER_IDENTITY_MAX_LENGTH,
+    RESOLUTION_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+)
 from cases.models import Priority
 from cases.services import CaseInput
 from contacts.identifiers import curp_validator, nss_validator, rfc_validator
@@ -74,15 +80,19 @@ class IntakeForm(forms.Form):
         label=_("Identidad reservada del denunciante (opcional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REPORTER_IDENTITY_MAX_LENGTH,
     )
     channel = forms.ChoiceField(label=_("Canal"))
     office = forms.ChoiceField(label=_("Oficina"), required=False)
     # Not a ChoiceField: whether a service is offered on the channel is case_create's rule,
     # and its message says so better than "choose a valid option".
     service = forms.CharField(label=_("Servicio"), required=False, widget=forms.Select)
-    subject = forms.CharField(label=_("Asunto"), required=False, max_length=200)
+    subject = forms.CharField(label=_("Asunto"), required=False, max_length=SUBJECT_MAX_LENGTH)
     description = forms.CharField(
-        label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Descripción"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=DESCRIPTION_MAX_LENGTH,
     )
     priority = forms.ChoiceField(label=_("Prioridad"), choices=PRIORITY_CHOICES, initial="normal")
     instrument_reference = forms.CharField(
@@ -94,6 +104,7 @@ class IntakeForm(forms.Form):
         label=_("Resolución en el primer contacto"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=RESOLUTION_MAX_LENGTH,
     )
     arco_right = forms.ChoiceField(
         label=_("Derecho que se ejerce"),

@@ -9,10 +9,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, RESOLUTION_MAX_LENGTH
 from cases.models import CaseStatus, SlaState
 from cases.services import TransitionInput
 from catalog.models import CaseKind
 from catalog.selectors import directorate_list, service_list
+from infonavit_atencion.core.dates import validate_supported_date
 
 from .queues import DEFAULT_ORDERING, ORDERINGS
 
@@ -50,11 +52,13 @@ class QueueFilterForm(forms.Form):
     received_after = forms.DateField(
         label=_("Recibido desde"),
         required=False,
+        validators=[validate_supported_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     received_before = forms.DateField(
         label=_("Recibido hasta"),
         required=False,
+        validators=[validate_supported_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     orden = forms.ChoiceField(
@@ -128,7 +132,9 @@ class QueueFilterForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Comentario"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+        label=_("Comentario"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=COMMENT_MAX_LENGTH,
     )
     public = forms.BooleanField(
         label=_("Visible para el ciudadano (respuesta pública)"), required=False
@@ -160,10 +166,16 @@ class TransitionForm(forms.Form):
         ]
     )
     reason = forms.CharField(
-        label=_("Motivo"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Motivo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
     )
     resolution = forms.CharField(
-        label=_("Resolución"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Resolución"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=RESOLUTION_MAX_LENGTH,
     )
     area = forms.CharField(label=_("Área destino"), required=False, max_length=40)
     service = forms.CharField(label=_("Nuevo servicio"), required=False, max_length=40)

@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from redis.exceptions import RedisError
 
+from infonavit_atencion.core.client_address import client_address
+
 logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
@@ -31,7 +33,7 @@ def public_lookup_allowed(request: HttpRequest) -> tuple[bool, int]:
         return True, 0
     limit, period = rate
     window = int(time.time()) // period
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     key = f"web-public-lookup:{address}:{window}"
     try:
         cache.add(key, 0, timeout=period)

@@ -139,7 +139,8 @@ def http_post(url: str, body: bytes, headers: dict[str, str]) -> SendResult:
         destination = destination_parse(url)
         addresses = destination_addresses(destination, allowed_hosts_setting())
     except DestinationRefused as refused:
-        return result(None, refused.message)
+        # The delivery log still names the address the host resolved to at send time.
+        return result(None, refused.message_with_address)
     connection = _connection(destination, addresses)
     try:
         connection.request("POST", destination.target, body=body, headers=headers)

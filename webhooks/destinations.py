@@ -31,12 +31,21 @@ NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 class DestinationRefused(Exception):
-    """A URL or address webhooks may not be sent to. `code` is stable, `message` in Spanish."""
+    """A URL or address webhooks may not be sent to. `code` is stable, `message` in Spanish.
 
-    def __init__(self, code: str, message: str) -> None:
+    `message` never names the address a host name resolved to: the subscriber would learn the
+    institute's internal addresses from it. `address` keeps it for the delivery log.
+    """
+
+    def __init__(self, code: str, message: str, address: str | None = None) -> None:
         self.code = code
         self.message = message
+        self.address = address
         super().__init__(message)
+
+    @property
+    def message_with_address(self) -> str:
+        return f"{self.message} ({self.address})" if self.address else self.message
 
 
 @dataclass(frozen=True)
@@ -184,12 +193,14 @@ def destination_addresses(destination: Destination, allowed_hosts: Iterable[str]
     for address in addresses:
         ip = _ip_or_none(address)
         if ip is None or address_forbidden(ip):
+            # Never which address: the answer would map the internal network for the caller.
             raise DestinationRefused(
                 "forbidden_address",
                 _(
-                    "El servidor «%(host)s» apunta a una dirección privada, local o reservada "
-                    "(%(address)s); sólo se admite si WEBHOOK_ALLOWED_HOSTS lo incluye."
+                    "El servidor «%(host)s» apunta a una dirección privada, local o reservada; "
+                    "sólo se admite si WEBHOOK_ALLOWED_HOSTS lo incluye."
                 )
-                % {"host": destination.host, "address": address},
+                % {"host": destination.host},
+                address=address,
             )
     return addresses

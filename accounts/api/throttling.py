@@ -22,6 +22,8 @@ from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
+from infonavit_atencion.core.client_address import client_address
+
 from .authentication import request_api_client
 
 DEFAULT_RATE = "6000/min"
@@ -30,7 +32,14 @@ logger = logging.getLogger(__name__)
 
 
 class CountedWhenCacheUpThrottle(SimpleRateThrottle):
-    """A rate throttle that serves the request uncounted while its cache (Redis) is down."""
+    """A rate throttle that serves the request uncounted while its cache (Redis) is down.
+
+    Addresses are the project's one notion of the client's address (TRUSTED_PROXY_COUNT),
+    never a bare ``X-Forwarded-For`` that the caller writes.
+    """
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)
 
     def allow_request(self, request: Request, view: Any) -> bool:
         try:

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..events import Actor
+from ..limits import COMMENT_MAX_LENGTH
 from ..models import Attachment, CaseEvent, Comment
 
 
@@ -35,7 +36,7 @@ class EventOutputSerializer(serializers.Serializer):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
     public = serializers.BooleanField(
         required=False, help_text="Visible para el ciudadano; por omisión, interno."
     )

@@ -11,13 +11,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from infonavit_atencion.core.api_errors import problem_responses
+from infonavit_atencion.core.json_parser import BoundedJSONParser
 
 from .. import selectors
 from ..downloads import attachment_response
@@ -53,7 +54,7 @@ class CaseEventsApi(APIView):
 
 class CaseCommentsApi(APIView):
     required_scopes = {"GET": READ, "POST": WRITE}
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         operation_id="cases_comments_list",

@@ -15,6 +15,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from infonavit_atencion.core.dates import is_supported_date, out_of_range_message
+
 
 class ClonedFieldsMixin:
     """A serializer whose fields are shallow copies of the declared ones.
@@ -50,10 +52,19 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value: Any) -> dt.datetime:
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip()) if value.strip() else None
+            try:  # well-formed but impossible (30 February) raises instead of answering None
+                parsed = parse_datetime(value.strip()) if value.strip() else None
+            except ValueError:
+                self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss[.uuuuuu]]±hh:mm")
             if parsed is not None and timezone.is_naive(parsed):
                 self.fail("naive")
+            if parsed is not None and not is_supported_date(parsed):
+                _out_of_range()
         return super().to_internal_value(value)
+
+
+def _out_of_range() -> None:
+    raise serializers.ValidationError(out_of_range_message(), code="date_out_of_range")
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -118,6 +129,9 @@ class DateOrDateTimeField(serializers.Field):
             instant = None if day is not None else parse_datetime(text)
         except ValueError:
             self.fail("invalid")
+        named = day if day is not None else instant
+        if named is not None and not is_supported_date(named):
+            _out_of_range()
         if day is not None:
             if self.end_of_day:
                 day += dt.timedelta(days=1)

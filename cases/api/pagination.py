@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from infonavit_atencion.core.dates import is_supported_date
 from infonavit_atencion.core.errors import ValidationFailed
 
 CURSOR_PARAM = "cursor"
 INTEGER_FIELDS = frozenset({"priority"})
+MAX_BIGINT = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,14 @@ class KeysetPagination:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
             payload = json.loads(raw)
             ordering, value, pk, backwards = payload["o"], payload["v"], payload["i"], payload["b"]
-        except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            binascii.Error,
+            UnicodeDecodeError,
+            RecursionError,
+        ):
             raise _invalid_cursor() from None
         if ordering != self.ordering:
             raise ValidationFailed.single(
@@ -89,13 +98,14 @@ class KeysetPagination:
             )
         try:
             if self.field in INTEGER_FIELDS:
-                if not isinstance(value, int) or isinstance(value, bool):
+                if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_BIGINT:
                     raise TypeError(value)
             else:
                 value = dt.datetime.fromisoformat(value)
-                if value.tzinfo is None:
+                # Cursors are not signed: one written by hand must not overflow the database.
+                if value.tzinfo is None or not is_supported_date(value):
                     raise ValueError(value)
-            if not isinstance(pk, int) or isinstance(pk, bool):
+            if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_BIGINT:
                 raise TypeError(pk)
         except (ValueError, TypeError):
             raise _invalid_cursor() from None

@@ -23,6 +23,13 @@ from rest_framework import serializers
 from catalog.models import CaseKind
 from contacts.models import ArcoRight, Contact
 
+from ..limits import (
+    DESCRIPTION_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    REPORTER_IDENTITY_MAX_LENGTH,
+    RESOLUTION_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+)
 from ..models import Case, CaseStatus, Priority, SlaState
 from ..models.case import PRIORITY_NAMES
 from ..representation import mask_identifier
@@ -194,8 +201,8 @@ class CaseCreateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
         help_text="Se omite sólo en una denuncia anónima. Se guarda con el caso y sus avisos van "
         "a ese correo; actualiza la base única de contactos sólo con el alcance contacts:write.",
     )
-    subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    description = serializers.CharField()
+    subject = serializers.CharField(required=False, allow_blank=True, max_length=SUBJECT_MAX_LENGTH)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
     priority = serializers.ChoiceField(choices=PRIORITIES, required=False)
     received_at = AwareDateTimeField(
         required=False,
@@ -213,6 +220,7 @@ class CaseCreateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     resolution = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=RESOLUTION_MAX_LENGTH,
         help_text="Resuelve en el primer contacto (sólo servicios que lo permiten).",
     )
     anonymous = serializers.BooleanField(
@@ -221,6 +229,7 @@ class CaseCreateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     reporter_identity = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=REPORTER_IDENTITY_MAX_LENGTH,
         help_text="Identidad que da un denunciante anónimo; queda reservada y no se muestra.",
     )
     instrument_reference = serializers.CharField(
@@ -285,7 +294,7 @@ class CaseListFilterSerializer(ClonedFieldsMixin, serializers.Serializer):
 
 class CaseUpdateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     priority = serializers.ChoiceField(choices=PRIORITIES, required=False)
-    subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    subject = serializers.CharField(required=False, allow_blank=True, max_length=SUBJECT_MAX_LENGTH)
 
     default_error_messages = {
         "unknown_field": _("Sólo se pueden cambiar priority y subject."),
@@ -310,8 +319,10 @@ class CaseUpdateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
 
 class TransitionInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     action = serializers.ChoiceField(choices=list(ACTIONS))
-    reason = serializers.CharField(required=False, allow_blank=True)
-    resolution = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
+    resolution = serializers.CharField(
+        required=False, allow_blank=True, max_length=RESOLUTION_MAX_LENGTH
+    )
     assignee = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, help_text="Usuario (assign)."
     )

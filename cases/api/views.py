@@ -14,7 +14,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from contacts.models import Contact
 from contacts.services import ContactInput
 from infonavit_atencion.core.api_errors import problem_responses
 from infonavit_atencion.core.errors import PermissionDenied, ValidationFailed
+from infonavit_atencion.core.json_parser import BoundedJSONParser
 
 from .. import selectors
 from ..events import Actor
@@ -115,7 +115,7 @@ class CaseCollectionApi(APIView):
     """`GET /cases/` lists the visible cases; `POST /cases/` registers one."""
 
     required_scopes = {"GET": READ, "POST": WRITE}
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         operation_id="cases_list",
@@ -221,7 +221,7 @@ class CaseDetailApi(APIView):
     """`GET` one case (with its ETag); `PATCH` its priority or subject (needs If-Match)."""
 
     required_scopes = {"GET": READ, "PATCH": WRITE}
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         operation_id="cases_retrieve",
@@ -298,7 +298,7 @@ class CaseDetailApi(APIView):
 
 class CaseTransitionApi(APIView):
     required_scopes = {"POST": WRITE}
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         operation_id="cases_transition",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseKind, SlaUnit
 
+from ..limits import SUBJECT_MAX_LENGTH
 from .contact_details import CaseContactDetails
 
 
@@ -85,7 +86,7 @@ class Case(CaseContactDetails):
     anonymous = models.BooleanField(_("denuncia anónima"), default=False)
     # Identity an anonymous reporter chose to give; sealed to the dedicated integrity role.
     sealed_reporter_identity = models.TextField(_("identidad reservada"), blank=True)
-    subject = models.CharField(_("asunto"), max_length=200, blank=True)
+    subject = models.CharField(_("asunto"), max_length=SUBJECT_MAX_LENGTH, blank=True)
     description = models.TextField(_("descripción"))
     priority = models.PositiveSmallIntegerField(
         _("prioridad"), choices=Priority.choices, default=Priority.NORMAL

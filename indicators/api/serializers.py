@@ -7,6 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from infonavit_atencion.core.dates import validate_supported_date
+
 from ..metrics import COUNT_METRICS, GROUP_DIMENSIONS, METRICS
 from ..models import Direction, PeriodKind
 
@@ -53,9 +55,12 @@ IndicatorQuerySerializer = type(
     (_IndicatorQuery,),
     {
         "from": serializers.DateField(
-            help_text="Primer día (fecha local de Ciudad de México), inclusive."
+            validators=[validate_supported_date],
+            help_text="Primer día (fecha local de Ciudad de México), inclusive.",
         ),
-        "to": serializers.DateField(help_text="Último día, inclusive."),
+        "to": serializers.DateField(
+            validators=[validate_supported_date], help_text="Último día, inclusive."
+        ),
         "group_by": serializers.CharField(
             required=False,
             allow_blank=True,

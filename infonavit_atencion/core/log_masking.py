@@ -1,6 +1,6 @@
 """Personal data never reaches the logs (SPEC §9): a filter that masks NSS, CURP, RFC, e-mail
-addresses and phone numbers in every record's message and traceback, whoever logged it
-(our code, Django, Celery, a library quoting a request body)."""
+addresses, phone numbers, tracking codes and survey links in every record's message and
+traceback, whoever logged it (our code, Django, Celery, a library quoting a request body)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,18 @@ import re
 
 # Word-bounded so that longer numbers (ids, timestamps) are left alone.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # Links from the e-mails to citizens: the survey link's signed token opens the survey, and a
+    # look-up address may carry the tracking code.
+    (re.compile(r"/encuesta/[^/\s'\"]+"), "/encuesta/[enlace]"),
+    (re.compile(r"([?&]code=)[^&\s'\"]+", re.IGNORECASE), r"\1[código]"),
+    # Tracking codes (cases.services.intake: ten of 23456789ABCDEFGHJKMNPQRSTUVWXYZ), when they
+    # mix letters and digits (an all-letter code is rare; words in messages would look alike).
+    (
+        re.compile(
+            r"(?<![\w-])(?=[2-9A-HJ-NP-Z]*[2-9])(?=[2-9A-HJ-NP-Z]*[A-HJ-NP-Z])[2-9A-HJ-NP-Z]{10}(?![\w-])"
+        ),
+        "[código]",
+    ),
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[correo]"),
     (re.compile(r"\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b", re.IGNORECASE), "[curp]"),
     (re.compile(r"\b[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}\b", re.IGNORECASE), "[rfc]"),

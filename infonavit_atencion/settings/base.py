@@ -47,6 +47,8 @@ MIDDLEWARE = [
     # Before anything reads the body: NUL characters in the address (400), oversized bodies (413).
     "infonavit_atencion.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Everything after the static files: not stored by browsers or proxies (personal data).
+    "infonavit_atencion.core.no_store.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "web.validators.LettersAndDigitsValidator"},
+    {"NAME": "web.validators.GuessabilityValidator"},
 ]
 
 # Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one username from one
@@ -120,6 +123,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Proxies in front of the application that append to X-Forwarded-For (0: none, so the header is
+# ignored and the socket's address counts). One function gives the client address to every
+# throttle and to the lockout (infonavit_atencion.core.client_address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "infonavit_atencion.core.client_address.client_address"
 
 # Content-Security-Policy: every script, style, font and image from this server only (the
 # assets come from npm at set-up, never a CDN); no inline script or style, no framing, forms
@@ -260,7 +268,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiClientRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bounded nesting and Spanish parse errors (infonavit_atencion.core.json_parser).
+    "DEFAULT_PARSER_CLASSES": [
+        "infonavit_atencion.core.json_parser.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "infonavit_atencion.core.exceptions.problem_exception_handler",
+    # DRF's own notion of the client address agrees with core.client_address (our throttles
+    # call that function; this covers any DRF throttle used as is).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # The citizen's status look-up, per client address (guessing tracking codes must be slow).
 PUBLIC_LOOKUP_THROTTLE_RATE = env("PUBLIC_LOOKUP_THROTTLE_RATE", default="20/min")

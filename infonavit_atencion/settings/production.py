@@ -1,5 +1,7 @@
 """Production: every secret comes from the environment with no default; HTTPS-only cookies."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -25,3 +27,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Mail to citizens carries names, addresses, tracking codes and links: the console backend would
+# print all of it into the server's log. Production names its backend; the console one only when
+# chosen explicitly (a demonstration server).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="")
+if not EMAIL_BACKEND:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is not set: production does not fall back to the console backend, which "
+        "would write every e-mail (addresses, names, tracking codes, links) to the log. Set "
+        "EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and friends, "
+        "or name the console backend explicitly."
+    )

@@ -25,7 +25,7 @@ from ..forms import AttachmentForm, CommentForm, TransitionForm
 from ..navigation import user_role
 from ..selectors import case_content, case_for_page
 from ..sla_display import sla_badges
-from .common import actor_of, error_text, is_htmx, not_found
+from .common import actor_of, error_text, form_error_text, is_htmx, not_found
 from .privacy import privacy_context
 
 
@@ -75,7 +75,7 @@ def case_action(request: HttpRequest, folio: str) -> HttpResponse:
         return not_found(request)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Acción no válida."))
+        messages.error(request, form_error_text(form, _("Acción no válida.")))
         return _back(folio)
     transition = form.transition()
     if not role_allows(user_role(request.user), transition.action):
@@ -107,7 +107,7 @@ def case_comment(request: HttpRequest, folio: str) -> HttpResponse:
         return not_found(request)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Escriba el comentario."))
+        messages.error(request, form_error_text(form, _("Escriba el comentario.")))
         return _back(folio)
     try:
         comment_add(folio, form.cleaned_data["body"], form.cleaned_data["public"], actor, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -25,6 +26,18 @@ def error_text(error: ApplicationError) -> str:
     """The refusal and, for validation, each field's message."""
     details = [e.message for e in error.errors if e.message and e.message != str(error.detail)]
     return " ".join([str(error.detail), *details])
+
+
+def form_error_text(form: forms.Form, fallback: Any) -> str:
+    """The first error that is not a missing value, named by its field's label ("Motivo: …"),
+    or `fallback` (which says what to fill in)."""
+    for name, errors in form.errors.as_data().items():
+        for error in errors:
+            if error.code != "required":
+                field = form.fields.get(name)
+                label = field.label if field is not None and field.label else name
+                return f"{label}: {' '.join(error.messages)}"
+    return str(fallback)
 
 
 def relative(url: str | None) -> str | None:
