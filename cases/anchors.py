@@ -152,7 +152,7 @@ def _export_rows(since: dt.date | None) -> Iterator[dict[str, object]]:
     for anchor in anchors.iterator():
         row: dict[str, object] = {name: getattr(anchor, name) for name in EXPORT_FIELDS}
         row["day"] = anchor.day.isoformat()
-        row["sealed_at"] = anchor.sealed_at.isoformat()
+        row["sealed_at"] = anchor.sealed_at.astimezone(dt.UTC).isoformat()
         yield row
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 
 _EVENTS = importlib.import_module("cases.migrations.0009_event_chain_hash")
 _ACCESS = importlib.import_module("contacts.migrations.0007_access_log_chain_hash")
+_ANCHORS = importlib.import_module("cases.migrations.0010_history_anchors")
 
 
 @contextmanager
@@ -23,6 +24,7 @@ def triggers_off() -> Iterator[Any]:
         else:
             cursor.execute("DROP TRIGGER cases_event_append_only")
             cursor.execute("DROP TRIGGER contacts_access_log_append_only")
+            cursor.execute("DROP TRIGGER cases_anchor_append_only")
         try:
             yield cursor
         finally:
@@ -31,6 +33,7 @@ def triggers_off() -> Iterator[Any]:
             else:
                 cursor.execute(_EVENTS.SQLITE_TRIGGER)
                 cursor.execute(_ACCESS.SQLITE_TRIGGER)
+                cursor.execute(*_ANCHORS.SQLITE_FORWARD)
 
 
 def raw(sql: str, params: list[Any] | None = None) -> None:
