@@ -68,7 +68,7 @@ def events_verify(since: dt.datetime | None = None, progress: Progress = _quiet)
         if row[2] != case_id:
             case_id, head = row[2], hashchain.GENESIS
         if link(head, row[2:]) != row[1]:
-            folio = Case.objects.filter(pk=case_id).values_list("folio", flat=True).first() or ""
+            folio = Case.objects.filter(pk=row[2]).values_list("folio", flat=True).first() or ""
             return ChainReport("events", checked, time.monotonic() - started, Break("events", row[0], row[4], folio))
         head = row[1]
         checked += 1

@@ -39,3 +39,11 @@ def triggers_off() -> Iterator[Any]:
 def raw(sql: str, params: list[Any] | None = None) -> None:
     with triggers_off() as cursor:
         cursor.execute(sql, params or [])
+
+
+def settle_deferred_checks() -> None:
+    """PostgreSQL: run the test transaction's deferred foreign-key checks now, so the table can
+    be altered as a migration does (it runs in a transaction of its own)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

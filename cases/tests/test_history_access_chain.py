@@ -21,7 +21,7 @@ from contacts.models import AccessReason, Contact, ContactAccessLog
 from infonavit_atencion.core import hashchain
 
 from .api_support import make_case
-from .history_tamper import raw
+from .history_tamper import raw, settle_deferred_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,7 @@ def test_the_migration_backfills_the_log(logged):
     raw("UPDATE contacts_contactaccesslog SET chain_hash = ''")
     migration = importlib.import_module("contacts.migrations.0007_access_log_chain_hash")
 
+    settle_deferred_checks()
     migration.backfill(apps, SimpleNamespace(connection=connection))
 
     assert [r.chain_hash for r in ContactAccessLog.objects.order_by("id")] == [r.chain_hash for r in logged]

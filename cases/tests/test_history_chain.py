@@ -22,7 +22,7 @@ from cases.sla.monitor import sla_monitor_run
 from infonavit_atencion.core import hashchain
 
 from .api_support import make_case
-from .history_tamper import raw, triggers_off
+from .history_tamper import raw, settle_deferred_checks, triggers_off
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +177,7 @@ def test_the_migration_backfills_valid_chains_for_existing_events(agent, area_st
     assert events_verify().broken is not None
     migration = importlib.import_module("cases.migrations.0009_event_chain_hash")
 
+    settle_deferred_checks()
     migration.backfill(apps, SimpleNamespace(connection=connection))  # the current models stand in
 
     assert [e.chain_hash for e in _timeline(case)] == expected
