@@ -6,10 +6,12 @@ BENCH_DATABASE_URL's server, migrates it, loads the reference data and fills it 
 events; the first run takes a while, later runs reuse the data). Then runs the event pass and
 the access-log pass of `verify_history` --rounds times and prints events/s, the chain-pass
 rate with the database's own streaming time included, and the extrapolation to 10,000,000
-events. Also times one case's check as the case page does it. Prints figures; asserts nothing.
+events. Before that it logs --access-rows personal-data views through the real writer (once;
+later runs reuse them) and seals the daily anchors (once); after, it times the anchor pass and
+one case's check as the case page does it. Prints figures; asserts nothing.
 
     [VERIFY_BENCH_DATABASE=NAME] .venv/bin/python bench/verify_history_bench.py [--cases 150000]
-        [--months 6] [--rounds 2]
+        [--months 6] [--rounds 2] [--access-rows 100000]
 """
 
 from __future__ import annotations
@@ -60,18 +62,47 @@ def _setup(cases: int, months: int) -> None:
             cursor.execute("ANALYZE")
 
 
+def _access_rows(count: int) -> None:
+    """`count` access-log rows, written 1,000 at a time through `personal_data_views_log`."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from contacts.access import personal_data_views_log
+    from contacts.models import AccessReason, Contact, ContactAccessLog
+
+    missing = count - ContactAccessLog.objects.count()
+    user = get_user_model().objects.order_by("id").first()
+    contacts = list(Contact.objects.order_by("id").values_list("id", flat=True)[:1000])
+    if missing <= 0 or user is None or not contacts:
+        return
+    started = time.perf_counter()
+    for start in range(0, missing, 1000):
+        views = [(contacts[i % len(contacts)], None) for i in range(start, min(start + 1000, missing))]
+        personal_data_views_log(views, timezone.now(), reason=AccessReason.EXPORT, user=user)
+    print(f"logged {missing:,} access rows in {time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=150_000)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--access-rows", type=int, default=100_000)
     args = parser.parse_args()
     _setup(args.cases, args.months)
+    _access_rows(args.access_rows)
 
     from django.db import connection
+    from django.utils import timezone
 
+    from cases.anchors import anchors_seal, anchors_verify
     from cases.integrity import access_log_verify, case_history_break, events_verify
     from cases.models import Case, CaseEvent
+
+    started = time.perf_counter()
+    sealed = anchors_seal(timezone.now())
+    if sealed:
+        print(f"sealed {len(sealed)} daily anchors in {time.perf_counter() - started:.1f} s")
 
     load = os.getloadavg()[0]
     print(f"database {DB_NAME}: {CaseEvent.objects.count():,} events, {Case.objects.count():,} cases; "
@@ -91,6 +122,10 @@ def main() -> None:
         f"10,000,000 events: {TARGET / best / 60:.1f}–{TARGET / worst / 60:.1f} min at "
         f"{worst:,.0f}–{best:,.0f} events/s (linear: one streamed pass, memory flat)"
     )
+    started = time.perf_counter()
+    checked, broken = anchors_verify()
+    assert broken is None, "the bench database's anchors are broken"
+    print(f"anchors: {checked} days re-sealed and compared in {time.perf_counter() - started:.1f} s")
     # The case page's check: one case's events, already loaded by the page.
     case = Case.objects.order_by("-id").first()
     if case is not None:
