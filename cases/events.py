@@ -6,7 +6,8 @@ case's last event (instant and hash) in the probe they already made, leave the h
 case object, and `event_build` chains each new event onto it and moves it forward, so several
 events built for one case in one transaction chain in the order they are built. The head left
 on the object is only good inside the transaction that read it: every writer probes first in
-its own transaction (or writes on a case it has just created, whose head `event_build` reads).
+its own transaction, or writes the CREATED event of a case it has just created (the start of
+the chain: intake needs no probe).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db.models import OuterRef, Subquery
 from accounts.models import ApiClient
 from infonavit_atencion.core import hashchain
 
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, EventKind
 
 # The case object's attribute holding its chain head (the last event's hash) for this transaction.
 HEAD_ATTRIBUTE = "_event_chain_head"
@@ -109,8 +110,11 @@ def event_build(case: Case, kind: str, actor: Actor, at: dt.datetime, data: dict
         area_id=case.area_id,
     )
     head = case.__dict__.get(HEAD_ATTRIBUTE)
-    if head is None:
-        # No probe in this transaction (a case just created): read the head now.
+    if head is None and kind == EventKind.CREATED:
+        # Intake's first event starts the chain: no probe for a case created a moment ago.
+        head = hashchain.GENESIS
+    elif head is None:
+        # No probe in this transaction: read the head now.
         head = CaseEvent.objects.filter(case=case).order_by("-at", "-id").values_list("chain_hash", flat=True).first()
     event.chain_hash = event_hash(event, head or hashchain.GENESIS)
     _head_remember(case, event.chain_hash)

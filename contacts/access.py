@@ -141,18 +141,22 @@ def access_log_hash(row: ContactAccessLog, prev_hash: str) -> str:
 def access_log_append(rows: list[ContactAccessLog]) -> None:
     """Insert log rows chained onto the log's last row, in their order.
 
-    One chain for the whole log: on PostgreSQL a transaction-scoped advisory lock makes the
-    read of the head, the INSERT (which assigns the ids, hence the chain order) and the commit
-    one step per writer; on SQLite the database's single writer does. Held until the
-    surrounding transaction commits, so callers log last and briefly.
+    One chain for the whole log: on PostgreSQL a transaction-scoped advisory lock, taken with
+    the read of the head in one call (`contacts_access_log_head`, contacts 0008), makes the
+    read, the INSERT (which assigns the ids, hence the chain order) and the commit one step per
+    writer; on SQLite the database's single writer does. Held until the surrounding
+    transaction commits, so callers log last and briefly. No savepoint: a failed insert fails
+    the caller's transaction, as it did before.
     """
     if not rows:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACCESS_CHAIN_LOCK])
-        head = ContactAccessLog.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+                cursor.execute("SELECT contacts_access_log_head(%s)", [ACCESS_CHAIN_LOCK])
+                head = cursor.fetchone()[0]
+        else:
+            head = ContactAccessLog.objects.order_by("-id").values_list("chain_hash", flat=True).first()
         head = head or hashchain.GENESIS
         for row in rows:
             row.chain_hash = head = access_log_hash(row, head)
