@@ -16,7 +16,7 @@ on commit, as in production; 4 intake threads, each its own connection, as sever
 
 Prints figures; asserts nothing.
 
-    .venv/bin/python bench/routing_bench.py [--cases 2000] [--rate 50] [--seconds 20] [--concurrency 2]
+    [ROUTING_BENCH_DATABASE=NAME ROUTING_BENCH_REDIS_DB=N] .venv/bin/python bench/routing_bench.py [--cases 2000] [--rate 50] [--seconds 20] [--concurrency 2]
         [--worker-settings MODULE]   # try a settings change on the worker without editing the repo
 """
 
@@ -36,10 +36,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "atencion_bench_routing"
+DB_NAME = os.environ.get("ROUTING_BENCH_DATABASE", "atencion_bench_routing")
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atencion_bench")
 _redis = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
-BROKER = urlunsplit((_redis.scheme, _redis.netloc, "/13", _redis.query, ""))
+BROKER = urlunsplit((_redis.scheme, _redis.netloc, "/" + os.environ.get("ROUTING_BENCH_REDIS_DB", "13"), _redis.query, ""))
 _server = urlsplit(SERVER)
 DATABASE_URL = urlunsplit((_server.scheme, _server.netloc, f"/{DB_NAME}", _server.query, ""))
 os.environ.update(

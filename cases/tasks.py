@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
 
+from .anchors import anchors_seal
 from .models import Case, CaseStatus
 from .notice_sweep import notices_sweep
 from .notifications import (
@@ -118,3 +119,9 @@ def close_resolved_cases() -> int:
 def purge_idempotency_keys() -> int:
     """Daily: forget Idempotency-Key answers older than their 24-hour retention."""
     return idempotency_keys_purge(timezone.now())
+
+
+@shared_task
+def seal_history_anchors() -> int:
+    """Daily: seal the days not anchored yet (up to yesterday); a second run seals nothing."""
+    return len(anchors_seal(timezone.now()))

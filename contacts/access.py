@@ -14,12 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.db import connection, transaction
 
 from accounts.models import ApiClient
+from infonavit_atencion.core import hashchain
 
 from .models import AccessReason, Contact, ContactAccessLog
 
 VISIBLE_TAIL = 4
+# pg_advisory_xact_lock key serializing appends to the access log's one hash chain (ADR 0013).
+ACCESS_CHAIN_LOCK = 0x41_43_43_45_53_53  # "ACCESS"
 
 
 def mask_value(value: str | None) -> str:
@@ -82,8 +86,8 @@ def contact_reveal(
 ) -> ContactCard:
     """The unmasked card, after logging the view. The caller has checked the user may see the
     case the contact belongs to (`cases.selectors.case_get_for`)."""
-    ContactAccessLog.objects.create(
-        contact=contact, user=user, case_id=case_id, reason=AccessReason.CASE_PAGE, at=now
+    access_log_append(
+        [ContactAccessLog(contact=contact, user=user, case_id=case_id, reason=AccessReason.CASE_PAGE, at=now)]
     )
     return contact_card(contact, revealed=True)
 
@@ -113,7 +117,7 @@ def personal_data_views_log(
         )
         for contact_id, case_id in views
     ]
-    ContactAccessLog.objects.bulk_create(rows, batch_size=1000)
+    access_log_append(rows)
     return len(rows)
 
 
@@ -127,3 +131,33 @@ def contact_views_log(
     """Log many full-record views at once, one row per (contact id, case id): an export that
     carries full contact data (indicators.exports). The caller has checked the scope."""
     return personal_data_views_log(views, now, reason=reason, user=user)
+
+
+def access_log_hash(row: ContactAccessLog, prev_hash: str) -> str:
+    """The row's link in the access log's chain, after `prev_hash`."""
+    return hashchain.access_link(prev_hash, [getattr(row, name) for name in hashchain.ACCESS_FIELDS])
+
+
+def access_log_append(rows: list[ContactAccessLog]) -> None:
+    """Insert log rows chained onto the log's last row, in their order.
+
+    One chain for the whole log: on PostgreSQL a transaction-scoped advisory lock, taken with
+    the read of the head in one call (`contacts_access_log_head`, contacts 0008), makes the
+    read, the INSERT (which assigns the ids, hence the chain order) and the commit one step per
+    writer; on SQLite the database's single writer does. Held until the surrounding
+    transaction commits, so callers log last and briefly. No savepoint: a failed insert fails
+    the caller's transaction, as it did before.
+    """
+    if not rows:
+        return
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT contacts_access_log_head(%s)", [ACCESS_CHAIN_LOCK])
+                head = cursor.fetchone()[0]
+        else:
+            head = ContactAccessLog.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+        head = head or hashchain.GENESIS
+        for row in rows:
+            row.chain_hash = head = access_log_hash(row, head)
+        ContactAccessLog.objects.bulk_create(rows, batch_size=1000)

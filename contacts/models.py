@@ -157,6 +157,9 @@ class ContactAccessLog(models.Model):
         _("motivo"), max_length=20, choices=AccessReason.choices, default=AccessReason.CASE_PAGE
     )
     at = models.DateTimeField(_("momento"))
+    # sha256 over this row's content and the previous row's hash: one chain over the whole log
+    # in id order (infonavit_atencion.core.hashchain, ADR 0013); set by contacts.access.
+    chain_hash = models.CharField(_("huella"), max_length=64, default="", editable=False)
 
     class Meta:
         verbose_name = _("consulta de datos personales")

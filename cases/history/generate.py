@@ -20,6 +20,7 @@ from django.db.models import F
 from contacts.details import DETAIL_FIELDS
 from contacts.models import Contact
 from contacts.names import search_name
+from infonavit_atencion.core import hashchain
 from surveys.models import SurveyAnswer
 
 from ..models import Case, CaseEvent, Comment, FolioCounter
@@ -142,23 +143,33 @@ def _rows(
             out["comments"].append({"id": pk, "case_id": case_id, "author_user_id": comment.actor[0],
                                     "author_client_id": comment.actor[1], "body": comment.body, "public": True,
                                     "created_at": comment.at})  # fmt: skip
+        event_rows = []
         for event, pk in zip(life.events, ids["event"], strict=True):
             data = event.data
             if event.kind in REF_KINDS:  # ids known only now: the cause event, the comment
                 data = {
                     k: ids[v.kind][v.index] if isinstance(v, Ref) else v for k, v in data.items()
                 }
-            out["events"].append({
+            event_rows.append({
                 "id": pk, "case_id": case_id, "kind": event.kind, "at": event.at, "actor_user_id": event.actor[0],
                 "actor_client_id": event.actor[1], "data": data, "status": event.status, "case_kind": event.case_kind,
                 "channel_id": event.channel_id, "office_id": event.office_id, "service_id": event.service_id,
                 "directorate_id": event.directorate_id, "area_id": event.area_id,
             })  # fmt: skip
+        _chain(event_rows)
+        out["events"].extend(event_rows)
         if life.survey:
             csat, nps, comment_text, at = life.survey
             out["surveys"].append({"id": next(survey_ids), "case_id": case_id, "csat": csat, "nps": nps,
                                    "comment": comment_text, "answered_at": at})  # fmt: skip
     return out
+
+
+def _chain(event_rows: list[dict[str, Any]]) -> None:
+    """One new case's hash chain, in the (at, id) order the verifier reads it (ADR 0013)."""
+    head = hashchain.GENESIS
+    for row in sorted(event_rows, key=lambda r: (r["at"], r["id"])):
+        row["chain_hash"] = head = hashchain.event_link(head, [row[name] for name in hashchain.EVENT_FIELDS])
 
 
 class _Batches:

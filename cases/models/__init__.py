@@ -1,3 +1,4 @@
+from .anchors import HistoryAnchor
 from .case import Case, CaseStatus, FolioCounter, Priority, SlaState
 from .content import Attachment, Comment
 from .events import CaseEvent, EventKind
@@ -14,6 +15,7 @@ __all__ = [
     "Comment",
     "EventKind",
     "FolioCounter",
+    "HistoryAnchor",
     "IdempotencyKey",
     "Priority",
     "RoutingRule",

@@ -76,6 +76,9 @@ class CaseEvent(models.Model):
     area = models.ForeignKey(
         "catalog.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
     )
+    # sha256 over this event's content and the previous event's hash in the case's chain
+    # (infonavit_atencion.core.hashchain, ADR 0013); set by cases.events, checked by verify_history.
+    chain_hash = models.CharField(_("huella"), max_length=64, default="", editable=False)
 
     class Meta:
         verbose_name = _("evento del caso")

@@ -126,7 +126,7 @@ def contact_merge(source_id: int, target_id: int, actor: Actor, now: dt.datetime
                 contact=target, version=F("version") + 1, updated_at=now
             )
             data = {"from_contact": source.pk, "to_contact": target.pk}
-            instants = event_instants([c.pk for c in cases], now)
+            instants = event_instants(cases, now)
             CaseEvent.objects.bulk_create(
                 [event_build(case, EventKind.MERGED, actor, instants[case.pk], dict(data)) for case in cases]
             )

@@ -71,7 +71,7 @@ def _warn_batch(now: dt.datetime, since: dt.datetime | None) -> int:
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(
             sla_state=SlaState.AT_RISK, version=F("version") + 1, updated_at=now
         )
-        instants = event_instants([c.pk for c in cases], now)
+        instants = event_instants(cases, now)
         CaseEvent.objects.bulk_create(
             event_build(case, EventKind.SLA_WARNING, SYSTEM, instants[case.pk], {"warn_at": case.warn_at.isoformat()})
             for case in cases
@@ -115,7 +115,7 @@ def _breach_batch(now: dt.datetime, since: dt.datetime | None, report: MonitorRe
             priority=_raised_priority(raise_ids),
         )
         events: list[CaseEvent] = []
-        instants = event_instants([c.pk for c in cases], now)
+        instants = event_instants(cases, now)
         for case in cases:
             policy = policies[case.sla_policy_id]
             events.extend(_breach_events(case, policy, case.pk in raise_ids, instants[case.pk]))

@@ -207,6 +207,7 @@ CELERY_TASK_ROUTES = {
     "cases.tasks.sweep_pending_notices": {"queue": "notifications"},
     "cases.tasks.send_extension_notice": {"queue": "notifications"},
     "cases.tasks.close_resolved_cases": {"queue": "default"},
+    "cases.tasks.seal_history_anchors": {"queue": "default"},
     "webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
     "webhooks.tasks.deliver_due_webhooks": {"queue": "webhooks"},
     "indicators.tasks.refresh_indicators": {"queue": "indicators"},
@@ -246,6 +247,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "close-resolved": {"task": "cases.tasks.close_resolved_cases", "schedule": 3600.0},
     "deliver-due-webhooks": {"task": "webhooks.tasks.deliver_due_webhooks", "schedule": 30.0},
     "purge-idempotency-keys": {"task": "cases.tasks.purge_idempotency_keys", "schedule": 86400.0},
+    # 00:30 in CELERY_TIMEZONE: seal yesterday's chain heads (ADR 0013).
+    "seal-history-anchors": {"task": "cases.tasks.seal_history_anchors", "schedule": crontab(minute=30, hour=0)},
     "refresh-indicators": {"task": "indicators.tasks.refresh_indicators", "schedule": 60.0},
     "purge-exports": {"task": "indicators.tasks.purge_expired_exports", "schedule": 86400.0},
     "sweep-export-jobs": {"task": "indicators.tasks.sweep_export_jobs", "schedule": 300.0},

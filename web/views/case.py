@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import selectors
 from cases.downloads import attachment_response
+from cases.integrity import case_history_break
 from cases.models import Case
+from cases.privacy import sealed_identity_visible_to
 from cases.services import attachment_add, case_transition, comment_add
 from catalog.selectors import canned_responses_for, directorate_list, service_list
 from contacts.access import contact_card, contact_reveal
@@ -22,7 +24,7 @@ from infonavit_atencion.core.errors import ApplicationError, NotFound
 
 from ..actions import ACTION_SPECS, actions_for, role_allows
 from ..forms import AttachmentForm, CommentForm, TransitionForm
-from ..navigation import user_role
+from ..navigation import is_supervisor, user_role
 from ..selectors import case_content, case_for_page
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, form_error_text, is_htmx, not_found
@@ -57,8 +59,17 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         "arco_rights": ArcoRight.choices,
         "writable": case.status not in ("closed", "cancelled"),
         **privacy_context(case, request.user),
+        **_history_check(content.events, request.user),
     }
     return render(request, "web/case_detail.html", context)
+
+
+def _history_check(events: list, user: object) -> dict[str, object]:
+    """Supervisors and the integrity role see whether the case's hash chain holds (ADR 0013),
+    computed over the events the page already loaded."""
+    if not (is_supervisor(user) or sealed_identity_visible_to(user)):
+        return {"history_checked": False}
+    return {"history_checked": True, "history_break": case_history_break(events)}
 
 
 def _back(folio: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from cases.folios import folio_next
 from cases.history import history_generate
+from cases.integrity import events_verify
 from cases.models import Case, CaseEvent, Comment
 from cases.services.workflow import TRANSITIONS
 from cases.sla import clock
@@ -269,3 +270,10 @@ def test_the_command_prints_progress_and_the_rate(generated):
     assert text.count("casos/s") == 4
     assert "Listo: 30 casos" in text
     assert Case.objects.count() == 230
+
+
+def test_every_generated_history_is_a_valid_hash_chain(generated):
+    report = events_verify()
+
+    assert report.broken is None
+    assert report.checked == CaseEvent.objects.count() == generated.events
