@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db import connection
 
-_EVENTS = importlib.import_module("cases.migrations.0009_event_chain_hash")
-_ACCESS = importlib.import_module("contacts.migrations.0007_access_log_chain_hash")
-_ANCHORS = importlib.import_module("cases.migrations.0010_history_anchors")
+_EVENTS = importlib.import_module("cases.migrations.0011_event_chain_hash")
+_ACCESS = importlib.import_module("contacts.migrations.0008_access_log_chain_hash")
+_ANCHORS = importlib.import_module("cases.migrations.0012_history_anchors")
 
 
 @contextmanager

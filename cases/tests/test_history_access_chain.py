@@ -112,7 +112,7 @@ def test_since_links_the_first_row_to_the_stored_hash_before_it(logged):
 
 def test_the_migration_backfills_the_log(logged):
     raw("UPDATE contacts_contactaccesslog SET chain_hash = ''")
-    migration = importlib.import_module("contacts.migrations.0007_access_log_chain_hash")
+    migration = importlib.import_module("contacts.migrations.0008_access_log_chain_hash")
 
     settle_deferred_checks()
     migration.backfill(apps, SimpleNamespace(connection=connection))

@@ -175,7 +175,7 @@ def test_the_migration_backfills_valid_chains_for_existing_events(agent, area_st
     expected = [e.chain_hash for e in _timeline(case)]
     raw("UPDATE cases_caseevent SET chain_hash = ''")
     assert events_verify().broken is not None
-    migration = importlib.import_module("cases.migrations.0009_event_chain_hash")
+    migration = importlib.import_module("cases.migrations.0011_event_chain_hash")
 
     settle_deferred_checks()
     migration.backfill(apps, SimpleNamespace(connection=connection))  # the current models stand in

@@ -45,7 +45,7 @@ def _run(statements_by_vendor: dict[str, list[str]]):  # type: ignore[no-untyped
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_event_chain_hash'),
+        ('cases', '0011_event_chain_hash'),
     ]
 
     operations = [

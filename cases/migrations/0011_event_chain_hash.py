@@ -66,7 +66,7 @@ def backfill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_term_extension"),
+        ("cases", "0010_backfill_case_contact_details"),
     ]
 
     operations = [

@@ -30,6 +30,6 @@ def _run(statements: list[str]):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contacts", "0007_access_log_chain_hash")]
+    dependencies = [("contacts", "0008_access_log_chain_hash")]
 
     operations = [migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD))]

@@ -60,7 +60,7 @@ def backfill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0006_contact_search_name_trigram"),
+        ("contacts", "0007_contact_change_history"),
     ]
 
     operations = [
