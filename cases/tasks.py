@@ -156,7 +156,7 @@ def _port_preview(calendar_id: int, spec: CalendarSpec, now: dt.datetime) -> dic
 
 
 def _port_repair(calendar: BusinessCalendar, notice: CalendarNotice | None, now: dt.datetime) -> None:
-    cause = notice_cause(notice) if notice is not None else calendar.code
+    cause = notice_cause(notice) if notice is not None else f"cambio del calendario {calendar.code}"
     run = sla_repair_start(calendar, cause, now, notice)
     enqueue_on_commit(run_sla_repair, run.pk)
 

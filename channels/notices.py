@@ -191,3 +191,30 @@ def calendar_notice_discard(notice_id: int) -> None:
     CalendarNotice.objects.filter(pk=notice_id, status=CalendarNotice.Status.PENDING).update(
         status=CalendarNotice.Status.DISCARDED
     )
+
+
+def preview_lines(preview: dict) -> list[str]:
+    """The preview as the commands print it (Spanish, one line per group)."""
+    lines = [
+        f"Calendario {preview['calendar']}: {preview['open_cases']} casos abiertos, "
+        f"{preview['changed']} cambiarían.",
+        f"  Vencimiento de resolución: {preview['resolution_moved']} "
+        f"({preview['later']} más tarde, {preview['earlier']} antes); primera respuesta: "
+        f"{preview['first_response_moved']}; alerta: {preview['warn_moved']}.",
+        f"  Vencimientos que se levantan: {preview['breaches_lifted']}; que aparecen: "
+        f"{preview['breaches_appearing']}; avisos a ciudadanos: {preview['citizens_told']}.",
+    ]
+    if preview["shift_min_hours"] is not None:
+        lines.append(
+            f"  Desplazamiento de la resolución: de {preview['shift_min_hours']:+.1f} h "
+            f"a {preview['shift_max_hours']:+.1f} h."
+        )
+    for key, title in (("by_office", "oficina"), ("by_service", "servicio"), ("by_channel", "canal")):
+        for row in preview[key]:
+            lines.append(
+                f"  Por {title} {row['code']}: {row['cases']} casos "
+                f"(resolución {row['resolution_moved']}, primera respuesta "
+                f"{row['first_response_moved']}, alerta {row['warn_moved']}, "
+                f"levantados {row['breaches_lifted']}, nuevos vencidos {row['breaches_appearing']})"
+            )
+    return lines
