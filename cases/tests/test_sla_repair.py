@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent, SlaRepairRun
+from cases.notice_sweep import notices_sweep
 from cases.services import TransitionInput, case_transition
 from cases.services.sla_recompute import sla_repair_preview
 from cases.services.sla_repair import sla_repair_continue, sla_repair_pending, sla_repair_start
@@ -281,3 +282,19 @@ def test_command_dry_run_writes_nothing_and_the_command_repairs(agent):
     assert "1 casos cambiaron de 1 abiertos" in out.getvalue()
     assert Case.objects.get(pk=case.pk).resolution_due_at == NEW_DUE
     assert len(_recomputed(case)) == 1
+
+
+def test_a_calendar_change_notice_lost_with_the_broker_is_swept_once(agent):
+    # Given a repair whose e-mails were never queued (the broker was down)
+    case = make_case(Actor(user=agent), now=RECEIVED, contact=ANA)
+    _suspend(SUSPENDED)
+    run = sla_repair_start(BusinessCalendar.objects.get(code="INSTITUCIONAL"), "Aviso DOF", NOW)
+    sla_repair_continue(run, _now)
+    mail.outbox.clear()
+    # When the sweeper passes after the grace, the citizen is told once
+    from_now = NOW + dt.timedelta(minutes=10)
+    first, second = notices_sweep(from_now), notices_sweep(from_now + dt.timedelta(minutes=1))
+    assert (first["calendar_change"], second["calendar_change"]) == (1, 0)
+    assert [m.to for m in mail.outbox] == [["ana@example.com"]]
+    notified = CaseEvent.objects.get(case=case, kind="notified", data__template="calendar_change")
+    assert notified.data["event"] == _recomputed(case)[0].pk
