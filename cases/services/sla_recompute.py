@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
@@ -19,10 +20,9 @@ from ..models import Case, CaseEvent, CaseStatus, EventKind, SlaState
 from ..models.case import OPEN_STATUSES
 from ..notifications import CENTRAL_TZ
 from ..sla.calendar_spec import CalendarSpec
-from ..sla.policy import sla_state_at
 from ..sla.recompute import EXTENSION, Dues, Snapshot, Wait, recompute_dues
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 # What a batch reads of each case: its snapshot, state and the dimensions of its event.
 CASE_FIELDS = (
     "id", "status", "kind", "channel_id", "office_id", "service_id", "directorate_id", "area_id",
@@ -35,11 +35,17 @@ CASE_FIELDS = (
 
 def open_cases(calendar_id: int):  # type: ignore[no-untyped-def]
     """The cases a change of this calendar may move: open ones counting on it, by id."""
-    return (
-        Case.objects.filter(sla_calendar_id=calendar_id, status__in=OPEN_STATUSES)
-        .order_by("id")
-        .only(*CASE_FIELDS)
-    )
+    return Case.objects.filter(sla_calendar_id=calendar_id, status__in=OPEN_STATUSES).order_by("id")
+
+
+def case_rows(queryset) -> list[SimpleNamespace]:  # type: ignore[no-untyped-def]
+    """The batch as plain rows (a model instance per case costs more than its recomputation);
+    only the changed ones become `Case` objects (`as_case`)."""
+    return [SimpleNamespace(**dict(zip(CASE_FIELDS, row, strict=True))) for row in queryset.values_list(*CASE_FIELDS)]
+
+
+def as_case(row: SimpleNamespace) -> Case:
+    return Case(**vars(row))
 
 
 def histories(case_ids: list[int]) -> dict[int, tuple[Wait | str, ...]]:
@@ -98,32 +104,34 @@ class Change:
         return self.old_state != SlaState.BREACHED and self.new_state == SlaState.BREACHED
 
 
-def dues_of(case: Case) -> Dues:
+def dues_of(case: Case | SimpleNamespace) -> Dues:
     return Dues(case.first_response_due_at, case.resolution_due_at, case.warn_at, case.paused_open_seconds)
 
 
-def changes_in(cases: list[Case], spec: CalendarSpec, now: dt.datetime, tz_of: dict[int, str]) -> list[Change]:
+def _state_at(status: str, stored: str, dues: Dues, now: dt.datetime) -> str:
+    """`sla_state_at` of an open case with these dues (waiting: paused)."""
+    if status == CaseStatus.WAITING:
+        return stored
+    if now > dues.resolution_due_at:
+        return SlaState.BREACHED
+    return SlaState.AT_RISK if now >= dues.warn_at else SlaState.ON_TRACK
+
+
+def changes_in(
+    rows: list[SimpleNamespace], spec: CalendarSpec, now: dt.datetime, tz_of: dict[int, str]
+) -> list[Change]:
     """The cases of a batch whose instants move on ``spec``, with their state at ``now``."""
     found = []
-    moves = histories([c.pk for c in cases])
-    for case in cases:
-        old = dues_of(case)
-        new = recompute_dues(spec, snapshot_of(case, moves.get(case.pk, ())))
+    moves = histories([row.id for row in rows])
+    for row in rows:
+        old = dues_of(row)
+        new = recompute_dues(spec, snapshot_of(row, moves.get(row.id, ())))  # type: ignore[arg-type]
         if new == old:
             continue
-        state = case.sla_state
-        if case.status != CaseStatus.WAITING:
-            probe = Case(
-                status=case.status,
-                resolved_at=None,
-                resolution_due_at=new.resolution_due_at,
-                warn_at=new.warn_at,
-                sla_state=case.sla_state,
-            )
-            state = sla_state_at(probe, now)
-        tz = tz_of.get(case.office_id or 0, CENTRAL_TZ)
+        state = _state_at(row.status, row.sla_state, new, now)
+        tz = tz_of.get(row.office_id or 0, CENTRAL_TZ)
         later = _local_date(new.resolution_due_at, tz) > _local_date(old.resolution_due_at, tz)
-        found.append(Change(case, old, new, case.sla_state, state, later))
+        found.append(Change(as_case(row), old, new, row.sla_state, state, later))
     return found
 
 
@@ -135,14 +143,14 @@ def office_timezones() -> dict[int, str]:
     return dict(Office.objects.values_list("pk", "timezone"))
 
 
-def batches(calendar_id: int, after: int = 0, size: int = BATCH_SIZE) -> Iterator[list[Case]]:
+def batches(calendar_id: int, after: int = 0, size: int = BATCH_SIZE) -> Iterator[list[SimpleNamespace]]:
     """Unlocked batches of the calendar's open cases (the preview; the run locks its own)."""
     while True:
-        batch = list(open_cases(calendar_id).filter(pk__gt=after)[:size])
+        batch = case_rows(open_cases(calendar_id).filter(pk__gt=after)[:size])
         if not batch:
             return
         yield batch
-        after = batch[-1].pk
+        after = batch[-1].id
 
 
 # --- the preview ----------------------------------------------------------------------
