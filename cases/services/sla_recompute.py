@@ -44,8 +44,12 @@ def case_rows(queryset) -> list[SimpleNamespace]:  # type: ignore[no-untyped-def
     return [SimpleNamespace(**dict(zip(CASE_FIELDS, row, strict=True))) for row in queryset.values_list(*CASE_FIELDS)]
 
 
+# The batch's fields in the model's order: `from_db` then takes Django's positional fast path.
+_ORDERED = [f.attname for f in Case._meta.concrete_fields if f.attname in CASE_FIELDS]
+
+
 def as_case(row: SimpleNamespace) -> Case:
-    return Case(**vars(row))
+    return Case.from_db("default", _ORDERED, [getattr(row, name) for name in _ORDERED])
 
 
 def histories(case_ids: list[int]) -> dict[int, tuple[Wait | str, ...]]:
