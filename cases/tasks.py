@@ -131,7 +131,7 @@ def purge_idempotency_keys() -> int:
     return idempotency_keys_purge(timezone.now())
 
 
-# --- SLA repair after a calendar change (ADR 0013) ----------------------------------------
+# --- SLA repair after a calendar change (ADR 0014) ----------------------------------------
 
 
 def repair_notices_enqueue(report: BatchReport) -> None:

@@ -1,4 +1,4 @@
-"""Calendar notices: a change to a calendar's open time, previewed, then confirmed (ADR 0013).
+"""Calendar notices: a change to a calendar's open time, previewed, then confirmed (ADR 0014).
 
 An administrator records the change (a dated exception set or removed over a range of days, or
 new weekly hours) as a pending :class:`~channels.models.CalendarNotice`. Its preview says how

@@ -137,7 +137,7 @@ def _survey_value(value: Any, low: int, high: int) -> int | None:
 
 
 _MOVER_KINDS = ("reclassified", "sla_extended", "sla_recomputed")
-RECOMPUTED = "sla_recomputed"  # a calendar change moved the dues: data has both sets (ADR 0013)
+RECOMPUTED = "sla_recomputed"  # a calendar change moved the dues: data has both sets (ADR 0014)
 
 
 def _recomputed(event: EventRow, side: str) -> tuple[datetime, datetime | None]:

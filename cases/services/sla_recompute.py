@@ -187,7 +187,7 @@ class Tally:
 
 @dataclass
 class Preview:
-    """What recomputing a calendar's open cases would change (SPEC §6, ADR 0013)."""
+    """What recomputing a calendar's open cases would change (SPEC §6, ADR 0014)."""
 
     calendar: str
     open_cases: int = 0

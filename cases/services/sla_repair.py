@@ -1,4 +1,4 @@
-"""SLA repair: the open cases of a calendar recomputed after the calendar changed (ADR 0013).
+"""SLA repair: the open cases of a calendar recomputed after the calendar changed (ADR 0014).
 
 `sla_repair_start` records a run (`SlaRepairRun`) naming its cause (a confirmed calendar notice,
 or the `sla_repair` command); `sla_repair_continue` works through the calendar's open cases in

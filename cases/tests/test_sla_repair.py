@@ -1,4 +1,4 @@
-"""SLA repair after a calendar change (ADR 0013): the open cases of the calendar are recomputed
+"""SLA repair after a calendar change (ADR 0014): the open cases of the calendar are recomputed
 from their own snapshot on the new calendar, exactly as the clock says; closed cases are never
 rewritten; the run resumes after a crash; the citizen is told only when the date moved later."""
 

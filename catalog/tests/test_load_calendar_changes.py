@@ -1,5 +1,5 @@
 """load_reference_data and open cases: a calendar whose open time changed is previewed, and
-repaired only with --repair-sla (ADR 0013)."""
+repaired only with --repair-sla (ADR 0014)."""
 
 from __future__ import annotations
 

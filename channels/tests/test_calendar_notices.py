@@ -1,4 +1,4 @@
-"""Calendar notices in the admin: a change to open time is previewed, then confirmed (ADR 0013)."""
+"""Calendar notices in the admin: a change to open time is previewed, then confirmed (ADR 0014)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Indicators after a calendar change (ADR 0013): a case counts by the due it had at each moment —
+"""Indicators after a calendar change (ADR 0014): a case counts by the due it had at each moment —
 the old one before the repair, the recomputed one after it (SPEC §7)."""
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """`python manage.py sla_repair --calendar CODE [--dry-run]`: recompute the open cases of a
-calendar after it changed (SPEC §11, ADR 0013), printing how many changed.
+calendar after it changed (SPEC §11, ADR 0014), printing how many changed.
 
 Without --dry-run it resumes the calendar's unfinished run if there is one (a crash, a killed
 worker), else starts a new one; progress is printed per batch. --dry-run prints the preview

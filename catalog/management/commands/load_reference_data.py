@@ -5,7 +5,7 @@ A calendar whose open time the load changed (new weekly hours, a new or changed 
 new días-inhábiles notice) moves the terms of its open cases: the command prints, per such
 calendar, what recomputing them would change. With --repair-sla it starts that recomputation
 (queued for the worker, or run in-process without Redis); without it, it names the
-`sla_repair --calendar CODE` command to run once the change is confirmed (ADR 0013).
+`sla_repair --calendar CODE` command to run once the change is confirmed (ADR 0014).
 """
 
 from pathlib import Path
