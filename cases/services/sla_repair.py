@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -152,7 +153,7 @@ def _write_cases(cases: list[Case]) -> None:
     if connection.vendor != "postgresql":
         Case.objects.bulk_update(cases, UPDATED_FIELDS, batch_size=500)
         return
-    columns = {
+    columns: dict[str, tuple[str, list[Any]]] = {
         "id": ("bigint", [c.pk for c in cases]),
         "first_response_due_at": ("timestamptz", [c.first_response_due_at for c in cases]),
         "resolution_due_at": ("timestamptz", [c.resolution_due_at for c in cases]),
