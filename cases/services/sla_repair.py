@@ -143,7 +143,7 @@ def _apply(changes: list[Change], run: SlaRepairRun, now: dt.datetime, report: B
         if change.promised_later:
             report.told_ids.append(case.pk)
     _write_cases([c.case for c in changes])
-    CaseEvent.objects.bulk_create(events, batch_size=1000)
+    CaseEvent.objects.bulk_create(events, batch_size=5000)
     if breached_ids:
         webhook_events_record(breached_ids, WebhookEvent.CASE_SLA_BREACHED, now)
 
