@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Casos")
+
+    def ready(self) -> None:
+        # Django's idiom: the tasks module needs the app registry, so it is imported here.
+        from .tasks import calendar_change_port_register
+
+        calendar_change_port_register()

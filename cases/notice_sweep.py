@@ -64,6 +64,11 @@ def _extension_still_standing() -> Q:
     return Q(case__sla_extended_at__isnull=False) & _citizen_has_email()
 
 
+def _still_open_with_citizen() -> Q:
+    """As `notify_calendar_change`: the case is still open, and a citizen to tell."""
+    return Q(case__status__in=["new", "assigned", "in_progress", "waiting"]) & _citizen_has_email()
+
+
 def _breach_escalated_to_supervisors() -> Q:
     """As the SLA monitor queues it: its policy asked to notify supervisors (the ESCALATED event
     written with the breach says so), and the case has a supervisor with an e-mail."""
@@ -121,6 +126,13 @@ NOTICES: tuple[SweptNotice, ...] = (
         EventKind.SLA_EXTENDED,
         "cases.tasks.send_extension_notice",
         applies=_extension_still_standing,
+    ),
+    SweptNotice(
+        "calendar_change",
+        EventKind.SLA_RECOMPUTED,
+        "cases.tasks.send_calendar_change_notice",
+        cause=Q(data__promised_later=True),
+        applies=_still_open_with_citizen,
     ),
     SweptNotice(
         "breach",

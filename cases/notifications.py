@@ -251,3 +251,22 @@ def notify_breach(case_id: int, now: dt.datetime) -> int:
     data = {"template": "breach", "event": breached.pk, "recipients": len(recipients)}
     _record_notice(case, now, data)
     return len(recipients)
+
+
+def notify_calendar_change(case_id: int, now: dt.datetime) -> int:
+    """Tell the citizen that a calendar change (a DOF notice) moved the promised date later:
+    the new date and why. Once per recomputation (its SLA_RECOMPUTED event)."""
+    case = Case.objects.select_related("service", "office", "contact").get(pk=case_id)
+    to = _citizen_email(case)
+    moved = _latest_event(case, EventKind.SLA_RECOMPUTED) if to else None
+    # Resolved since, or moved again without a later date: nothing to announce.
+    if moved is None or not moved.data.get("promised_later") or not case.is_open:
+        return 0
+    context = {
+        "name": case.contact.given_names if case.contact else "",
+        "due": spanish_date(case.resolution_due_at, _citizen_timezone(case)),
+        "cause": moved.data.get("cause", ""),
+        "status_link": status_link(case.folio),
+    }
+    subject = _("Cambió la fecha de respuesta de su caso %(folio)s") % {"folio": case.folio}
+    return _send_once(case, "calendar_change", moved, to, subject, context, now)

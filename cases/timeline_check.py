@@ -34,6 +34,7 @@ STATUS_KEEPING_KINDS = frozenset(
         EventKind.SURVEY_ANSWERED,
         EventKind.MERGED,
         EventKind.UPDATED,
+        EventKind.SLA_RECOMPUTED,
     }
 )
 # Kinds written by `case_transition`, each carrying {action, from, to}.

@@ -17,7 +17,14 @@ import yaml
 from django.db import transaction
 
 from cases.sla.clock import official_holidays
-from channels.models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office
+from channels.models import (
+    BusinessCalendar,
+    CalendarException,
+    CalendarInterval,
+    Channel,
+    NonWorkingDaysNotice,
+    Office,
+)
 
 from .models import Area, Directorate, Service, ServiceChannel, SlaPolicy
 
@@ -142,6 +149,9 @@ def _load_dias_inhabiles(directory: Path, report: LoadReport) -> None:
             calendars = list(BusinessCalendar.objects.all())
         else:
             calendars = [_get(BusinessCalendar, code, path.name) for code in data["calendars"]]
+        # The record that this year's notice is loaded (the December check looks for next year's).
+        if path.stem == str(year):  # <year>.yaml is the yearly notice; others are later agreements
+            _upsert(NonWorkingDaysNotice, {"year": year}, {"source": data.get("source", "")})
         for day in data["days"]:
             date = day["date"]
             if not isinstance(date, dt.date) or date.year != year:

@@ -1,5 +1,6 @@
 """Service channels, offices and the business calendars that the SLA clock counts on."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -235,3 +236,94 @@ class Office(TimeStampedModel):
             errors["parent"] = _("La oficina superior debe ser una delegación.")
         if errors:
             raise ValidationError(errors)
+
+
+class CalendarNotice(TimeStampedModel):
+    """A change to a calendar's open time held until an administrator confirms it.
+
+    A DOF notice (días inhábiles, a regional suspension of terms, corrected hours) changes the
+    law the open cases' terms count on. The change is recorded here first; its preview (how
+    many open cases move, by office, service and channel) is shown, and only on confirmation is
+    it written to the calendar and the open cases recomputed (`cases.services.sla_repair`).
+    """
+
+    class Action(models.TextChoices):
+        EXCEPTION_SET = "exception_set", _("Agregar o cambiar excepción (días)")
+        EXCEPTION_REMOVE = "exception_remove", _("Quitar excepción (días)")
+        WEEKLY_SET = "weekly_set", _("Cambiar horario semanal")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pendiente de confirmar")
+        APPLIED = "applied", _("Aplicado")
+        DISCARDED = "discarded", _("Descartado")
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.PROTECT, related_name="notices", verbose_name=_("calendario")
+    )
+    action = models.CharField(_("cambio"), max_length=20, choices=Action.choices)
+    date_from = models.DateField(_("desde"), null=True, blank=True)
+    date_to = models.DateField(
+        _("hasta"), null=True, blank=True, help_text=_("Vacío: sólo el día «desde».")
+    )
+    closed = models.BooleanField(_("cerrado"), default=True)
+    intervals = models.CharField(
+        _("horario especial"),
+        max_length=200,
+        blank=True,
+        validators=[validate_interval_list],
+        help_text=_("Sólo para días abiertos: HH:MM-HH:MM separados por comas."),
+    )
+    weekly = models.TextField(
+        _("horario semanal"),
+        blank=True,
+        help_text=_(
+            "Sólo para cambiar el horario semanal: una línea por día, «0 09:00-18:00» "
+            "(0 = lunes … 6 = domingo); varios intervalos separados por comas."
+        ),
+    )
+    name = models.CharField(_("motivo"), max_length=200)
+    source = models.CharField(_("fundamento"), max_length=200, blank=True, help_text=_("p. ej. DOF 27-10-2023"))
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    preview = models.JSONField(_("vista previa"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registrado por")
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("aplicado por")
+    )
+    applied_at = models.DateTimeField(_("aplicado"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("aviso de cambio de calendario")
+        verbose_name_plural = _("avisos de cambio de calendario")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["exception_set", "exception_remove", "weekly_set"]), name="notice_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "applied", "discarded"]), name="notice_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(action="weekly_set") | Q(date_from__isnull=False), name="notice_dated_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar.code}: {self.name}"
+
+
+class NonWorkingDaysNotice(TimeStampedModel):
+    """The institute's yearly DOF notice of días inhábiles, as loaded from
+    reference_data/dias_inhabiles/<year>.yaml (the record that a year's notice is in)."""
+
+    year = models.PositiveSmallIntegerField(_("año"), unique=True)
+    source = models.CharField(_("fundamento"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("aviso anual de días inhábiles")
+        verbose_name_plural = _("avisos anuales de días inhábiles")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -14,8 +14,9 @@ pause ended, no reclassification), they are the case's stored ones. Otherwise th
 with the SLA clock exactly as the services do (``cases.services.workflow``): base terms from
 ``received_at``, each ended pause pushing resolution due back in its unit (first-response due
 only while no first response was given), a reclassification recomputing from ``received_at``
-with the new terms and re-applying the pauses so far; after the last such event the stored
-values apply again.
+with the new terms and re-applying the pauses so far, a calendar change (``sla_recomputed``)
+setting the instants its event records; after the last such event the stored values apply
+again.
 
 Resolution hours are the open time of the case's calendar from ``received_at`` to the
 resolution, minus the open time of the pauses that ended before it.
@@ -135,7 +136,18 @@ def _survey_value(value: Any, low: int, high: int) -> int | None:
     return value
 
 
-_MOVER_KINDS = ("reclassified", "sla_extended")
+_MOVER_KINDS = ("reclassified", "sla_extended", "sla_recomputed")
+RECOMPUTED = "sla_recomputed"  # a calendar change moved the dues: data has both sets (ADR 0014)
+
+
+def _recomputed(event: EventRow, side: str) -> tuple[datetime, datetime | None]:
+    """(resolution due, first-response due) an SLA_RECOMPUTED event records before or after."""
+    instants = event.data[side]
+    first = instants.get("first_response_due_at")
+    return (
+        datetime.fromisoformat(instants["resolution_due_at"]),
+        datetime.fromisoformat(first) if first else None,
+    )
 
 
 class _Dues:
@@ -154,7 +166,10 @@ class _Dues:
         if movers and any(e.kind == "reclassified" for e in events):
             self.terms = terms_for(events[0].dims.service_id)
         self.resolution, self.first_response = case.resolution_due_at, case.first_response_due_at
-        if movers:
+        if movers and events[movers[0]].kind == RECOMPUTED:
+            # Nothing moved them before the calendar changed: they were what it recorded then.
+            self.resolution, self.first_response = _recomputed(events[movers[0]], "from_instants")
+        elif movers:
             self._recompute(first_response_given=False)
 
     def _recompute(self, first_response_given: bool) -> None:
@@ -210,6 +225,8 @@ class _Dues:
         elif event.kind == "reclassified":
             self.terms = terms_for(event.dims.service_id)
             self._recompute(first_response_given)
+        elif event.kind == RECOMPUTED:
+            self.resolution, self.first_response = _recomputed(event, "to_instants")
 
 
 def _same_actor(a: EventRow, b: EventRow) -> bool:

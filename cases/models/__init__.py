@@ -4,6 +4,7 @@ from .content import Attachment, Comment
 from .events import CaseEvent, EventKind
 from .idempotency import IdempotencyKey
 from .monitor import SlaMonitorMark
+from .repair import SlaRepairRun
 from .routing import AssignmentStrategy, RoutingRule
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "Priority",
     "RoutingRule",
     "SlaMonitorMark",
+    "SlaRepairRun",
     "SlaState",
 ]

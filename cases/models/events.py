@@ -22,6 +22,9 @@ class EventKind(models.TextChoices):
     SURVEY_ANSWERED = "survey_answered", _("Encuesta respondida")
     MERGED = "merged", _("Contacto fusionado")
     UPDATED = "updated", _("Actualizado")
+    # A calendar change (DOF notice) moved the case's due instants: data has the cause and the
+    # old and new instants (cases.services.sla_repair).
+    SLA_RECOMPUTED = "sla_recomputed", _("Plazo recalculado por cambio de calendario")
 
 
 class CaseEvent(models.Model):

@@ -14,7 +14,14 @@ PAST_GRACE = dt.timedelta(minutes=10)  # the default grace is five minutes
 ANA = ContactInput(
     given_names="Ana", first_surname="Pérez", nss="92919084431", email="ana.perez@example.com"
 )
-NOTHING = {"acknowledgement": 0, "assignment": 0, "resolution": 0, "extension": 0, "breach": 0}
+NOTHING = {
+    "acknowledgement": 0,
+    "assignment": 0,
+    "resolution": 0,
+    "extension": 0,
+    "calendar_change": 0,
+    "breach": 0,
+}
 
 
 def sweep_counts(**counts: int) -> dict[str, int]:

@@ -206,6 +206,8 @@ CELERY_TASK_ROUTES = {
     "cases.tasks.send_resolution_notice": {"queue": "notifications"},
     "cases.tasks.sweep_pending_notices": {"queue": "notifications"},
     "cases.tasks.send_extension_notice": {"queue": "notifications"},
+    "cases.tasks.send_calendar_change_notice": {"queue": "notifications"},
+    "cases.tasks.run_sla_repair": {"queue": "sla"},
     "cases.tasks.close_resolved_cases": {"queue": "default"},
     "cases.tasks.seal_history_anchors": {"queue": "default"},
     "webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
