@@ -269,4 +269,3 @@ def test_the_command_prints_progress_and_the_rate(generated):
     assert text.count("casos/s") == 4
     assert "Listo: 30 casos" in text
     assert Case.objects.count() == 230
-
