@@ -304,6 +304,9 @@ EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=2_000_000)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=3600)  # seconds per export job
+# The supervisor board corrects for live at most this many cases the rollup refresh has not read;
+# past that it shows the last refresh ("datos al HH:MM") and asks for one (indicators.freshness).
+INDICATORS_BOARD_LIVE_CASES = env.int("INDICATORS_BOARD_LIVE_CASES", default=500)
 
 LOGGING = {
     "version": 1,
