@@ -306,15 +306,8 @@ def deep_page(port: int, first: str, headers: dict[str, str], pages: int) -> str
 Plan = list[tuple[str, str, int, Callable[[int], Request], int]]
 
 
-def plan_for(key: str, service: str, token: str, deep: int) -> Plan:
-    auth = {"Authorization": f"Token {key}", "Accept": "application/json"}
-    floor_auth = {"Authorization": f"Token {token}", "Accept": "application/json"}
-    list_path = "/api/v1/cases/?ordering=-received_at"
-    filtered_path = f"/api/v1/cases/?{FILTERED}&ordering=-received_at"
-    deep_path = deep_page(PORT, list_path, auth, deep)
-    floor_deep = deep_page(FLOOR_PORT, "/cases/", floor_auth, deep)
-    folios = [row["folio"] for row in get_json(PORT, list_path + "&page_size=100", auth)["results"]]
-    floor_folios = [row["folio"] for row in get_json(FLOOR_PORT, "/cases/", floor_auth)["results"]]
+def app_create(service: str, auth: dict[str, str]) -> Callable[[int], Request]:
+    """POST cases/ with a contact, as intake sends it (a new Idempotency-Key each)."""
 
     def create(i: int) -> Request:
         body = {
@@ -326,6 +319,21 @@ def plan_for(key: str, service: str, token: str, deep: int) -> Plan:
         }  # fmt: skip
         headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
         return "POST", "/api/v1/cases/", headers, json.dumps(body).encode()
+
+    return create
+
+
+def plan_for(key: str, service: str, token: str, deep: int) -> Plan:
+    auth = {"Authorization": f"Token {key}", "Accept": "application/json"}
+    floor_auth = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    list_path = "/api/v1/cases/?ordering=-received_at"
+    filtered_path = f"/api/v1/cases/?{FILTERED}&ordering=-received_at"
+    deep_path = deep_page(PORT, list_path, auth, deep)
+    floor_deep = deep_page(FLOOR_PORT, "/cases/", floor_auth, deep)
+    folios = [row["folio"] for row in get_json(PORT, list_path + "&page_size=100", auth)["results"]]
+    floor_folios = [row["folio"] for row in get_json(FLOOR_PORT, "/cases/", floor_auth)["results"]]
+
+    create = app_create(service, auth)
 
     def floor_create(i: int) -> Request:
         now = dt.datetime.now(dt.UTC)

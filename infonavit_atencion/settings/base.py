@@ -46,13 +46,15 @@ MIDDLEWARE = [
     # Before anything reads the body: NUL characters in the address (400), oversized bodies (413).
     "infonavit_atencion.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # "Browser…": Django's middleware, skipped for /api/ calls with a Token header
+    # (authenticated by the token alone; infonavit_atencion.core.browser_middleware).
+    "infonavit_atencion.core.browser_middleware.BrowserSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "infonavit_atencion.core.browser_middleware.BrowserCsrfViewMiddleware",
+    "infonavit_atencion.core.browser_middleware.BrowserAuthenticationMiddleware",
     "web.middleware.OfficeTimezoneMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "infonavit_atencion.core.browser_middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
