@@ -3,7 +3,7 @@
 Uses its own PostgreSQL database (BOARD_BENCH_DATABASE, default `atencion_bench_board`, on
 BENCH_DATABASE_URL's server): migrates it, loads the reference data, fills it with
 `generate_history` up to --base cases unless it holds them and rebuilds the rollups
-(`rebuild_indicators`: the refreshed database). Then it adds --backlog cases received over the
+(`rebuild_indicators`: the refreshed database). It times the views (below) with no backlog; then it adds --backlog cases received over the
 last month with `generate_history` and does not refresh: their events wait past the watermark,
 as when the refresh falls behind. (The database grows by --backlog on each run; the rebuild at
 the start of the next run reads them.)
@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -64,6 +65,10 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=20_000, help="cases read by the rollups")
     parser.add_argument("--backlog", type=int, default=20_000, help="cases left unrefreshed")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--exact-repeat", type=int, default=1, help="full corrections timed")
+    parser.add_argument(
+        "--measure-only", action="store_true", help="no rebuild, no new backlog: time as it is"
+    )
     args = parser.parse_args()
 
     createdb = ["createdb", "-h", SERVER.hostname or "127.0.0.1", "-U",
@@ -85,25 +90,17 @@ def main() -> None:
     from indicators.selectors import indicators_compute
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
-    have = Case.objects.count()
-    if have < args.base:
-        call_command("generate_history", cases=args.base - have, months=12, verbosity=0)
     started = time.perf_counter()
-    call_command("rebuild_indicators", verbosity=0)
-    print(f"rollups rebuilt over {Case.objects.count():,} cases in "
-          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
-    started = time.perf_counter()
-    history_generate(args.backlog, 1, workers=2)
-    backlog = refresh_backlog()
-    print(
-        f"backlog: {args.backlog:,} cases over the last month, "
-        f"{'more than ' if backlog.capped else ''}{backlog.events:,} unread events "
-        f"(added in {time.perf_counter() - started:.0f} s); "
-        f"live limit {settings.INDICATORS_BOARD_LIVE_CASES} cases; "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
+    if not args.measure_only:
+        call_command("migrate", verbosity=0)
+        call_command("load_reference_data", verbosity=0)
+        have = Case.objects.count()
+        if have < args.base:
+            call_command("generate_history", cases=args.base - have, months=12, verbosity=0)
+        started = time.perf_counter()
+        call_command("rebuild_indicators", verbosity=0)
+        print(f"rollups rebuilt over {Case.objects.count():,} cases in "
+              f"{time.perf_counter() - started:.0f} s")  # fmt: skip
 
     admin, _ = get_user_model().objects.get_or_create(
         username="bench.board", defaults={"is_staff": True, "is_superuser": True}
@@ -126,25 +123,37 @@ def main() -> None:
         "trend, this month": f"/tablero/tendencia/?{month(this_month)}",
         "goals, this month": f"/tablero/metas/?{month(this_month)}",
     }
-    for label, url in views.items():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        samples = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            client.get(url)
-            samples.append(time.perf_counter() - started)
-        context = response.context
-        section = context.get("board") or context.get("section")
-        freshness = section.freshness
-        state = (
-            "live" if freshness.live else f"datos al {timezone.localtime(freshness.as_of):%H:%M}"
-        )
-        print(f"{label:<26} {_ms(samples)}  ({state})")
+
+    def measure(title: str) -> None:
+        print(f"{title}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        for label, url in views.items():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            samples = []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                client.get(url)
+                samples.append(time.perf_counter() - started)
+            html = response.content.decode()
+            behind = re.search(r'data-freshness="behind">[^<]*<time[^>]*>([^<]+)</time>', html)
+            state = f"datos al {behind.group(1)}, the last refresh" if behind else "live, exact"
+            print(f"{label:<26} {_ms(samples)}  ({state})")
+
+    if not args.measure_only:
+        measure("before the backlog")
+        started = time.perf_counter()
+        history_generate(args.backlog, 1, workers=2)
+        print(f"added {args.backlog:,} cases over the last month in "
+              f"{time.perf_counter() - started:.0f} s, not refreshed")  # fmt: skip
+    backlog = refresh_backlog()
+    measure(
+        f"with {'more than ' if backlog.capped else ''}{backlog.events:,} unread events; "
+        f"live limit {settings.INDICATORS_BOARD_LIVE_CASES} cases"
+    )
     correction = board_correction(today, timezone.now())
     print(f"(board correction for today: {len(correction.pending.case_ids):,} cases corrected)")
     samples = []
-    for _ in range(max(3, args.repeat // 5)):
+    for _ in range(args.exact_repeat):
         started = time.perf_counter()
         indicators_compute(this_month, today, ["channel"], now=timezone.now())
         samples.append(time.perf_counter() - started)

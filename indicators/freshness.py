@@ -48,7 +48,7 @@ __all__ = [
     "refresh_backlog",
 ]
 
-BACKLOG_PROBE_EVENTS = 50_000
+BACKLOG_PROBE_EVENTS = 5_000
 NO_CORRECTION = Pending([], [], [], [])
 
 

@@ -308,7 +308,7 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=3600)  # seconds per export job
 # The supervisor board corrects for live at most this many cases the rollup refresh has not read;
 # past that it shows the last refresh ("datos al HH:MM") and asks for one (indicators.freshness).
-INDICATORS_BOARD_LIVE_CASES = env.int("INDICATORS_BOARD_LIVE_CASES", default=500)
+INDICATORS_BOARD_LIVE_CASES = env.int("INDICATORS_BOARD_LIVE_CASES", default=100)
 
 LOGGING = {
     "version": 1,
