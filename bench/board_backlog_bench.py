@@ -157,7 +157,8 @@ def main() -> None:
         started = time.perf_counter()
         indicators_compute(this_month, today, ["channel"], now=timezone.now())
         samples.append(time.perf_counter() - started)
-    print(f"{'exact (API), this month':<26} {_ms(samples)}  (full live correction)")
+    if samples:
+        print(f"{'exact (API), this month':<26} {_ms(samples)}  (full live correction)")
     subprocess.run(["redis-cli", "-u", os.environ["REDIS_URL"], "flushdb"],  # noqa: S603, S607
                    capture_output=True, check=False)  # fmt: skip
 
