@@ -9,7 +9,7 @@ promises a bounded cost whatever the backlog:
 * a range the backlog cannot touch is answered from the rollups alone, exactly: every fact and
   backlog spell of a case lies at or after its ``received_at``, so a range that ends before the
   earliest pending case was received is already complete in the rollups;
-* a backlog of at most BOARD_LIVE_CASES cases is corrected for live, exactly ("datos al" now);
+* a backlog of at most settings.INDICATORS_BOARD_LIVE_CASES cases is corrected for live, exactly ("datos al" now);
 * a larger one is not: the board shows the last refresh ("datos al HH:MM" of that refresh) and
   asks for a refresh (`indicators.tasks.refresh_soon`).
 
@@ -70,12 +70,6 @@ class RefreshBacklog:
     refreshed_at: dt.datetime | None
     events: int  # events the rollups have not read, at most BACKLOG_PROBE_EVENTS + 1
     capped: bool  # more than BACKLOG_PROBE_EVENTS: the count stopped there
-
-    def age(self, now: dt.datetime) -> dt.timedelta | None:
-        """How old the rollups are: None when nothing waits for the refresh."""
-        if not self.events:
-            return dt.timedelta(0)
-        return None if self.refreshed_at is None else now - self.refreshed_at
 
 
 def _state() -> tuple[int, dt.datetime | None]:
