@@ -3,27 +3,22 @@
 A request under ``/api/`` that carries ``Authorization: Token …`` is authenticated by its token
 alone: the token authentication comes first in DRF's list and either accepts the key or answers
 401, so the session is never consulted (`accounts.api.authentication`). Sessions, the lazy
-session user, CSRF (DRF's views are exempt; only session authentication checks it), flash
-and flash messages have nothing to do for such a request, so these subclasses hand it
-straight on. Every other request, including the API called
-from a browser session, goes through the real middleware unchanged. DRF sets ``request.user``
+session user and flash messages have nothing to do for such a request, so these subclasses
+hand it straight on. Every other request, including the API called from a browser session,
+goes through the real middleware unchanged. DRF sets ``request.user``
 on the Django request when it authenticates (AnonymousUser for an API client).
 
-Security headers (SecurityMiddleware, X-Frame-Options, CSP), the request guard, the locale and
-django-axes (whose system check wants its own class, and which costs nothing here) still run
-for every request.
+Security headers (SecurityMiddleware, X-Frame-Options, CSP), the request guard, the locale,
+CSRF and django-axes (whose system checks want their own classes; both cost next to nothing
+for a token call, DRF's views being CSRF-exempt) still run for every request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import HttpRequest, HttpResponse
 
 from .api_errors import API_PATH_PREFIX
 
@@ -61,21 +56,3 @@ class BrowserMessageMiddleware(MessageMiddleware):
         if token_api_call(request):
             return self.get_response(request)  # type: ignore[return-value]
         return super().__call__(request)  # type: ignore[return-value]
-
-
-class BrowserCsrfViewMiddleware(CsrfViewMiddleware):
-    def __call__(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
-        if token_api_call(request):
-            return self.get_response(request)  # type: ignore[return-value]
-        return super().__call__(request)  # type: ignore[return-value]
-
-    def process_view(
-        self,
-        request: HttpRequest,
-        callback: Callable,
-        callback_args: tuple,
-        callback_kwargs: dict[str, Any],
-    ) -> HttpResponseForbidden | None:
-        if token_api_call(request):
-            return None
-        return super().process_view(request, callback, callback_args, callback_kwargs)

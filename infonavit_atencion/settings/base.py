@@ -51,7 +51,9 @@ MIDDLEWARE = [
     "infonavit_atencion.core.browser_middleware.BrowserSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "infonavit_atencion.core.browser_middleware.BrowserCsrfViewMiddleware",
+    # The stock class (check --deploy looks for it); DRF's views are exempt, so a token call
+    # costs it one cookie look-up.
+    "django.middleware.csrf.CsrfViewMiddleware",
     "infonavit_atencion.core.browser_middleware.BrowserAuthenticationMiddleware",
     "web.middleware.OfficeTimezoneMiddleware",
     "infonavit_atencion.core.browser_middleware.BrowserMessageMiddleware",
