@@ -19,6 +19,7 @@ import os
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import api_bench as bench
@@ -161,7 +162,7 @@ def queries() -> None:
 
 LIST = "/api/v1/cases/?ordering=-received_at"
 server: bench.Gunicorn
-plan: list
+plan: list[tuple[str, Callable[[int], bench.Request]]]
 plan_key: str
 
 

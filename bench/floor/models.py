@@ -18,6 +18,8 @@ class FloorCase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects: models.Manager["FloorCase"] = models.Manager()  # declared: not a project app
+
     class Meta:
         # Created and filled by bench/floor/load.py (SQL, generate_series), not by migrations.
         managed = False
