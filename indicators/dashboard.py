@@ -41,6 +41,7 @@ from .dashboard_cells import (
 from .dashboard_goals import TargetLine, target_lines
 from .dimensions import CODED, IndicatorFilters
 from .forms import GROUPS, Preset, period_presets
+from .freshness import Freshness, board_correction
 from .metrics import COUNT_METRICS, local_date
 from .selectors import indicator_cases, indicator_filters, indicator_scope_for, indicators_compute
 
@@ -117,6 +118,7 @@ class Dashboard:
     total: Row
     trend_url: str  # the daily trend and the goals come in their own requests (htmx, on load)
     goals_url: str
+    freshness: Freshness
     export_urls: dict[str, str] = field(default_factory=dict)  # format -> indicator export
     chart: dict[str, Any] = field(default_factory=dict)
 
@@ -135,12 +137,14 @@ class Trend:
     columns: list[tuple[str, str]]
     rows: list[Row]
     chart: dict[str, Any]
+    freshness: Freshness
 
 
 @dataclass
 class Goals:
     query: DashboardQuery
     lines: list[TargetLine]
+    freshness: Freshness
 
 
 @contextmanager
@@ -226,9 +230,13 @@ def dashboard_for(actor: Actor, query: DashboardQuery, now: dt.datetime) -> Dash
     board = DrillQuery("", query.date_from, query.date_to, query.channel)
 
     with one_snapshot():
-        totals = indicators_compute(query.date_from, query.date_to, (), filters, now=now).rows
+        correction = board_correction(query.date_to, now)
+        pending = correction.pending
+        totals = indicators_compute(
+            query.date_from, query.date_to, (), filters, now=now, pending=pending
+        ).rows
         grouped = indicators_compute(
-            query.date_from, query.date_to, [query.group], filters, now=now
+            query.date_from, query.date_to, [query.group], filters, now=now, pending=pending
         ).rows
     total_row = totals[0] if totals else NOTHING_COUNTED
 
@@ -263,6 +271,7 @@ def dashboard_for(actor: Actor, query: DashboardQuery, now: dt.datetime) -> Dash
         total=Row(_("Total"), None, links.cells(total_row, GROUP_COLUMNS, board)),
         trend_url=dashboard_url(query, "indicators:dashboard_trend"),
         goals_url=dashboard_url(query, "indicators:dashboard_goals"),
+        freshness=correction.freshness,
         export_urls={fmt: export_url(query, fmt) for fmt in ("xlsx", "csv")},
         chart={
             "labels": [row.label for row in rows],
@@ -277,7 +286,11 @@ def dashboard_for(actor: Actor, query: DashboardQuery, now: dt.datetime) -> Dash
 def trend_for(actor: Actor, query: DashboardQuery, now: dt.datetime) -> Trend:
     """One row per day of the period (a day nothing happened shows zeros), and its series."""
     filters = _filters(viewer_scope(actor), query.channel)
-    daily = indicators_compute(query.date_from, query.date_to, ["day"], filters, now=now).rows
+    with one_snapshot():
+        correction = board_correction(query.date_to, now)
+        daily = indicators_compute(
+            query.date_from, query.date_to, ["day"], filters, now=now, pending=correction.pending
+        ).rows
     by_day = {row["day"]: row for row in daily}
     links = DrillLinks()
     # "18 Nov" as Django's "j M" prints it, with the month names translated once.
@@ -297,7 +310,7 @@ def trend_for(actor: Actor, query: DashboardQuery, now: dt.datetime) -> Trend:
         chart["compliance"].append(row.get("sla_compliance_pct"))
     chart["text"] = _chart_text("received", "resolutions", "compliance")
     columns = [(metric, metric_label(metric)) for metric in TREND_COLUMNS]
-    return Trend(query, columns, rows, chart)
+    return Trend(query, columns, rows, chart, correction.freshness)
 
 
 def goals_for(query: DashboardQuery, now: dt.datetime) -> Goals:
@@ -305,8 +318,10 @@ def goals_for(query: DashboardQuery, now: dt.datetime) -> Goals:
     are institution-wide (as in GET /api/v1/targets/); their drill-downs list only the cases
     the viewer may see."""
     with one_snapshot():
-        lines = target_lines(query, now, DrillLinks())
-    return Goals(query, lines)
+        # Goals end today at the latest (they are evaluated up to today).
+        correction = board_correction(local_date(now), now)
+        lines = target_lines(query, now, DrillLinks(), correction.pending)
+    return Goals(query, lines, correction.freshness)
 
 
 def drill_cases(actor: Actor, drill: DrillQuery, now: dt.datetime) -> QuerySet[Case]:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from .dashboard_cells import Cell, DashboardQuery, DrillLinks, DrillQuery, metric_label, number_text
 from .metrics import COUNT_METRICS, local_date
 from .models import Direction, Target
-from .selectors import indicators_compute
+from .selectors import Pending, indicators_compute
 from .targets import AT_RISK, MET, MISSED, TargetResult, target_status
 
 # Status of a shared goal: text, Bootstrap pair with AA contrast, icon (never colour alone).
@@ -44,10 +44,13 @@ class TargetLine:
     icon: str
 
 
-def targets_evaluated_together(targets: Iterable[Target], now: dt.datetime) -> list[TargetResult]:
+def targets_evaluated_together(
+    targets: Iterable[Target], now: dt.datetime, pending: Pending | None = None
+) -> list[TargetResult]:
     """`indicators.targets.target_evaluate` for many goals at once: the goals that share a
     period and a kind of cut (channel, directorate, both or neither) are read from one
-    `indicators_compute` grouped by that cut, instead of one computation per goal."""
+    `indicators_compute` grouped by that cut, instead of one computation per goal. ``pending``:
+    the board's live correction (`indicators.freshness`); None for the full, exact one."""
     today = local_date(now)
     tables: dict[tuple, dict[tuple, dict]] = {}
     results = []
@@ -62,7 +65,9 @@ def targets_evaluated_together(targets: Iterable[Target], now: dt.datetime) -> l
                 cut["directorate"] = target.directorate.code
             key = (target.date_from, until, tuple(cut))
             if key not in tables:
-                rows = indicators_compute(target.date_from, until, list(cut), now=now).rows
+                rows = indicators_compute(
+                    target.date_from, until, list(cut), now=now, pending=pending
+                ).rows
                 tables[key] = {tuple(row[name] for name in cut): row for row in rows}
             row = tables[key].get(tuple(cut.values()))
             actual = row[target.metric] if row else None
@@ -72,7 +77,9 @@ def targets_evaluated_together(targets: Iterable[Target], now: dt.datetime) -> l
     return results
 
 
-def target_lines(query: DashboardQuery, now: dt.datetime, links: DrillLinks) -> list[TargetLine]:
+def target_lines(
+    query: DashboardQuery, now: dt.datetime, links: DrillLinks, pending: Pending | None = None
+) -> list[TargetLine]:
     """Active goals whose period overlaps the board's (of the chosen channel, if one is)."""
     targets = Target.objects.filter(
         active=True, date_from__lte=query.date_to, date_to__gte=query.date_from
@@ -80,7 +87,8 @@ def target_lines(query: DashboardQuery, now: dt.datetime, links: DrillLinks) -> 
     if query.channel:
         targets = targets.filter(channel__code=query.channel)
     lines = []
-    for result in targets_evaluated_together(targets.order_by("date_from", "metric", "id"), now):
+    ordered = targets.order_by("date_from", "metric", "id")
+    for result in targets_evaluated_together(ordered, now, pending):
         target = result.target
         channel = target.channel.code if target.channel else ""
         directorate = target.directorate.code if target.directorate else ""

@@ -10,13 +10,16 @@ Public functions (``now`` is the current instant, read once by the caller):
         supervisor: office / delegación with its Cesi / directorate / national; admin and API
         clients with indicators:read: everything). None: nothing at all.
     indicators_compute(date_from: date, date_to: date, group_by: Sequence[str] = (),
-                       filters: IndicatorFilters = IndicatorFilters(), *, now: datetime)
+                       filters: IndicatorFilters = IndicatorFilters(), *, now: datetime,
+                       pending: Pending | None = None)
         -> IndicatorTable(date_from, date_to, group_by, rows: list[dict])
         Every metric for the inclusive local-date range, one row per group: the group keys
         as codes ("day" as YYYY-MM-DD, None where the case had none), then every name of
         indicators.metrics.METRICS (ints for counts, two-decimal floats or None otherwise).
         Raises ValidationFailed for an unknown group or a range that ends before it starts.
         Filters and scope combine with IndicatorFilters.merged (intersection).
+        ``pending``: the live correction to apply instead of the full one (the board's bounded
+        one, `indicators.freshness.board_correction`); the API never passes it (exact).
     indicator_cases(metric: str, date_from: date, date_to: date, keys: Mapping[str, str | None],
                     filters: IndicatorFilters = IndicatorFilters(), *, now: datetime)
         -> QuerySet[Case]
@@ -56,7 +59,7 @@ from .dimensions import (
     indicator_filters,
     indicator_scope_for,
 )
-from .engine import backlogs, dims_key, local_today, pending_load, rollup_tallies
+from .engine import Pending, backlogs, dims_key, local_today, pending_load, rollup_tallies
 from .facts import Dims, Fact
 from .metrics import (
     GROUP_DIMENSIONS,
@@ -71,6 +74,7 @@ from .tallies import fact_tally
 __all__ = [
     "IndicatorFilters",
     "IndicatorTable",
+    "Pending",
     "indicator_cases",
     "indicator_filters",
     "indicator_scope_for",
@@ -152,13 +156,15 @@ def indicators_compute(
     filters: IndicatorFilters | None = None,
     *,
     now: dt.datetime,
+    pending: Pending | None = None,
 ) -> IndicatorTable:
     group_by = list(group_by)
     _check(date_from, date_to, group_by)
     filters = filters or IndicatorFilters()
     with _snapshot():
         tallies = rollup_tallies(date_from, date_to, group_by, filters)
-        pending = pending_load()
+        if pending is None:
+            pending = pending_load()
         open_cases = backlogs(date_from, date_to, group_by, filters, pending, now)
     for sign, facts in ((-1, pending.old_facts), (1, pending.new_facts)):
         for fact in facts:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from infonavit_atencion.core.queueing import enqueue_now
@@ -57,3 +58,14 @@ def send_monthly_report(month: str | None = None) -> dict:
     first = dt.date.fromisoformat(month) if month else previous_month(now)
     deliveries = monthly_report_send(first, now)
     return {d.outcome: sum(1 for x in deliveries if x.outcome == d.outcome) for d in deliveries}
+
+
+REFRESH_REQUESTED_KEY = "indicators:refresh-requested"
+
+
+def refresh_soon() -> bool:
+    """Queue one refresh now, at most once a minute however many boards ask (the board showed
+    the last refresh because the backlog was past its live correction)."""
+    if not cache.add(REFRESH_REQUESTED_KEY, True, timeout=60):
+        return False
+    return enqueue_now(refresh_indicators)

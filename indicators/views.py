@@ -37,7 +37,9 @@ from .dashboard import (
     trend_for,
 )
 from .forms import DEFAULT_GROUP, DashboardForm, DrillDownForm
+from .freshness import Freshness
 from .metrics import local_date
+from .tasks import refresh_soon
 
 # The newest cases first: the order the received_at index serves at any volume.
 DRILL_ORDERING = "-received_at"
@@ -56,6 +58,12 @@ def _fragment_or_page(
     response = render(request, fragment if partial else page, context, status=status)
     patch_vary_headers(response, ("HX-Request",))  # the same URL answers a page or a fragment
     return response
+
+
+def _catch_up(freshness: Freshness | None) -> None:
+    """A board showing the last refresh asks for the next one now (see indicators.freshness)."""
+    if freshness is not None and not freshness.live:
+        refresh_soon()
 
 
 def _board_query(
@@ -77,6 +85,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form, query = _board_query(request, now)
     board = dashboard_for(actor_of(request), query, now) if query else None
+    if board is not None:
+        _catch_up(board.freshness)
     return _fragment_or_page(
         request,
         "indicators/_dashboard.html",
@@ -99,8 +109,10 @@ def _section(
         return render(
             request, "indicators/section.html", {"form": form, "title": title}, status=400
         )
+    section = build(query, now)
+    _catch_up(getattr(section, "freshness", None))
     context = {
-        "section": build(query, now),
+        "section": section,
         "section_template": template,
         "title": title,
         "back_url": dashboard_url(query),

@@ -71,6 +71,8 @@ def test_the_app_services_share_the_private_media_volume_and_run_production_sett
         assert service["environment"]["DJANGO_SETTINGS_MODULE"] == "infonavit_atencion.settings.production"
         # Starts without an .env file (configuration may come from the environment alone).
         assert service["env_file"] == [{"path": ".env", "required": False}], name
+        # Production settings refuse to start without an explicitly chosen mail backend.
+        assert service["environment"]["EMAIL_BACKEND"].startswith("${EMAIL_BACKEND:-django.core.mail"), name
 
 
 def _healthcheck_path() -> str:
@@ -86,6 +88,8 @@ def production_settings(monkeypatch):
     for name, value in {
         "DJANGO_SECRET_KEY": "test-only",
         "DJANGO_ALLOWED_HOSTS": "atencion.example.gob.mx",
+        # Production refuses to start without an explicit mail backend; compose sets SMTP.
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     }.items():
         monkeypatch.setenv(name, value)
     sys.modules.pop("infonavit_atencion.settings.production", None)

@@ -1,13 +1,9 @@
-"""The application's URLs and, under /floor/, the minimal DRF endpoints it is compared with."""
-
 from django.urls import path
 
-from infonavit_atencion.urls import urlpatterns as application_urlpatterns
-
-from .views import FloorCaseDetail, FloorCaseListCreate
+from .views import FloorCaseDetail, FloorCaseListCreate, healthz
 
 urlpatterns = [
-    *application_urlpatterns,
-    path("floor/cases/", FloorCaseListCreate.as_view()),
-    path("floor/cases/<str:folio>/", FloorCaseDetail.as_view()),
+    path("healthz", healthz),
+    path("cases/", FloorCaseListCreate.as_view()),
+    path("cases/<str:folio>/", FloorCaseDetail.as_view()),
 ]

@@ -311,5 +311,21 @@ def history_generate(
         batches = _Batches(snap, rng, now, (0, 1))
         for chunk in chunks:
             on_batch(batches.write(chunk))
+    _analyze()
     report.seconds = time.monotonic() - started
     return report
+
+
+# Every table the batches write (`_Batches.writers`).
+LOADED_MODELS = (Contact, Case, Comment, CaseEvent, SurveyAnswer)
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for what was loaded: autovacuum would get there in its own
+    time, and until then the planner picks plans for the tables as they were (a filtered case
+    list took 240 ms p95 instead of 25 on a 1,000,000-case load)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in LOADED_MODELS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")

@@ -49,13 +49,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Everything after the static files: not stored by browsers or proxies (personal data).
     "infonavit_atencion.core.no_store.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # "Browser…": Django's middleware, skipped for /api/ calls with a Token header
+    # (authenticated by the token alone; infonavit_atencion.core.browser_middleware).
+    "infonavit_atencion.core.browser_middleware.BrowserSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The stock class (check --deploy looks for it); DRF's views are exempt, so a token call
+    # costs it one cookie look-up.
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "infonavit_atencion.core.browser_middleware.BrowserAuthenticationMiddleware",
     "web.middleware.OfficeTimezoneMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "infonavit_atencion.core.browser_middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -333,6 +337,9 @@ EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=2_000_000)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=3600)  # seconds per export job
+# The supervisor board corrects for live at most this many cases the rollup refresh has not read;
+# past that it shows the last refresh ("datos al HH:MM") and asks for one (indicators.freshness).
+INDICATORS_BOARD_LIVE_CASES = env.int("INDICATORS_BOARD_LIVE_CASES", default=100)
 
 LOGGING = {
     "version": 1,

@@ -83,6 +83,21 @@ def test_the_report_counts_what_was_written(generated):
     assert Case.objects.filter(received_at__gte=NOW).count() == 0
 
 
+@pytest.mark.postgres
+def test_the_loaded_tables_are_analyzed(generated):
+    # Runs before the tests that load more (the command test), so the estimate is the fixture's.
+    # ANALYZE sets the planner's row estimate (pg_class.reltuples; -1 or a stale 0 before).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN "
+            "('cases_case', 'cases_caseevent')"
+        )
+        estimates = dict(cursor.fetchall())
+    assert estimates == {"cases_case": 200, "cases_caseevent": CaseEvent.objects.count()}
+
+
 def test_every_history_replays_through_the_transitions_table_to_the_stored_status(generated):
     checked = Counter()
     for case in Case.objects.all():
