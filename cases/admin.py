@@ -11,6 +11,7 @@ from infonavit_atencion.core.admin_guard import GuardedAdminMixin, GuardedInline
 
 from .dry_run import REPORT_TZ, routing_dry_run
 from .models import Case, CaseEvent, RoutingRule
+from .models.contact_details import CASE_FIELDS
 from .routing import rule_specs_from
 
 DRY_RUN_DAYS = 30
@@ -78,6 +79,9 @@ class CaseAdmin(GuardedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     # The tracking code and the sealed reporter identity are never shown here, not even to the
     # integrity role (it reads the identity on the case page, logged): core.admin_guard.
+    # The contact details the case came with are personal data: the case page shows them
+    # masked and logs a full view; this read-only page has no such log, so it leaves them out.
+    exclude = tuple(CASE_FIELDS.values())
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -46,6 +46,12 @@ PROTECTED_FIELDS: dict[str, dict[str, Secrecy]] = {
     "cases.Case": {
         "sealed_reporter_identity": Secrecy.SECRET,
         "tracking_code": Secrecy.SECRET,
+        # The contact details a case came with (cases.models.contact_details).
+        "contact_nss": Secrecy.PERSONAL,
+        "contact_curp": Secrecy.PERSONAL,
+        "contact_rfc": Secrecy.PERSONAL,
+        "contact_email": Secrecy.PERSONAL,
+        "contact_phone": Secrecy.PERSONAL,
     },
     "webhooks.WebhookSubscription": {"secret": Secrecy.SECRET},
     "accounts.ApiClient": {"key_digest": Secrecy.SECRET},

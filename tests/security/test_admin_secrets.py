@@ -309,3 +309,15 @@ def test_the_user_page_keeps_the_masked_password_summary_and_its_form(world: Wor
     assert page.status_code == 200
     assert 'href="../password/"' in page.content.decode()
     assert admin_user.password not in page.content.decode()
+
+
+def test_the_case_page_of_the_admin_leaves_out_the_contact_details_the_case_came_with(world: World):
+    # Those details are personal data shown on the case page masked (a full view is logged);
+    # the admin's read-only case page has no such log, so it must not print them at all.
+    case = Case.objects.get(pk=world.case.pk)
+    assert case.contact_nss == ANA_NSS and case.contact_curp == ANA_CURP
+    page = world.session("admin").get(_admin_url(Case, "change", case.pk))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert ANA_NSS not in body and ANA_CURP not in body
+    assert not ContactAccessLog.objects.filter(case=case).exists()
