@@ -135,6 +135,15 @@ NOTICES: tuple[SweptNotice, ...] = (
         applies=_still_open_with_citizen,
     ),
     SweptNotice(
+        "public_comment",
+        EventKind.COMMENTED,
+        "cases.tasks.send_public_comment_notice",
+        # Every public comment by staff or an API client; the citizen's own are not sent back.
+        cause=Q(data__public=True) & ~Q(data__by="citizen"),
+        latest_only=False,
+        applies=_citizen_has_email,
+    ),
+    SweptNotice(
         "breach",
         EventKind.SLA_BREACHED,
         "cases.tasks.send_breach_notice",
