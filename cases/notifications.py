@@ -215,6 +215,12 @@ def notify_extension(case_id: int, now: dt.datetime) -> int:
     return _send_once(case, "extension", extended, to, subject, context, now)
 
 
+def not_by_citizen() -> Q:
+    """Events not written for the citizen's own reply (a missing JSON key compares as NULL, so
+    a bare negation would drop every staff comment too)."""
+    return Q(data__by__isnull=True) | ~Q(data__by="citizen")
+
+
 def notify_public_comments(case_id: int, now: dt.datetime) -> int:
     """E-mail the citizen each public comment by staff or an API client not yet sent, oldest
     first (the citizen's own replies are not sent back). The number sent."""
@@ -222,11 +228,9 @@ def notify_public_comments(case_id: int, now: dt.datetime) -> int:
     to = _citizen_email(case)
     if not to:
         return 0
-    commented = (
-        CaseEvent.objects.filter(case=case, kind=EventKind.COMMENTED, data__public=True)
-        .exclude(data__by="citizen")
-        .order_by("at", "id")
-    )
+    commented = CaseEvent.objects.filter(
+        not_by_citizen(), case=case, kind=EventKind.COMMENTED, data__public=True
+    ).order_by("at", "id")
     sent = 0
     for cause in commented:
         comment = Comment.objects.filter(pk=cause.data.get("comment"), case=case).first()
