@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Attachment, Case, CaseEvent, Comment
 from cases.services import CaseInput, TransitionInput, case_create, case_transition, comment_add
-from cases.tests.api_support import make_case
+from cases.tests.api_support import make_case, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,16 @@ def test_an_anonymous_denuncia_asks_and_reads_the_answer_by_folio_and_code(clien
     )
     assert asked < answered
     assert "Usted" in html and "Infonavit" in html
+
+
+def test_staff_see_the_reply_as_the_citizen_s_in_the_case_page(client, agent):
+    case = make_case(Actor(user=agent))
+    _reply(client, case, "Ya envié el documento.")
+    quejas = staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")
+    client.force_login(quejas)
+
+    html = client.get(f"/casos/{case.folio}/").content.decode()
+
+    assert "Respuesta del ciudadano" in html  # the comment's badge
+    timeline = '<span class="text-body-secondary">(ciudadano)</span>: respuesta del ciudadano'
+    assert timeline in html
