@@ -15,7 +15,15 @@ from cases.mail_thread import reply_address, reply_token, reply_token_folio
 from cases.models import Case, CaseEvent
 from cases.notice_sweep import notices_sweep
 from cases.notifications import notify_public_comments
-from cases.services import CaseInput, case_citizen_reply, case_create, comment_add
+from cases.routing import case_route
+from cases.services import (
+    CaseInput,
+    TransitionInput,
+    case_citizen_reply,
+    case_create,
+    case_transition,
+    comment_add,
+)
 from cases.tasks import send_public_comment_notice
 from contacts.services import ContactInput
 
@@ -190,3 +198,26 @@ def test_the_reply_token_names_its_case_and_cannot_be_forged(settings):
     assert reply_address("ATN-2026-00001234") == f"atencion+{token}@atencion.example.mx"
     settings.INBOUND_REPLY_ADDRESS = ""
     assert reply_address("ATN-2026-00001234") == ""
+
+
+def test_the_resolution_joins_the_thread_and_invites_a_reply(
+    agent, area_staff, django_capture_on_commit_callbacks
+):
+    case = _queja(agent, django_capture_on_commit_callbacks)
+    case_route(case.pk, RECEIVED)
+    staff = Actor(user=area_staff)
+    case_transition(case.folio, TransitionInput("take"), staff, RECEIVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        resolve = TransitionInput("resolve", resolution="Se corrigió la descarga.")
+        case_transition(case.folio, resolve, staff, RECEIVED + dt.timedelta(hours=1))
+
+    ack, resolution = mail.outbox
+    resolved = _event_id(case, "status_changed", action="resolve")
+    assert resolution.extra_headers == {
+        "Message-ID": _mid(case, resolved, "resolution"),
+        "In-Reply-To": ack.extra_headers["Message-ID"],
+        "References": ack.extra_headers["Message-ID"],
+    }
+    assert resolution.reply_to == ack.reply_to
+    assert "Puede responder a este correo" in resolution.body
+    assert "no lo responda" not in resolution.body
