@@ -36,7 +36,7 @@ from django.utils.module_loading import import_string
 from infonavit_atencion.core.queueing import enqueue_now
 
 from .models import CaseEvent, EventKind
-from .notifications import supervisors_over
+from .notifications import not_by_citizen, supervisors_over
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +133,15 @@ NOTICES: tuple[SweptNotice, ...] = (
         "cases.tasks.send_calendar_change_notice",
         cause=Q(data__promised_later=True),
         applies=_still_open_with_citizen,
+    ),
+    SweptNotice(
+        "public_comment",
+        EventKind.COMMENTED,
+        "cases.tasks.send_public_comment_notice",
+        # Every public comment by staff or an API client; the citizen's own are not sent back.
+        cause=Q(data__public=True) & not_by_citizen(),
+        latest_only=False,
+        applies=_citizen_has_email,
     ),
     SweptNotice(
         "breach",

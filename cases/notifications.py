@@ -36,7 +36,8 @@ from channels.selectors import calendar_spec_for
 from surveys.selectors import survey_link_for
 
 from .events import SYSTEM, event_instant, event_record
-from .models import Case, CaseEvent, CaseStatus, EventKind
+from .mail_thread import CITIZEN_TEMPLATES, thread_headers
+from .models import Case, CaseEvent, CaseStatus, Comment, EventKind
 from .services.autoclose import reopen_deadline
 
 CENTRAL_TZ = "America/Mexico_City"
@@ -75,8 +76,18 @@ def _connection():  # type: ignore[no-untyped-def]
     return get_connection(timeout=timeout)
 
 
-def _send(subject: str, body: str, to: list[str]) -> None:
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, connection=_connection()).send()
+def _send(subject: str, body: str, to: list[str], headers: dict[str, str] | None = None) -> None:
+    headers = dict(headers or {})
+    reply_to = [headers.pop("Reply-To")] if "Reply-To" in headers else None
+    EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        to,
+        connection=_connection(),
+        headers=headers,
+        reply_to=reply_to,
+    ).send()
 
 
 def _record_notice(case: Case, now: dt.datetime, data: dict) -> None:
@@ -113,7 +124,9 @@ def _send_once(
     if notice_sent_for(template, cause):
         return 0
     body = render_to_string(f"cases/email/{template}.txt", {"case": case, **context})
-    _send(subject, body, [to])
+    citizen = template in CITIZEN_TEMPLATES
+    headers = thread_headers(case.pk, case.folio, cause.pk, template, citizen=citizen)
+    _send(subject, body, [to], headers)
     _record_notice(case, now, {"template": template, "event": cause.pk, "recipients": 1})
     return 1
 
@@ -200,6 +213,37 @@ def notify_extension(case_id: int, now: dt.datetime) -> int:
     }
     subject = _("Se amplió el plazo de su caso %(folio)s") % {"folio": case.folio}
     return _send_once(case, "extension", extended, to, subject, context, now)
+
+
+def not_by_citizen() -> Q:
+    """Events not written for the citizen's own reply (a missing JSON key compares as NULL, so
+    a bare negation would drop every staff comment too)."""
+    return Q(data__by__isnull=True) | ~Q(data__by="citizen")
+
+
+def notify_public_comments(case_id: int, now: dt.datetime) -> int:
+    """E-mail the citizen each public comment by staff or an API client not yet sent, oldest
+    first (the citizen's own replies are not sent back). The number sent."""
+    case = Case.objects.select_related("service", "office", "contact").get(pk=case_id)
+    to = _citizen_email(case)
+    if not to:
+        return 0
+    commented = CaseEvent.objects.filter(
+        not_by_citizen(), case=case, kind=EventKind.COMMENTED, data__public=True
+    ).order_by("at", "id")
+    sent = 0
+    for cause in commented:
+        comment = Comment.objects.filter(pk=cause.data.get("comment"), case=case).first()
+        if comment is None:
+            continue
+        context = {
+            "name": case.contact_given_names,
+            "comment": comment.body,
+            "status_link": status_link(case.folio),
+        }
+        subject = _("Respuesta sobre su caso %(folio)s") % {"folio": case.folio}
+        sent += _send_once(case, "public_comment", cause, to, subject, context, now)
+    return sent
 
 
 def supervisors_over(directorate: Any, office: Any, delegacion: Any) -> QuerySet:

@@ -20,6 +20,7 @@ from .notifications import (
     notify_breach,
     notify_calendar_change,
     notify_extension,
+    notify_public_comments,
     notify_resolution,
 )
 from .routing import case_route
@@ -113,6 +114,11 @@ def send_calendar_change_notice(self, case_id: int) -> int:  # type: ignore[no-u
     return notify_calendar_change(case_id, timezone.now())
 
 
+@shared_task(**NOTICE_RETRY)
+def send_public_comment_notice(self, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    return notify_public_comments(case_id, timezone.now())
+
+
 @shared_task
 def sweep_pending_notices() -> dict[str, int]:
     """Re-queue the e-mails whose message was lost (broker down): a lost message never loses a
@@ -162,7 +168,9 @@ def _port_preview(calendar_id: int, spec: CalendarSpec, now: dt.datetime) -> dic
     return sla_repair_preview(calendar_id, now, spec).as_dict()
 
 
-def _port_repair(calendar: BusinessCalendar, notice: CalendarNotice | None, now: dt.datetime) -> None:
+def _port_repair(
+    calendar: BusinessCalendar, notice: CalendarNotice | None, now: dt.datetime
+) -> None:
     cause = notice_cause(notice) if notice is not None else f"cambio del calendario {calendar.code}"
     run = sla_repair_start(calendar, cause, now, notice)
     enqueue_on_commit(run_sla_repair, run.pk)

@@ -218,6 +218,19 @@ class BulkActionForm(forms.Form):
         return cleaned
 
 
+class PublicReplyForm(forms.Form):
+    """The citizen's reply on the status page: folio and code again (nothing is kept between
+    requests), the text and an optional document (checked by the service: size and content)."""
+
+    # Own ids: the look-up form below has its own folio and code fields on the same page.
+    folio = forms.CharField(max_length=24, widget=forms.HiddenInput(attrs={"id": "reply-folio"}))
+    code = forms.CharField(max_length=16, widget=forms.HiddenInput(attrs={"id": "reply-code"}))
+    body = forms.CharField(
+        label=_("Su respuesta"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea
+    )
+    file = forms.FileField(label=_("Documento (opcional)"), required=False)
+
+
 class PublicStatusForm(forms.Form):
     folio = forms.CharField(
         label=_("Folio"),

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from ..events import Actor
 from ..limits import COMMENT_MAX_LENGTH
 from ..models import Attachment, CaseEvent, Comment
+from ..services.citizen import CITIZEN_AUTHOR
 
 
 def _actor_label(user: Any, client: Any) -> str:
@@ -46,10 +47,14 @@ class CommentOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     body = serializers.CharField()
     public = serializers.BooleanField()
-    author = serializers.SerializerMethodField(help_text="user:<usuario> o client:<sistema>.")
+    author = serializers.SerializerMethodField(
+        help_text="user:<usuario>, client:<sistema> o ciudadano (su respuesta en la consulta)."
+    )
     created_at = serializers.DateTimeField()
 
     def get_author(self, comment: Comment) -> str:
+        if comment.by_citizen:
+            return CITIZEN_AUTHOR
         return _actor_label(comment.author_user, comment.author_client)
 
 

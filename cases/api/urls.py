@@ -4,6 +4,11 @@ from . import content_views, public_views, views
 
 urlpatterns = [
     path("public/cases/<str:folio>/", public_views.PublicCaseStatusApi.as_view(), name="public-case-status"),
+    path(
+        "public/cases/<str:folio>/comments/",
+        public_views.PublicCaseReplyApi.as_view(),
+        name="public-case-reply",
+    ),
     path("cases/", views.CaseCollectionApi.as_view(), name="case-list"),
     path("cases/<str:folio>/", views.CaseDetailApi.as_view(), name="case-detail"),
     path(

@@ -18,6 +18,8 @@ class Comment(models.Model):
     )
     body = models.TextField(_("texto"))
     public = models.BooleanField(_("visible para el ciudadano"), default=False)
+    # The citizen's reply through the status page or the public API (no user, no client).
+    by_citizen = models.BooleanField(_("del ciudadano"), default=False)
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
 
     class Meta:

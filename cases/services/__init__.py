@@ -1,5 +1,6 @@
 """Writes on cases. Each public function is one user-visible action in one transaction."""
 
+from .citizen import case_citizen_reply
 from .contacts import contact_merge
 from .content import attachment_add, attachment_open, comment_add
 from .edit import CaseChanges, case_update
@@ -15,6 +16,7 @@ __all__ = [
     "TransitionInput",
     "attachment_add",
     "attachment_open",
+    "case_citizen_reply",
     "case_create",
     "case_transition",
     "case_update",

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from infonavit_atencion.core.errors import InvalidTransition, NotFound, ValidationFailed
+from infonavit_atencion.core.queueing import enqueue_on_commit
 
 from ..events import Actor, event_instant, event_record
 from ..models import Attachment, Case, CaseStatus, Comment, EventKind
@@ -69,7 +70,7 @@ MARKUP_MARKERS = (
 )
 
 
-def _case_locked(folio: str) -> Case:
+def case_locked_open(folio: str) -> Case:
     """The case with this folio, locked for the rest of the transaction; refused if final."""
     case = Case.objects.select_for_update(of=("self",)).filter(folio=folio).first()
     if case is None:
@@ -90,7 +91,7 @@ def comment_add(folio: str, body: str, public: bool, actor: Actor, now: dt.datet
     """Add an internal or public comment; the first public one by staff or an API client is
     the case's first response (SPEC §6) unless resolution already set it."""
     with transaction.atomic():
-        case = _case_locked(folio)
+        case = case_locked_open(folio)
         now = event_instant(case, now)
         text = body.strip()
         if not text:
@@ -108,7 +109,17 @@ def comment_add(folio: str, body: str, public: bool, actor: Actor, now: dt.datet
         case.version += 1
         case.save(update_fields=changed)
         event_record(case, EventKind.COMMENTED, actor, now, event_data)
+        if public:
+            _public_comment_enqueue(case.pk)
     return comment
+
+
+def _public_comment_enqueue(case_id: int) -> None:
+    """The citizen hears of a public comment by e-mail, sent by a task after the commit."""
+    # Local import: tasks import the services.
+    from ..tasks import send_public_comment_notice
+
+    enqueue_on_commit(send_public_comment_notice, case_id)
 
 
 # --- Attachments ---------------------------------------------------------------------------
@@ -254,7 +265,7 @@ def attachment_add(folio: str, uploaded: Any, actor: Actor, now: dt.datetime) ->
     written: str | None = None
     try:
         with transaction.atomic():
-            case = _case_locked(folio)
+            case = case_locked_open(folio)
             now = event_instant(case, now)
             attachment = Attachment(
                 case=case,

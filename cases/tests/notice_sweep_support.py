@@ -20,6 +20,7 @@ NOTHING = {
     "resolution": 0,
     "extension": 0,
     "calendar_change": 0,
+    "public_comment": 0,
     "breach": 0,
 }
 

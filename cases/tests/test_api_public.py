@@ -7,7 +7,8 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from cases.events import Actor
-from cases.services import CaseInput, case_create, comment_add
+from cases.routing import case_route
+from cases.services import CaseInput, TransitionInput, case_create, case_transition, comment_add
 from contacts.services import ContactInput
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,9 @@ def _case(agent, **overrides):
     values = {
         "service": "QUEJA_CANALES_DIGITALES",
         "channel": "MICUENTA",
-        "contact": ContactInput(given_names="Ana", first_surname="Pérez", nss="92919084431", email="ana@example.com"),
+        "contact": ContactInput(
+            given_names="Ana", first_surname="Pérez", nss="92919084431", email="ana@example.com"
+        ),
         "description": "Datos privados: mi saldo es de 350,000 pesos.",
         "received_at": NOW,
     }
@@ -48,8 +51,17 @@ def test_the_citizen_sees_status_and_public_comments_only(agent):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "folio", "kind", "service_name", "status", "received_at", "resolution_due_at", "resolved_at", "public_comments"
+        "folio",
+        "kind",
+        "service_name",
+        "status",
+        "received_at",
+        "resolution_due_at",
+        "resolved_at",
+        "resolution",
+        "public_comments",
     }
+    assert body["resolution"] is None
     assert body["folio"] == case.folio
     assert body["service_name"] == case.service.name
     assert [c["body"] for c in body["public_comments"]] == ["Recibimos su queja; la revisamos."]
@@ -71,7 +83,12 @@ def test_a_wrong_code_and_a_wrong_folio_answer_the_same_404(agent):
 
 def test_an_anonymous_denuncia_can_be_followed(agent):
     case = _case(
-        agent, service="DENUNCIA_COYOTES", channel="MICUENTA", contact=None, anonymous=True, description="Un gestor cobra."
+        agent,
+        service="DENUNCIA_COYOTES",
+        channel="MICUENTA",
+        contact=None,
+        anonymous=True,
+        description="Un gestor cobra.",
     )
     response = _get(case.folio, case.tracking_code)
     assert response.status_code == 200
@@ -87,3 +104,17 @@ def test_guessing_is_throttled_per_address(agent, settings):
     assert statuses == [404, 404, 404]
     assert blocked.status_code == 429
     assert int(blocked["Retry-After"]) > 0
+
+
+def test_once_resolved_the_citizen_sees_the_resolution(agent):
+    case = _case(agent)
+    case_route(case.pk, NOW)
+    resolution = TransitionInput("resolve", resolution="Corregimos la descarga de su constancia.")
+    case_transition(case.folio, resolution, Actor(user=agent), NOW)
+
+    body = _get(case.folio, case.tracking_code).json()
+
+    assert (body["status"], body["resolution"]) == (
+        "resolved",
+        "Corregimos la descarga de su constancia.",
+    )

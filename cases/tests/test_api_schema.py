@@ -9,6 +9,7 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
+from rest_framework.test import APIClient
 
 from cases.events import Actor
 from cases.tests.api_support import READ_WRITE, client_for, make_case, payload
@@ -69,6 +70,7 @@ def test_the_cases_schema_is_valid_and_lists_every_path(schema):
         "/api/v1/cases/{folio}/attachments/",
         "/api/v1/cases/{folio}/attachments/{attachment_id}/",
         "/api/v1/public/cases/{folio}/",
+        "/api/v1/public/cases/{folio}/comments/",
     }
     create = schema["paths"]["/api/v1/cases/"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in create["parameters"]]
@@ -104,6 +106,23 @@ def test_answers_match_the_schema(schema):
         _validator(schema, "/api/v1/cases/{folio}/comments/", "get", 200),
         api.get(f"/api/v1/cases/{folio}/comments/").json(),
     )
+
+
+def test_the_public_look_up_and_reply_match_the_schema(schema):
+    api, _ = client_for("Portal Mi Cuenta", READ_WRITE)
+    created = api.post("/api/v1/cases/", payload(external_reference="MC-2"), format="json").json()
+    public = f"/api/v1/public/cases/{created['folio']}/"
+    code = {"code": created["tracking_code"]}
+    replied = APIClient().post(
+        f"{public}comments/?code={code['code']}", {"body": "Gracias"}, format="json"
+    )
+    looked = APIClient().get(public, code)
+
+    assert (replied.status_code, looked.status_code) == (201, 200)
+    _assert_valid(
+        _validator(schema, "/api/v1/public/cases/{folio}/comments/", "post", 201), replied.json()
+    )
+    _assert_valid(_validator(schema, "/api/v1/public/cases/{folio}/", "get", 200), looked.json())
 
 
 def test_an_anonymous_denuncia_matches_the_schema_too(schema):

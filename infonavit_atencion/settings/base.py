@@ -210,6 +210,7 @@ CELERY_TASK_ROUTES = {
     "cases.tasks.send_resolution_notice": {"queue": "notifications"},
     "cases.tasks.sweep_pending_notices": {"queue": "notifications"},
     "cases.tasks.send_extension_notice": {"queue": "notifications"},
+    "cases.tasks.send_public_comment_notice": {"queue": "notifications"},
     "cases.tasks.send_calendar_change_notice": {"queue": "notifications"},
     "cases.tasks.run_sla_repair": {"queue": "sla"},
     "cases.tasks.close_resolved_cases": {"queue": "default"},
@@ -323,6 +324,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Atención Infonavit <no-
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute links in e-mails to citizens (status page, survey), e.g. https://atencion.infonavit.org.mx
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The reply address of a case's e-mails (Reply-To), `{token}` replaced by a signed per-case
+# token (cases.mail_thread), e.g. "atencion+{token}@atencion.infonavit.org.mx"; empty: no Reply-To.
+INBOUND_REPLY_ADDRESS = env("INBOUND_REPLY_ADDRESS", default="")
 # Days a satisfaction-survey link sent with the resolution e-mail stays valid.
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=30)
 

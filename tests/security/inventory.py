@@ -164,6 +164,7 @@ ROUTES: dict[str, Route] = {
     "encuesta/gracias/": Route(PUBLIC),
     "encuesta/<str:token>/": Route(PUBLIC),
     "api/v1/public/cases/<str:folio>/": Route(PUBLIC),
+    "api/v1/public/cases/<str:folio>/comments/": Route(PUBLIC),
     "api/schema/": Route(PUBLIC),
     "api/docs/": Route(PUBLIC),
     # --- staff pages --------------------------------------------------------------------------

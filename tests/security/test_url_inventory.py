@@ -51,7 +51,10 @@ def test_every_address_naming_a_case_is_scoped():
     that needs the tracking code."""
     with_folio = {route for route in ROUTES if "<str:folio>" in route}
     scoped = set(routes_of(CASE, API_CASE))
-    assert with_folio - scoped == {"api/v1/public/cases/<str:folio>/"}
+    assert with_folio - scoped == {
+        "api/v1/public/cases/<str:folio>/",
+        "api/v1/public/cases/<str:folio>/comments/",
+    }
 
 
 PUBLIC_SAMPLES = {
@@ -78,6 +81,19 @@ def test_public_routes_answer_without_login_and_show_no_case(world, route, setti
         wrong_folio = Client().get("/api/v1/public/cases/ATN-2026-99999999/", {"code": "X"})
         assert wrong_code.status_code == wrong_folio.status_code == 404
         assert wrong_code.json() == wrong_folio.json()  # neither can be probed alone
+        return
+    if route == "api/v1/public/cases/<str:folio>/comments/":
+        before = world.footprint()
+        reply = {"body": "Intento"}
+        wrong_code = APIClient().post(
+            f"/api/v1/public/cases/{world.case.folio}/comments/?code=X", reply
+        )
+        wrong_folio = APIClient().post(
+            "/api/v1/public/cases/ATN-2026-99999999/comments/?code=X", reply
+        )
+        assert wrong_code.status_code == wrong_folio.status_code == 404
+        assert wrong_code.json() == wrong_folio.json()
+        assert world.footprint() == before
         return
     response = Client().get(PUBLIC_SAMPLES[route])
     assert response.status_code in (200, 404), response.status_code

@@ -57,6 +57,8 @@ def event_actor(event: CaseEvent) -> str:
         return event.actor_user.get_username()
     if event.actor_client is not None:
         return event.actor_client.name
+    if event.kind == EventKind.COMMENTED and (event.data or {}).get("by") == "citizen":
+        return _("ciudadano")
     return _("Sistema")
 
 
@@ -75,7 +77,9 @@ def event_detail(event: CaseEvent) -> str:
         parts.append(_("motivo: %(reason)s") % {"reason": data["reason"]})
     if data.get("name"):
         parts.append(_("archivo: %(name)s") % {"name": data["name"]})
-    if event.kind == EventKind.COMMENTED:
+    if event.kind == EventKind.COMMENTED and data.get("by") == "citizen":
+        parts.append(_("respuesta del ciudadano"))
+    elif event.kind == EventKind.COMMENTED:
         parts.append(_("comentario público") if data.get("public") else _("comentario interno"))
     if event.kind == EventKind.RECLASSIFIED and data.get("to"):
         parts = [f"{data.get('from')} → {data.get('to')}"]
