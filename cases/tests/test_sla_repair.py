@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from cases.events import Actor
+from cases.integrity import case_history_break
 from cases.models import Case, CaseEvent, SlaRepairRun
 from cases.notice_sweep import notices_sweep
 from cases.services import TransitionInput, case_transition
@@ -110,6 +111,8 @@ def test_apply_moves_the_due_exactly_and_lifts_the_breach(agent, django_capture_
     }
     assert (run.status, run.seen, run.changed, run.lifted, run.breached) == ("done", 1, 1, 1, 0)
     assert case_timeline_problems([case.pk]) == {}
+    # and the repair's events extend the case's hash chain (ADR 0013)
+    assert case_history_break(list(CaseEvent.objects.filter(case=case).order_by("at", "id"))) is None
     # and the citizen is told the new date, once
     [message] = mail.outbox
     assert message.to == ["ana@example.com"]
