@@ -54,7 +54,7 @@ def window_count(key: str, period: int) -> int:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(full_key, write=True)
+        client = backend._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
         pipeline = client.pipeline(transaction=False)
         pipeline.incr(full_key)
         pipeline.expire(full_key, period + 1, nx=True)
