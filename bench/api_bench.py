@@ -87,6 +87,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DJANGO_SECURE_SSL_REDIRECT": "false",
+    # Production names its e-mail backend explicitly; no worker runs, nothing is sent.
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
 }
 FLOOR = {
     "DJANGO_SETTINGS_MODULE": "bench.floor.settings",

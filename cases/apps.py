@@ -8,6 +8,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's idiom: the tasks module needs the app registry, so it is imported here.
+        from .catalog_cache import catalog_stamp_register
         from .tasks import calendar_change_port_register
 
         calendar_change_port_register()
+        catalog_stamp_register()

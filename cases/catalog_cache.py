@@ -4,7 +4,9 @@ Registering a case reads its service, channel, office, the service's availabilit
 the SLA policy and the business calendar (with its clock spec); the case JSON prints the codes of
 six catalog relations. Those tables are small and change rarely, so each process keeps them
 in memory (:class:`CatalogSnapshot`) and revalidates the copy with ONE cheap query per request:
-the count and the sum of the ids of the catalog tables' change-history rows.
+the count and the sum of the ids of the catalog tables' change-history rows. A token request
+reads it with its API client (``infonavit_atencion.core.request_stamps``), so there it costs no
+round trip: the fingerprint is as of the request's start, the same freshness as before.
 
 django-simple-history writes a history row for every save and delete through the ORM (the
 admin, the services, the reference-data loader, M2M changes of an office's channels), inside
@@ -28,8 +30,11 @@ from django.db.models import Model
 from catalog.models import Area, Directorate, Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office
 from channels.selectors import calendar_spec_for
+from infonavit_atencion.core.request_stamps import stamp_register, stamp_take
 
 from .sla.clock import CalendarSpec
+
+STAMP = "catalog"
 
 # Every table a snapshot reads (directly or through the calendar spec); each has a history.
 TRACKED_MODELS: tuple[type[Model], ...] = (
@@ -65,7 +70,17 @@ def _fingerprint_sql() -> str:
         history = model.history.model._meta  # type: ignore[attr-defined]
         # Names from the models' own metadata, quoted: nothing from a request.
         scans.append(f"SELECT {quote(history.pk.column)} AS id FROM {quote(history.db_table)}")  # noqa: S608
-    return f"SELECT COUNT(*), SUM(id) FROM ({' UNION ALL '.join(scans)}) AS catalog_history"  # noqa: S608
+    union = " UNION ALL ".join(scans)
+    text = "CAST(COUNT(*) AS TEXT) || ':' || CAST(COALESCE(SUM(id), 0) AS TEXT)"
+    return f"SELECT {text} FROM ({union}) AS catalog_history"  # noqa: S608
+
+
+def fingerprint_sql() -> str:
+    """The fingerprint query (one text value), built once per process."""
+    sql = _cache.get("sql")
+    if sql is None:
+        sql = _cache["sql"] = _fingerprint_sql()
+    return sql
 
 
 @dataclass
@@ -158,13 +173,16 @@ _lock = threading.Lock()
 
 
 def catalog_snapshot() -> CatalogSnapshot:
-    """The catalog as of now: the process's copy, reloaded when the fingerprint moved."""
-    sql = _cache.get("sql")
-    if sql is None:
-        sql = _cache["sql"] = _fingerprint_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        fingerprint = tuple(cursor.fetchone())
+    """The catalog as of now: the process's copy, reloaded when the fingerprint moved.
+
+    In a token request the fingerprint came with the client's row, read when the request
+    started (request_stamps): no query of its own. Otherwise one query.
+    """
+    fingerprint = stamp_take(STAMP)
+    if fingerprint is None:
+        with connection.cursor() as cursor:
+            cursor.execute(fingerprint_sql())
+            fingerprint = cursor.fetchone()[0]
     cached = _cache.get("snapshot")
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
@@ -173,6 +191,11 @@ def catalog_snapshot() -> CatalogSnapshot:
     with _lock:
         _cache["snapshot"] = (fingerprint, snapshot)
     return snapshot
+
+
+def catalog_stamp_register() -> None:
+    """Let the token authentication read the fingerprint with the client (app start-up)."""
+    stamp_register(STAMP, fingerprint_sql)
 
 
 def catalog_cache_forget() -> None:

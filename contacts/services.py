@@ -79,6 +79,7 @@ def contact_upsert(
     prefix: str = "contact.",
     update: bool = True,
     editor: ContactEditor | None = None,
+    savepoint: bool = True,
 ) -> ContactUpsertResult:
     """Find the contact (the one picked, or by NSS or CURP) and complete it, or create it (SPEC §3).
 
@@ -91,13 +92,16 @@ def contact_upsert(
     not found is created from them (there is nothing to overwrite). Otherwise the details
     returned fill what was not sent from the contact's record. Each change is recorded in the
     contact's history with `editor`.
+
+    ``savepoint=False``: the caller's transaction is rolled back whole on any error this raises
+    (intake under an Idempotency-Key), so no savepoint of its own is needed (issue 17).
     """
     nss, curp, rfc, warnings = _validated_identifiers(data, prefix)
     if data.type not in Contact.Type.values:
         raise ValidationFailed.single(f"{prefix}type", "invalid_choice", _("Tipo de contacto desconocido."))
     sent = _sent_details(data, nss, curp, rfc)
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         by_nss = Contact.objects.select_for_update().filter(nss=nss).first() if nss else None
         by_curp = Contact.objects.select_for_update().filter(curp=curp).first() if curp else None
         if by_nss and by_curp and by_nss.pk != by_curp.pk:
@@ -231,6 +235,10 @@ def _create(
             ],
         ) from error
     _record_editor(contact, editor)
+    if nss is None and curp is None:
+        # Nothing unique to clash on (no concurrent twin to reuse): no savepoint (issue 17).
+        contact.save()
+        return ContactUpsertResult(contact, True, tuple(warnings))
     try:
         with transaction.atomic():
             contact.save()

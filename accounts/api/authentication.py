@@ -2,7 +2,9 @@
 
 A key is ``<prefix>.<secret>`` (see ``accounts.services.api_client_create``). The prefix finds
 the active client row; the SHA-256 digest of the whole key is compared in constant time with
-the stored one. Unknown prefix, wrong secret, inactive client or a malformed header: 401 with
+the stored one. The row is read on every request, so a deactivated client or a changed key or
+scope takes effect on the very next request; the same query carries the catalog's fingerprint
+(``infonavit_atencion.core.request_stamps``). Unknown prefix, wrong secret, inactive client or a malformed header: 401 with
 ``WWW-Authenticate: Token``.
 
 Principal: on success DRF gets ``(AnonymousUser(), client)``, so ``request.auth`` is the
@@ -30,6 +32,7 @@ from rest_framework.request import Request
 
 from accounts.models import ApiClient
 from accounts.services import api_key_digest
+from infonavit_atencion.core.request_stamps import stamp_annotations, stamps_store
 
 KEYWORD = "Token"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -87,14 +90,17 @@ class ApiClientTokenAuthentication(BaseAuthentication):
         prefix, dot, secret = key.partition(".")
         client = None
         if dot and prefix and secret and len(prefix) <= 12:
+            # The catalog fingerprint rides along (request_stamps): one round trip, not two.
             client = (
                 ApiClient.objects.select_related("channel")
                 .filter(key_prefix=prefix, active=True)
+                .annotate(**stamp_annotations())
                 .first()
             )
         stored = client.key_digest if client is not None else _DUMMY_DIGEST
         if not hmac.compare_digest(api_key_digest(key), stored) or client is None:
             raise exceptions.AuthenticationFailed(_("La llave de acceso no es válida."))
+        stamps_store(client)
         api_client_touch(client, timezone.now())
         return client
 

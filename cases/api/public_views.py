@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.throttling import CountedWhenCacheUpThrottle
+from accounts.api.throttling import WindowCounterThrottle
 from infonavit_atencion.core.api_errors import problem_responses
 
 from .. import selectors
@@ -23,7 +23,7 @@ from ..services.citizen import CITIZEN_AUTHOR
 from .fields import AwareDateTimeField
 
 
-class PublicLookupThrottle(CountedWhenCacheUpThrottle):
+class PublicLookupThrottle(WindowCounterThrottle):
     """Per client address, so a folio's tracking code cannot be guessed by brute force (a
     tracking code is long and random, so serving uncounted during a Redis restart is safe)."""
 
@@ -33,7 +33,7 @@ class PublicLookupThrottle(CountedWhenCacheUpThrottle):
         return getattr(settings, "PUBLIC_LOOKUP_THROTTLE_RATE", "20/min") or None
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.get_ident(request)
 
 
 class PublicCommentSerializer(serializers.Serializer):

@@ -193,8 +193,11 @@ class CaseCollectionApi(APIView):
         allow_backdating = selectors.may_backdate(actor)
 
         def create() -> tuple[int, dict[str, Any], Case]:
-            # The answer is written from the case in memory: nothing is read back.
-            result = case_create(data, actor, now, allow_backdating=allow_backdating)
+            # The answer is written from the case in memory: nothing is read back. Under a key,
+            # idempotent_create's transaction rolls back whole on a refusal: no savepoints.
+            result = case_create(
+                data, actor, now, allow_backdating=allow_backdating, savepoint=key is None
+            )
             body = case_created_json(
                 result.case,
                 now=now,

@@ -219,7 +219,12 @@ def _open_case_warning(contact: Contact, service: Service, actor: Actor) -> bool
 
 
 def case_create(
-    data: CaseInput, actor: Actor, now: dt.datetime, *, allow_backdating: bool = False
+    data: CaseInput,
+    actor: Actor,
+    now: dt.datetime,
+    *,
+    allow_backdating: bool = False,
+    savepoint: bool = True,
 ) -> CaseCreateResult:
     """Register a case: validate, upsert the contact, snapshot the SLA, write CREATED.
 
@@ -229,6 +234,10 @@ def case_create(
     A first-contact-resolution service given a `resolution` is created already resolved under
     its owning directorate and area and is not routed. Otherwise routing is queued on commit.
     The acknowledgement e-mail to the citizen is queued on commit for every case.
+
+    ``savepoint=False`` when the caller's transaction rolls back whole on any error raised here
+    (`idempotent_create`): no savepoints, here or in the contact upsert (issue 17). Otherwise a
+    refusal rolls back only this intake.
     """
     catalog = catalog_snapshot()  # one query while the catalog does not change
     service = _service(data.service, catalog)
@@ -250,14 +259,17 @@ def case_create(
     )
     snapshot = sla_snapshot(policy, calendar, received_at, spec=catalog.calendar_spec(calendar.pk))
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         warnings: list[str] = []
         contact = None
         contact_created = False
         details = None
         if data.contact is not None:
             upsert = contact_upsert(
-                data.contact, update=contacts_writable_by(actor), editor=_contact_editor(actor)
+                data.contact,
+                update=contacts_writable_by(actor),
+                editor=_contact_editor(actor),
+                savepoint=savepoint,
             )
             contact, contact_created, details = upsert.contact, upsert.created, upsert.details
             warnings.extend(upsert.warnings)
