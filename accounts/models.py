@@ -23,19 +23,6 @@ class SupervisorScope(models.TextChoices):
     NATIONAL = "national", _("Nacional")
 
 
-class Scope(models.TextChoices):
-    CASES_READ = "cases:read", "cases:read"
-    CASES_WRITE = "cases:write", "cases:write"
-    CASES_READ_ALL = "cases:read_all", "cases:read_all"
-    CASES_IMPORT = "cases:import", "cases:import"
-    CATALOG_READ = "catalog:read", "catalog:read"
-    CONTACTS_READ = "contacts:read", "contacts:read"
-    # Contact details sent with a case change the single contact base (SPEC §8).
-    CONTACTS_WRITE = "contacts:write", "contacts:write"
-    INDICATORS_READ = "indicators:read", "indicators:read"
-    WEBHOOKS_MANAGE = "webhooks:manage", "webhooks:manage"
-
-
 class UserProfile(TimeStampedModel):
     """A staff member's role and where they work; it decides what they may see (SPEC §9)."""
 

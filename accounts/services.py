@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Area, Directorate
 from channels.models import Channel, Office
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import ValidationFailed
 
-from .models import ApiClient, Role, Scope, SupervisorScope, UserProfile
+from .models import ApiClient, Role, SupervisorScope, UserProfile
 
 
 @dataclass(frozen=True)

@@ -116,10 +116,10 @@ def _setup(cases: int) -> tuple[str, str]:
     from django.core.management import call_command
     from django.db import connection
 
-    from accounts.models import Scope
     from accounts.services import api_client_create
     from cases.models import Case
     from catalog.models import ServiceChannel
+    from infonavit_atencion.core.api_scopes import Scope
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)

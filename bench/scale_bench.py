@@ -114,8 +114,8 @@ def _lists(runs: int, deep: int) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from accounts.models import Scope
     from accounts.services import UserPlacement, api_client_create, user_create
+    from infonavit_atencion.core.api_scopes import Scope
     from web.queues import QUEUES, queue_cases
 
     area, area_open = _busiest("area")

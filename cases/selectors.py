@@ -30,10 +30,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, Scope, SupervisorScope
+from accounts.models import Role, SupervisorScope
 from catalog.models import Area, Directorate, Service
 from channels.models import Channel, Office
 from contacts.models import Contact
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import FieldError, NotFound, ValidationFailed
 
 from .events import Actor

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 from django.utils.translation import gettext_lazy as _
+
+from .checks import next_year_notice_check
 
 
 class ChannelsConfig(AppConfig):
@@ -7,4 +10,4 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Canales, oficinas y calendarios")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system check (Django's idiom)
+        register(next_year_notice_check, Tags.database)

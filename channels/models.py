@@ -1,6 +1,9 @@
 """Service channels, offices and the business calendars that the SLA clock counts on."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -112,8 +115,6 @@ class CalendarInterval(models.Model):
 
 def parse_interval_list(text: str) -> list[tuple[str, str]]:
     """Parse "09:00-13:00, 15:00-18:00" into [("09:00", "13:00"), ("15:00", "18:00")]."""
-    import re
-
     pairs: list[tuple[str, str]] = []
     for chunk in [c.strip() for c in text.split(",") if c.strip()]:
         parts = [p.strip() for p in chunk.split("-")]
@@ -126,8 +127,6 @@ def parse_interval_list(text: str) -> list[tuple[str, str]]:
 
 
 def validate_interval_list(text: str) -> None:
-    from django.core.exceptions import ValidationError
-
     try:
         parse_interval_list(text)
     except ValueError as bad:
@@ -227,8 +226,6 @@ class Office(TimeStampedModel):
         return f"{self.code} — {self.name}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.calendar_id and self.calendar.timezone != self.timezone:
             errors["calendar"] = _("El calendario debe usar la misma zona horaria que la oficina.")

@@ -3,14 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from infonavit_atencion.core import health, views
+from infonavit_atencion.core import health
+from web.views import home
 
 admin.site.site_header = "Atención Infonavit — administración"
 admin.site.site_title = "Atención Infonavit"
 admin.site.index_title = "Configuración"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

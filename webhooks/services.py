@@ -19,10 +19,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiClient, Scope
+from accounts.models import ApiClient
 from cases.events import Actor
 from cases.models import Case
 from cases.selectors import case_output_queryset, cases_visible_to
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import Conflict, NotFound, ValidationFailed
 from infonavit_atencion.core.queueing import enqueue_on_commit
 

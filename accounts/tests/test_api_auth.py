@@ -12,9 +12,10 @@ from rest_framework.views import APIView
 
 from accounts.api import request_api_client, request_staff_user
 from accounts.api.authentication import ApiClientTokenAuthentication
-from accounts.models import ApiClient, Scope
+from accounts.models import ApiClient
 from accounts.services import api_client_create
 from conftest import TEST_PASSWORD
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ read on every request, in the same query as the catalog fingerprint, never cache
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import ApiClient, Scope
+from accounts.models import ApiClient
 from accounts.services import api_client_create
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.api.throttling import WindowCounterThrottle, parse_rate
-from accounts.models import Scope
 from accounts.services import api_client_create
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

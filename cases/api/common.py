@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api import request_api_client, request_staff_user
-from accounts.models import Scope
 from contacts.access import personal_data_views_log
 from contacts.models import AccessReason
 from infonavit_atencion.core.api_errors import ProblemSerializer
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import PreconditionFailed, PreconditionRequired
 from infonavit_atencion.core.exceptions import PROBLEM_CONTENT_TYPE
 

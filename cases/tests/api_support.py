@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from stdnum import luhn
 
-from accounts.models import ApiClient, Scope
+from accounts.models import ApiClient
 from accounts.services import UserPlacement, api_client_create, user_create
 from cases.events import Actor
 from cases.models import Case
@@ -18,6 +18,7 @@ from cases.routing import case_route
 from cases.services import CaseInput, case_create
 from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
 
 PASSWORD = TEST_PASSWORD  # the run's one test password (fresh each run)
 PROBLEM = "application/problem+json"

@@ -6,7 +6,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Scope
 from cases.events import Actor
 from cases.models import Case, CaseEvent, Comment
 from cases.services import TransitionInput, case_transition
@@ -18,6 +17,7 @@ from cases.tests.api_support import (
     session_for,
     staff,
 )
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

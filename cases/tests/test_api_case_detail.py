@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Scope
 from cases.events import Actor
 from cases.models import Case, CaseEvent
 from cases.services import TransitionInput, case_transition
@@ -21,6 +20,7 @@ from cases.tests.api_support import (
     session_for,
     staff,
 )
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Scope
 from cases.events import Actor
 from cases.models import Case
 from cases.services import TransitionInput, case_transition
@@ -23,6 +22,7 @@ from cases.tests.api_support import (
     staff,
 )
 from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Scope
 from cases.models import Case
 from cases.tests.api_support import (
     ANA_CURP,
@@ -23,6 +22,7 @@ from cases.tests.api_support import (
     payload,
     session_for,
 )
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

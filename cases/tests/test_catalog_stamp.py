@@ -3,11 +3,11 @@ change committed before a request is seen by it, and a stamp never outlives its 
 
 import pytest
 
-from accounts.models import Scope
 from cases.catalog_cache import catalog_snapshot
 from cases.events import Actor
 from cases.tests.api_support import READ_WRITE, client_for, make_case
 from catalog.models import Directorate
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.request_stamps import stamp_take
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from accounts.models import Scope
 from cases.api.serializers import CaseCreatedOutputSerializer, CaseOutputSerializer
 from cases.events import Actor
 from cases.models import Case
@@ -26,6 +25,7 @@ from cases.tests.api_support import (
     staff,
 )
 from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

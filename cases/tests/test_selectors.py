@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from accounts.models import Scope
 from accounts.services import api_client_create
 from cases import selectors
 from cases.events import SYSTEM, Actor
@@ -14,6 +13,7 @@ from cases.models import Case
 from cases.selectors import CaseFilters, case_get_for, case_list_for, cases_visible_to
 from cases.services import TransitionInput, case_transition
 from cases.tests.api_support import make_case, staff
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import NotFound, ValidationFailed
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Scope
 from catalog import selectors
 from channels.selectors import channel_get_by_code
 from infonavit_atencion.core.api_errors import problem_responses
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import ValidationFailed
 
 from .serializers import (

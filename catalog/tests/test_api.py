@@ -11,10 +11,10 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
-from accounts.models import Scope
 from accounts.services import api_client_create
 from catalog.models import Area, Service, ServiceChannel, SlaPolicy
 from channels.models import Channel
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import request_api_client, request_staff_user
-from accounts.models import Role, Scope
+from accounts.models import Role
 from cases.events import Actor
 from infonavit_atencion.core.api_errors import problem_responses
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import PermissionDenied
 
 from .. import selectors

@@ -7,12 +7,14 @@ costs up to WORKER_INSPECT_TIMEOUT seconds, so the answer is cached WORKER_CHECK
 
 from __future__ import annotations
 
+import redis
+
+# The project's app (infonavit_atencion/__init__.py makes it current); core imports nothing above.
+from celery import current_app as app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-
-from infonavit_atencion.celery import app
 
 WORKER_INSPECT_TIMEOUT = 1.0
 WORKER_CHECK_CACHE_SECONDS = 10
@@ -36,8 +38,6 @@ def _database_ok() -> bool:
 def _broker_ok() -> bool:
     if not settings.REDIS_URL:
         return True  # in-process tasks: there is no broker to reach
-    import redis
-
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
         return bool(client.ping())

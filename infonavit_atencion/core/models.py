@@ -1,5 +1,6 @@
 """Shared model bases. No domain logic lives here."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +18,6 @@ CODE_REGEX = r"^[A-Z0-9_]+$"
 
 
 def code_field(**kwargs: object) -> models.CharField:
-    from django.core.validators import RegexValidator
-
     return models.CharField(
         _("clave"),
         max_length=40,

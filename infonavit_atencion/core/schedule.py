@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# The project's app (infonavit_atencion/__init__.py makes it current); core imports nothing above.
+from celery import current_app as app
 from celery.schedules import BaseSchedule, schedule
 from django.db import close_old_connections, connection
-
-from infonavit_atencion.celery import app
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,6 @@ from django.utils import timezone
 from schemathesis.core import NotSet
 from schemathesis.specs.openapi.checks import content_type_conformance
 
-from accounts.models import Scope
 from accounts.services import api_client_create
 from cases.events import Actor
 from cases.models import Case
@@ -54,6 +53,7 @@ from cases.services.content import attachment_add
 from catalog.models import ServiceChannel
 from channels.models import BusinessCalendar
 from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
 from webhooks import destinations
 from webhooks.services import webhook_subscribe
 

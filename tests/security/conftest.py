@@ -24,13 +24,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import ApiClient, Scope
+from accounts.models import ApiClient
 from accounts.services import api_client_create
 from cases.events import Actor
 from cases.models import Attachment, Case
 from cases.services import attachment_add, comment_add
 from cases.tests.api_support import make_case, staff
 from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
 from webhooks import destinations
 from webhooks.services import webhook_subscribe
 

@@ -17,7 +17,6 @@ from django.core import mail
 from django.forms.models import model_to_dict
 from django.test import Client
 
-from accounts.models import Scope
 from accounts.services import api_client_create
 from cases.events import Actor
 from cases.models import Case
@@ -26,6 +25,7 @@ from cases.routing import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from contacts.models import Contact
 from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
 
 from .conftest import token_client
 

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 
-from accounts.models import Scope
 from cases.tests.api_support import ANA_CURP, ANA_NSS, nss
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.log_masking import PersonalDataFilter
 from intake.tests.support import form_body
 

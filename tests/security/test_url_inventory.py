@@ -13,7 +13,7 @@ from django.urls import resolve
 from rest_framework.test import APIClient
 
 from accounts.api.permissions import required_scopes_for
-from accounts.models import Scope
+from infonavit_atencion.core.api_scopes import Scope
 
 from .inventory import (
     ADMIN_PREFIX,

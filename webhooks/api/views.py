@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import request_api_client
-from accounts.models import ApiClient, Scope
+from accounts.models import ApiClient
 from infonavit_atencion.core.api_errors import problem_responses
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import PermissionDenied
 
 from .. import selectors, services

@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import ApiClient, Scope
+from accounts.models import ApiClient
 from accounts.services import api_client_create
 from cases.events import Actor
 from cases.models import Case
 from cases.services import CaseInput, case_create
 from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
 from webhooks import destinations
 
 ANA_NSS = "92919084431"

@@ -7,9 +7,9 @@ import uuid
 import pytest
 from django.db import transaction
 
-from accounts.models import Scope
 from cases.representation import case_document
 from cases.selectors import case_output_queryset
+from infonavit_atencion.core.api_scopes import Scope
 from webhooks import tasks
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.services import webhook_event_record, webhook_events_record

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Scope
 from cases.tests.api_support import client_for, payload, session_for
+from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -9,4 +9,4 @@ from catalog.selectors import catalog_summary
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"summary": catalog_summary()})
+    return render(request, "web/home.html", {"summary": catalog_summary()})
