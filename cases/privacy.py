@@ -9,7 +9,7 @@ case asks this module:
 * the administration never shows, filters, searches or orders by it, to anyone
   (``infonavit_atencion.core.admin_guard``); the role is granted by two administrators, one
   proposing and another approving (``accounts.services.sealed_role_approve``);
-* a contact's data export (``contacts.export``) and CSV/XLSX exports (``indicators.exports``)
+* a contact's data export (``arco.export``) and CSV/XLSX exports (``indicators.exports``)
   include it only when :func:`sealed_identity_visible_to` says so;
 * the API, webhooks, queues, intake, e-mails and the public look-up never print it at all.
 

@@ -1,9 +1,8 @@
 """Administration of the contact base and of the personal-data access log (SPEC §9).
 
 * Contacts: the list shows identifiers masked; opening a contact shows the full record, so
-  each opening is logged (reason ``admin``); the action "Exportar todos sus datos" answers an
-  ARCO access request with a ZIP (``contacts.export``), for administrators and holders of
-  ``contacts.export_contact_data``.
+  each opening is logged (reason ``admin``). Its action "Exportar todos sus datos" (the answer
+  to an ARCO access request) is added by ``arco.admin``, which reads cases.
 * The access log: read-only, filterable by reason, date and kind of actor, searchable by user,
   system, contact and folio; nobody adds, edits or deletes a row (the database refuses too).
 * ARCO requests: the right each ARCO case exercises, read-only.
@@ -13,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from infonavit_atencion.core.admin_guard import GuardedAdminMixin
 
 from .access import mask_value, personal_data_views_log
-from .export import contact_data_export_zip, contact_export_allowed
 from .models import AccessReason, ArcoRequest, Contact, ContactAccessLog
 
 
@@ -38,7 +36,6 @@ class ContactAdmin(GuardedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("merged_into",)
     readonly_fields = ("access_log_link",)
     show_full_result_count = False
-    actions = ["export_data"]
 
     @admin.display(description=_("NSS"))
     def nss_masked(self, obj: Contact) -> str:
@@ -76,29 +73,6 @@ class ContactAdmin(GuardedAdminMixin, admin.ModelAdmin):
                 reason=AccessReason.ADMIN,
                 user=cast(User, request.user),
             )
-        return response
-
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return contact_export_allowed(request.user)
-
-    @admin.action(
-        description=_("Exportar todos sus datos (derechos ARCO, ZIP)"), permissions=["export"]
-    )
-    def export_data(self, request: HttpRequest, queryset: QuerySet[Contact]) -> FileResponse | None:
-        contacts = list(queryset[:2])
-        if len(contacts) != 1:
-            self.message_user(
-                request, _("Elija un solo contacto para exportar sus datos."), messages.ERROR
-            )
-            return None
-        export = contact_data_export_zip(contacts[0], request.user, timezone.now())
-        response = FileResponse(
-            export.file,
-            as_attachment=True,
-            filename=export.filename,
-            content_type="application/zip",
-        )
-        response["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -8,7 +8,7 @@ the legal term as its SLA policy ``ARCO_20DH``). What makes it an ARCO request i
 exercises, kept beside the case in :class:`~contacts.models.ArcoRequest` and written by intake
 in the case's transaction. Intake asks for the right on those services and refuses it on any
 other (:func:`arco_right_errors`). An access request is answered with
-:func:`contacts.export.contact_data_export`. See docs/adr/0011.
+:func:`arco.export.contact_data_export`. See docs/adr/0011.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "indicators",
     "webhooks",
     "surveys",
+    "arco",
     "axes",
     "web",
     "intake",

@@ -5,7 +5,7 @@
 * The record of the two-person grants of that role (``accounts.sealed_role``), for
   administrators and holders of the role; anyone else gets 403.
 * The answer to an ARCO access request: everything held about the titular (the case's contact)
-  as a ZIP (``contacts.export``), for people allowed to export, logged with the ARCO case.
+  as a ZIP (``arco.export``), for people allowed to export, logged with the ARCO case.
 
 A case outside the user's scope, or one these do not apply to, is 404 (its existence is never
 revealed); a user without the export permission gets 403.
@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.sealed_role import is_administrator, sealed_role_record
+from arco.export import contact_data_export_zip, contact_export_allowed
 from cases import selectors
 from cases.models import Case
 from cases.privacy import sealed_identity_reveal, sealed_identity_visible_to
 from contacts.arco import arco_request_for
-from contacts.export import contact_data_export_zip, contact_export_allowed
 from contacts.models import ArcoRequest, ArcoRight
 from infonavit_atencion.core.errors import NotFound
 

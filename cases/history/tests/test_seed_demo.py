@@ -34,7 +34,7 @@ def test_seed_demo_gives_the_privacy_roles_to_their_demo_users(settings, monkeyp
     from django.contrib.auth import get_user_model
 
     from cases.privacy import sealed_identity_visible_to
-    from contacts.export import contact_export_allowed
+    from arco.export import contact_export_allowed
 
     for _run in range(2):  # idempotent: a second run keeps the grants
         call_command("seed_demo", stdout=StringIO())

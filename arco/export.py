@@ -31,10 +31,9 @@ from django.utils.translation import gettext as _
 from cases.models import Attachment, Case, CaseEvent, Comment
 from cases.privacy import sealed_identity_for, sealed_identity_views_log
 from cases.services.content import attachment_open
+from contacts.access import personal_data_views_log
+from contacts.models import AccessReason, Contact, ContactAccessLog
 from infonavit_atencion.core.errors import PermissionDenied
-
-from .access import personal_data_views_log
-from .models import AccessReason, Contact, ContactAccessLog
 
 EXPORT_PERMISSION = "contacts.export_contact_data"
 FORMAT_VERSION = 1

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.test import Client
 
+from arco.export import contact_data_export, contact_data_export_zip
 from cases.events import Actor
 from cases.routing import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
@@ -21,7 +22,6 @@ from cases.services.contacts import contact_merge
 from cases.services.content import attachment_add, comment_add
 from cases.tests.api_support import staff
 from contacts.access import contact_reveal
-from contacts.export import contact_data_export, contact_data_export_zip
 from contacts.models import Contact, ContactAccessLog
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import PermissionDenied
