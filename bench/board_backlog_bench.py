@@ -83,8 +83,8 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from cases.history import history_generate
     from cases.models import Case
+    from demo.history import history_generate
     from indicators.freshness import board_correction, refresh_backlog
     from indicators.metrics import local_date
     from indicators.selectors import indicators_compute

@@ -117,6 +117,15 @@ def test_the_web_healthcheck_is_not_redirected_to_https(production_settings):
     assert page["Location"] == "https://testserver/accounts/login/"
 
 
+def test_production_does_not_install_the_demo_data_app(production_settings):
+    assert "demo" not in production_settings.INSTALLED_APPS
+    assert "demo" in settings.INSTALLED_APPS  # the test settings (like local) do
+    for name, service in SERVICES.items():
+        command = " ".join(_command(name)) if "command" in service else ""
+        assert "seed_demo" not in command and "generate_history" not in command, name
+    assert "seed_demo" not in DOCKERFILE and "generate_history" not in DOCKERFILE
+
+
 def test_the_image_runs_unprivileged_and_owns_its_data_directories():
     user_at = DOCKERFILE.index("\nUSER atencion")
     chown = re.search(r"mkdir -p /app/var/private[^\n]*\\\n\s*&& chown -R atencion:atencion /app/var", DOCKERFILE)

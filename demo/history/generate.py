@@ -17,13 +17,13 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import F
 
+from cases.models import Case, CaseEvent, Comment, FolioCounter
 from contacts.details import DETAIL_FIELDS
 from contacts.models import Contact
 from contacts.names import search_name
 from infonavit_atencion.core import hashchain
 from surveys.models import SurveyAnswer
 
-from ..models import Case, CaseEvent, Comment, FolioCounter
 from . import profiles as p
 from .arrivals import Arrival, arrivals_sample
 from .catalog import Snapshot, snapshot_load, staff_ensure

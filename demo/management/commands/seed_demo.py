@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import SealedRoleGrant, SealedRoleGrantStatus, UserProfile
 from accounts.sealed_role import sealed_role_approve, sealed_role_propose
 from accounts.services import UserPlacement, user_create
-from cases.history import history_generate
 from cases.models import Case
+from demo.history import history_generate
 
 DEMO_CASES = 3000
 DEMO_MONTHS = 3

@@ -4,7 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.history import HistoryReport, history_generate
+from demo.history import HistoryReport, history_generate
 
 
 class Command(BaseCommand):

@@ -14,13 +14,13 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import ApiClient, Role, UserProfile
 from accounts.services import api_client_create
+from cases.sla.calendar_spec import CalendarSpec
+from cases.sla.policy import INSTITUTIONAL_CALENDAR
 from catalog.models import Area, Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, Channel, Office
 from channels.selectors import calendar_spec_for
 from infonavit_atencion.core.api_scopes import Scope
 
-from ..sla.calendar_spec import CalendarSpec
-from ..sla.policy import INSTITUTIONAL_CALENDAR
 from .profiles import CHANNEL_SHARES
 
 AREA_STAFF = 2

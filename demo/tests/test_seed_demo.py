@@ -4,9 +4,12 @@ import secrets
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from arco.export import contact_export_allowed
 from cases.models import Case, CaseEvent
+from cases.privacy import sealed_identity_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_generates_history_only_when_there_are_no_cases(settings, monkeypatch):
     settings.DEBUG = True
     settings.DEMO_PASSWORD = f"demo-{secrets.token_hex(8)}-2026"
-    monkeypatch.setattr("accounts.management.commands.seed_demo.DEMO_CASES", 120)
+    monkeypatch.setattr("demo.management.commands.seed_demo.DEMO_CASES", 120)
 
     first, second = StringIO(), StringIO()
     call_command("seed_demo", stdout=first)
@@ -30,11 +33,7 @@ def test_seed_demo_generates_history_only_when_there_are_no_cases(settings, monk
 def test_seed_demo_gives_the_privacy_roles_to_their_demo_users(settings, monkeypatch):
     settings.DEBUG = True
     settings.DEMO_PASSWORD = f"demo-{secrets.token_hex(8)}-2026"
-    monkeypatch.setattr("accounts.management.commands.seed_demo.DEMO_CASES", 30)
-    from django.contrib.auth import get_user_model
-
-    from cases.privacy import sealed_identity_visible_to
-    from arco.export import contact_export_allowed
+    monkeypatch.setattr("demo.management.commands.seed_demo.DEMO_CASES", 30)
 
     for _run in range(2):  # idempotent: a second run keeps the grants
         call_command("seed_demo", stdout=StringIO())

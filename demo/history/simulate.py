@@ -15,8 +15,9 @@ from typing import Any
 
 from django.conf import settings
 
-from ..sla import clock
-from ..sla.calendar_spec import CalendarSpec
+from cases.sla import clock
+from cases.sla.calendar_spec import CalendarSpec
+
 from .catalog import PolicyInfo, Snapshot
 
 RUNNING = ("new", "assigned", "in_progress")

@@ -6,11 +6,12 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
+from accounts.models import ApiClient
 from cases.folios import folio_next
-from cases.history import history_generate
 from cases.integrity import events_verify
 from cases.models import Case, CaseEvent, Comment
 from cases.services.workflow import TRANSITIONS
@@ -21,6 +22,7 @@ from contacts.details import DETAIL_FIELDS, ContactDetails
 from contacts.identifiers import validate_curp, validate_nss
 from contacts.models import Contact
 from contacts.selectors import contact_search
+from demo.history import history_generate
 from surveys.models import SurveyAnswer
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +50,6 @@ def generated(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-de
 
 
 def _remove_generated() -> None:
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-
-    from accounts.models import ApiClient
-
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         if postgres:  # the append-only trigger also refuses DELETE there
