@@ -20,9 +20,8 @@ from indicators.dashboard import GROUP_COLUMNS, TREND_COLUMNS
 from indicators.dashboard_goals import targets_evaluated_together
 from indicators.metrics import COUNT_METRICS
 from indicators.models import Target
-from indicators.selectors import indicators_compute
+from indicators.selectors import indicators_compute, target_evaluate
 from indicators.services import indicators_refresh
-from indicators.targets import target_evaluate
 
 from .support import WED, act, new_case
 
