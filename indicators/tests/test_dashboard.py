@@ -397,7 +397,7 @@ def test_a_bad_drill_down_is_a_400_with_its_reason(client, supervisor, query):
 
 
 def test_drill_down_pages_follow_the_keyset(client, supervisor, history, monkeypatch):
-    monkeypatch.setattr("indicators.views.PAGE_SIZE", 1)
+    monkeypatch.setattr("web.views.dashboard.PAGE_SIZE", 1)
     client.force_login(supervisor)
     url = f"/tablero/casos/?metric=backlog&{DAY}"
     first = client.get(url)
