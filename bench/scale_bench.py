@@ -90,7 +90,7 @@ def _page(build: Callable[[], Any], ordering: str, cursor: str | None = None) ->
     from django.test import RequestFactory
     from rest_framework.request import Request
 
-    from cases.api.pagination import KeysetPagination
+    from infonavit_atencion.core.pagination import KeysetPagination
 
     factory = RequestFactory(HTTP_HOST="127.0.0.1")
     request = Request(factory.get("/casos/", {"cursor": cursor} if cursor else {}))

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rest_framework.request import Request
 
-from cases.api.pagination import KeysetPagination
 from indicators.dashboard import (
     DashboardQuery,
     DrillQuery,
@@ -36,6 +35,7 @@ from indicators.freshness import Freshness
 from indicators.metrics import local_date
 from indicators.tasks import refresh_soon
 from infonavit_atencion.core.errors import ValidationFailed
+from infonavit_atencion.core.pagination import KeysetPagination
 
 from ..dashboard_forms import DashboardForm, DrillDownForm
 from ..navigation import is_supervisor
