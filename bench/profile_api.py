@@ -54,7 +54,7 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
     ("catalog cache", ("cases/catalog_cache.py",)),
     ("intake service", ("cases/services/",)),
     ("list query and keyset (selectors, pagination)", (
-        "cases/selectors.py", "cases/api/pagination.py")),
+        "cases/selectors.py", "infonavit_atencion/core/pagination.py")),
     ("serialization (DRF fields, case JSON)", (
         "rest_framework/serializers.py", "rest_framework/fields.py", "rest_framework/relations.py",
         "cases/api/serializers.py", "cases/representation.py", "cases/api/fields.py")),

@@ -90,7 +90,7 @@ def _page(build: Callable[[], Any], ordering: str, cursor: str | None = None) ->
     from django.test import RequestFactory
     from rest_framework.request import Request
 
-    from cases.api.pagination import KeysetPagination
+    from infonavit_atencion.core.pagination import KeysetPagination
 
     factory = RequestFactory(HTTP_HOST="127.0.0.1")
     request = Request(factory.get("/casos/", {"cursor": cursor} if cursor else {}))
@@ -215,7 +215,7 @@ def _dashboards(runs: int) -> None:
     year_row = max(year.rows, key=lambda r: r["resolved_within_sla"])
 
     def drill(metric: str, start: dt.date, keys: dict[str, Any]) -> Any:
-        # As indicators.dashboard.drill_cases composes it, paged as indicators.views pages it.
+        # As indicators.dashboard.drill_cases composes it, paged as web.views.dashboard pages it.
         behind = indicator_cases(metric, start, month_end, keys, now=timezone.now())
         cases = cases_visible_to(actor).filter(pk__in=behind.values("pk"))
         return _page(lambda: cases.prefetch_related(*QUEUE_ROW_RELATIONS), "-received_at")

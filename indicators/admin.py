@@ -9,7 +9,7 @@ from infonavit_atencion.core.admin_guard import GuardedAdminMixin
 
 from .freshness import BACKLOG_PROBE_EVENTS, refresh_backlog
 from .models import RollupState, Target
-from .targets import target_evaluate
+from .selectors import target_evaluate
 
 STATUS_LABELS = {"met": _("Cumplida"), "at_risk": _("En riesgo"), "missed": _("Incumplida")}
 

@@ -38,9 +38,9 @@ from .dashboard_cells import (
     group_names,
     metric_label,
 )
+from .dashboard_choices import GROUPS, Preset, period_presets
 from .dashboard_goals import TargetLine, target_lines
 from .dimensions import CODED, IndicatorFilters
-from .forms import GROUPS, Preset, period_presets
 from .freshness import Freshness, board_correction
 from .metrics import COUNT_METRICS, local_date
 from .selectors import indicator_cases, indicator_filters, indicator_scope_for, indicators_compute

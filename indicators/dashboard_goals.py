@@ -1,6 +1,6 @@
 """The shared goals (metas compartidas) on the supervisor dashboard: met, at risk or missed.
 
-Goals are evaluated as `indicators.targets.target_evaluate` does (its period up to today, its
+Goals are evaluated as `indicators.selectors.target_evaluate` does (its period up to today, its
 channel and/or directorate, `target_status`), but those that share a period and a kind of cut
 are read from one grouped `indicators_compute`, so a board with many goals stays fast.
 """
@@ -47,7 +47,7 @@ class TargetLine:
 def targets_evaluated_together(
     targets: Iterable[Target], now: dt.datetime, pending: Pending | None = None
 ) -> list[TargetResult]:
-    """`indicators.targets.target_evaluate` for many goals at once: the goals that share a
+    """`indicators.selectors.target_evaluate` for many goals at once: the goals that share a
     period and a kind of cut (channel, directorate, both or neither) are read from one
     `indicators_compute` grouped by that cut, instead of one computation per goal. ``pending``:
     the board's live correction (`indicators.freshness`); None for the full, exact one."""

@@ -32,6 +32,8 @@ Public functions (``now`` is the current instant, read once by the caller):
                       metric: str | None = None, include_inactive: bool = False)
         -> list[TargetResult(target, actual: float | None, status, evaluated_to: date)]
         status: "met", "at_risk" or "missed" (indicators.targets).
+    target_evaluate(target: Target, now: datetime) -> TargetResult
+        One target, evaluated over its period up to today (or its end, if past).
 
 The numbers come from the daily rollups plus a live correction for the cases whose events the
 rollups have not read yet (the current day is therefore always exact), and backlog from the
@@ -66,10 +68,12 @@ from .metrics import (
     METRICS,
     Tally,
     day_end,
+    local_date,
     metrics_from,
 )
-from .models import BacklogSpell, IndicatorFact
+from .models import BacklogSpell, IndicatorFact, Target
 from .tallies import fact_tally
+from .targets import TargetResult, target_status
 
 __all__ = [
     "IndicatorFilters",
@@ -79,6 +83,7 @@ __all__ = [
     "indicator_filters",
     "indicator_scope_for",
     "indicators_compute",
+    "target_evaluate",
     "targets_evaluated",
 ]
 
@@ -283,8 +288,41 @@ def _admitted(dims: Dims, filters: IndicatorFilters, absent: set[str]) -> bool:
     return filters.admits(dims) and all(getattr(dims, DIMENSION_FIELDS[n]) is None for n in absent)
 
 
-def targets_evaluated(**kwargs):  # type: ignore[no-untyped-def]
-    """See indicators.targets.targets_evaluated (re-exported for the dashboard)."""
-    from .targets import targets_evaluated as evaluate
+def target_evaluate(target: Target, now: dt.datetime) -> TargetResult:
+    today = local_date(now)
+    until = min(target.date_to, today)
+    actual = None
+    if target.date_from <= until:
+        filters = IndicatorFilters(
+            channel=frozenset({target.channel_id}) if target.channel_id else None,
+            directorate=frozenset({target.directorate_id}) if target.directorate_id else None,
+        )
+        rows = indicators_compute(target.date_from, until, (), filters, now=now).rows
+        actual = rows[0][target.metric] if rows else None
+    status = target_status(
+        actual, target.value, target.direction, period_ended=target.date_to < today
+    )
+    return TargetResult(target, actual, status, until)
 
-    return evaluate(**kwargs)
+
+def targets_evaluated(
+    *,
+    now: dt.datetime,
+    channel: str | None = None,
+    directorate: str | None = None,
+    metric: str | None = None,
+    include_inactive: bool = False,
+) -> list[TargetResult]:
+    """Every (active) target, optionally of one channel, directorate or metric, evaluated."""
+    targets = Target.objects.select_related("channel", "directorate").order_by(
+        "-date_from", "metric", "id"
+    )
+    if not include_inactive:
+        targets = targets.filter(active=True)
+    if channel:
+        targets = targets.filter(channel__code=channel)
+    if directorate:
+        targets = targets.filter(directorate__code=directorate)
+    if metric:
+        targets = targets.filter(metric=metric)
+    return [target_evaluate(target, now) for target in targets]

@@ -8,6 +8,9 @@ channel and/or directorate. With ``actual`` the metric and ``value`` the goal:
 * **at risk**: not met, but within 5 % of the value (``|actual − value| ≤ 0.05 × |value|``), or
   no data yet while the period has not ended;
 * **missed**: otherwise (also no data for a period that has ended).
+
+The evaluation reads the metric, so it lives with the other reads:
+``indicators.selectors.target_evaluate`` and ``targets_evaluated``.
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .dimensions import IndicatorFilters
-from .metrics import local_date
 from .models import Direction, Target
 
 AT_RISK_TOLERANCE = Decimal("0.05")
@@ -40,45 +41,3 @@ def target_status(actual: float | None, value: Decimal, direction: str, period_e
     if met:
         return MET
     return AT_RISK if abs(current - value) <= AT_RISK_TOLERANCE * abs(value) else MISSED
-
-
-def target_evaluate(target: Target, now: dt.datetime) -> TargetResult:
-    from .selectors import indicators_compute  # selectors re-export this module
-
-    today = local_date(now)
-    until = min(target.date_to, today)
-    actual = None
-    if target.date_from <= until:
-        filters = IndicatorFilters(
-            channel=frozenset({target.channel_id}) if target.channel_id else None,
-            directorate=frozenset({target.directorate_id}) if target.directorate_id else None,
-        )
-        rows = indicators_compute(target.date_from, until, (), filters, now=now).rows
-        actual = rows[0][target.metric] if rows else None
-    status = target_status(
-        actual, target.value, target.direction, period_ended=target.date_to < today
-    )
-    return TargetResult(target, actual, status, until)
-
-
-def targets_evaluated(
-    *,
-    now: dt.datetime,
-    channel: str | None = None,
-    directorate: str | None = None,
-    metric: str | None = None,
-    include_inactive: bool = False,
-) -> list[TargetResult]:
-    """Every (active) target, optionally of one channel, directorate or metric, evaluated."""
-    targets = Target.objects.select_related("channel", "directorate").order_by(
-        "-date_from", "metric", "id"
-    )
-    if not include_inactive:
-        targets = targets.filter(active=True)
-    if channel:
-        targets = targets.filter(channel__code=channel)
-    if directorate:
-        targets = targets.filter(directorate__code=directorate)
-    if metric:
-        targets = targets.filter(metric=metric)
-    return [target_evaluate(target, now) for target in targets]

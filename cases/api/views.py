@@ -23,6 +23,7 @@ from contacts.services import ContactInput
 from infonavit_atencion.core.api_errors import problem_responses
 from infonavit_atencion.core.errors import PermissionDenied, ValidationFailed
 from infonavit_atencion.core.json_parser import BoundedJSONParser
+from infonavit_atencion.core.pagination import KeysetPagination
 
 from .. import selectors
 from ..events import Actor
@@ -55,7 +56,6 @@ from .common import (
     log_contact_access,
     request_actor,
 )
-from .pagination import KeysetPagination
 from .serializers import (
     PAGE_SIZE_DEFAULT,
     CaseCreatedOutputSerializer,

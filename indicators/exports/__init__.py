@@ -11,9 +11,10 @@ Modules, by concern:
 * ``params`` — what a job keeps in ``ExportJob.params``;
 * ``builders`` — what each kind contains, and writing it (shared by views and jobs);
 * ``jobs`` — background exports: create, run (idempotent, with progress), read by their
-  owner only, purge after EXPORT_RETENTION_DAYS;
+  owner only, purge after EXPORT_RETENTION_DAYS; ``job_state`` — a job's claim, file and
+  failure, shared with the monthly delivery;
 * ``monthly`` and ``monthly_delivery`` — the monthly workbook (tables and native charts) and
   its delivery to each supervisor, for their own scope.
 
-Views: ``indicators.export_views`` (mounted at ``/exportaciones/``); tasks: ``indicators.tasks``.
+Views: ``web.views.exports`` (mounted at ``/exportaciones/``); tasks: ``indicators.tasks``.
 """

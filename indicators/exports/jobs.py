@@ -17,14 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import secrets
 import tempfile
 from collections.abc import Callable
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -33,14 +31,23 @@ from django.utils.translation import gettext as _
 from cases.events import Actor
 from cases.storage import private_storage
 from infonavit_atencion.core.errors import ApplicationError, NotFound
-from infonavit_atencion.core.queueing import enqueue_on_commit
+from infonavit_atencion.core.queueing import enqueue_named_on_commit
 
 from ..models import ExportJob, ExportKind, ExportStatus
 from .builders import ExportTable, case_queryset, case_table, indicator_table, write_table
+from .job_state import (
+    STALE_AFTER,
+    export_job_claim,
+    export_job_fail,
+    export_job_running,
+    export_job_store,
+)
+from .monthly_delivery import monthly_job_build
 from .params import CaseExportParams, IndicatorExportParams
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = dt.timedelta(minutes=10)
+# Queued by name: the tasks module imports this one (tasks sit above the services they wrap).
+BUILD_EXPORT_TASK = "indicators.tasks.build_export"
 PENDING_GRACE = dt.timedelta(minutes=2)
 Clock = Callable[[], dt.datetime]
 
@@ -82,8 +89,6 @@ def export_job_create(
     full_data: bool = False,
 ) -> ExportJob:
     """Record the request and queue the build once the transaction commits."""
-    from ..tasks import build_export  # the tasks module imports this one
-
     with transaction.atomic():
         job = ExportJob.objects.create(
             requested_by=user,
@@ -94,40 +99,8 @@ def export_job_create(
             filename=filename,
             full_data=full_data,
         )
-        enqueue_on_commit(build_export, job.pk)
+        enqueue_named_on_commit(BUILD_EXPORT_TASK, job.pk)
     return job
-
-
-def _claim(job_id: int, now: dt.datetime) -> ExportJob | None:
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None:
-            return None
-        abandoned = job.status == ExportStatus.RUNNING and (
-            (job.heartbeat_at or job.created_at) < now - STALE_AFTER
-        )
-        if job.status != ExportStatus.PENDING and not abandoned:
-            return None
-        job.status = ExportStatus.RUNNING
-        job.started_at = job.heartbeat_at = now
-        job.rows_done = 0
-        job.rows_total = None
-        job.error = ""
-        job.save(
-            update_fields=[
-                "status",
-                "started_at",
-                "heartbeat_at",
-                "rows_done",
-                "rows_total",
-                "error",
-            ]
-        )
-        return job
-
-
-def _running(job: ExportJob) -> QuerySet[ExportJob]:
-    return ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING)
 
 
 def _table(job: ExportJob, now: dt.datetime) -> tuple[ExportTable, int | None]:
@@ -155,21 +128,19 @@ def export_job_run(job_id: int, clock: Clock = timezone.now) -> ExportJob | None
     Monthly reports are built by indicators.exports.monthly_delivery, not here.
     """
     now = clock()
-    job = _claim(job_id, now)
+    job = export_job_claim(job_id, now)
     if job is None:
         return None
     if job.kind == ExportKind.MONTHLY:
-        from .monthly_delivery import monthly_job_build
-
         return monthly_job_build(job, now)
     handle, path = tempfile.mkstemp(suffix=f".{job.format}")
     os.close(handle)
     try:
         table, total = _table(job, now)
-        _running(job).update(rows_total=total, heartbeat_at=clock())
+        export_job_running(job).update(rows_total=total, heartbeat_at=clock())
 
         def progress(rows: int) -> None:
-            _running(job).update(rows_done=rows, heartbeat_at=clock())
+            export_job_running(job).update(rows_done=rows, heartbeat_at=clock())
 
         written = write_table(table, job.format, path, progress)
         return export_job_store(job, path, written, clock(), full_data=table.full_data)
@@ -187,36 +158,6 @@ def export_job_run(job_id: int, clock: Clock = timezone.now) -> ExportJob | None
     finally:
         if os.path.exists(path):
             os.remove(path)
-
-
-def export_job_store(
-    job: ExportJob, path: str, rows: int, now: dt.datetime, *, full_data: bool
-) -> ExportJob:
-    """Move the built file into private storage and mark the job done."""
-    name = f"exportaciones/{job.requested_by_id}/{job.pk}-{secrets.token_hex(8)}.{job.format}"
-    with open(path, "rb") as handle:
-        stored = private_storage().save(name, File(handle))
-    job.file.name = stored
-    job.size = os.path.getsize(path)
-    job.status = ExportStatus.DONE
-    job.rows_done = rows
-    job.rows_total = rows
-    job.full_data = full_data
-    job.finished_at = job.heartbeat_at = now
-    job.save(
-        update_fields=[
-            "file", "size", "status", "rows_done", "rows_total", "full_data", "finished_at", "heartbeat_at",
-        ]
-    )  # fmt: skip
-    return job
-
-
-def export_job_fail(job: ExportJob, reason: str, now: dt.datetime) -> ExportJob:
-    job.status = ExportStatus.FAILED
-    job.error = reason
-    job.finished_at = job.heartbeat_at = now
-    job.save(update_fields=["status", "error", "finished_at", "heartbeat_at"])
-    return job
 
 
 def export_jobs_stalled(now: dt.datetime) -> list[int]:

@@ -38,8 +38,7 @@ from cases.notifications import SPANISH_MONTHS
 from ..dimensions import IndicatorFilters
 from ..metrics import INDICATOR_TZ, METRICS
 from ..models import Target
-from ..selectors import indicators_compute
-from ..targets import target_evaluate
+from ..selectors import indicators_compute, target_evaluate
 from .indicator_rows import indicator_headers, indicator_rows, indicator_widths
 from .labels import METRIC_LABELS, TARGET_STATUS_LABELS, CatalogNames, catalog_names
 from .writers import xlsx_cell

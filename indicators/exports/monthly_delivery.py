@@ -38,7 +38,7 @@ from cases.storage import private_storage
 from ..dimensions import indicator_scope_for
 from ..metrics import local_date
 from ..models import ExportFormat, ExportJob, ExportKind, ExportStatus
-from .jobs import export_job_fail, export_job_run, export_job_store
+from .job_state import export_job_claim, export_job_fail, export_job_store
 from .monthly import SHEETS, month_label, monthly_workbook
 from .writers import XLSX_CONTENT_TYPE
 
@@ -90,7 +90,8 @@ def _filename(month: dt.date) -> str:
 
 
 def monthly_job_build(job: ExportJob, now: dt.datetime) -> ExportJob:
-    """Build a claimed monthly job for its owner's scope (called by jobs.export_job_run)."""
+    """Build a claimed monthly job for its owner's scope (by monthly_report_send, or by
+    jobs.export_job_run when its task is queued)."""
     user = job.requested_by
     scope = indicator_scope_for(Actor(user=user))
     if scope is None or job.period is None:
@@ -179,7 +180,9 @@ def monthly_report_send(
         if job.emailed_at is not None:
             deliveries.append(Delivery(user.username, user.email, label, "already_sent", job.size))
             continue
-        export_job_run(job.pk, lambda: now)
+        claimed = export_job_claim(job.pk, now)
+        if claimed is not None:
+            monthly_job_build(claimed, now)
         job.refresh_from_db()
         if job.status != ExportStatus.DONE:
             deliveries.append(Delivery(user.username, user.email, label, "failed"))

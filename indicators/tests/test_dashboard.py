@@ -20,9 +20,8 @@ from indicators.dashboard import GROUP_COLUMNS, TREND_COLUMNS
 from indicators.dashboard_goals import targets_evaluated_together
 from indicators.metrics import COUNT_METRICS
 from indicators.models import Target
-from indicators.selectors import indicators_compute
+from indicators.selectors import indicators_compute, target_evaluate
 from indicators.services import indicators_refresh
-from indicators.targets import target_evaluate
 
 from .support import WED, act, new_case
 
@@ -398,7 +397,7 @@ def test_a_bad_drill_down_is_a_400_with_its_reason(client, supervisor, query):
 
 
 def test_drill_down_pages_follow_the_keyset(client, supervisor, history, monkeypatch):
-    monkeypatch.setattr("indicators.views.PAGE_SIZE", 1)
+    monkeypatch.setattr("web.views.dashboard.PAGE_SIZE", 1)
     client.force_login(supervisor)
     url = f"/tablero/casos/?metric=backlog&{DAY}"
     first = client.get(url)

@@ -6,11 +6,17 @@ import os
 
 import pytest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from cases.events import Actor
 from cases.storage import private_storage
 from indicators.exports import builders
-from indicators.exports.jobs import STALE_AFTER, export_job_run, export_jobs_purge
+from indicators.exports.jobs import (
+    BUILD_EXPORT_TASK,
+    STALE_AFTER,
+    export_job_run,
+    export_jobs_purge,
+)
 from indicators.models import ExportJob, ExportStatus
 from indicators.tasks import build_export, purge_expired_exports, sweep_export_jobs
 
@@ -232,6 +238,12 @@ def test_the_beat_schedule_runs_the_purge_and_the_monthly_report(settings):
     assert monthly["task"] == "indicators.tasks.send_monthly_report"
     assert monthly["schedule"] == crontab(minute=0, hour=7, day_of_month=1)
     assert settings.CELERY_TIMEZONE == "America/Mexico_City"
+
+
+def test_a_job_is_queued_by_the_name_its_task_is_registered_under():
+    # export_job_create queues by name (the tasks module imports the jobs module).
+    assert import_string(BUILD_EXPORT_TASK) is build_export
+    assert build_export.name == BUILD_EXPORT_TASK
 
 
 def test_the_sweeper_queues_again_jobs_whose_message_was_lost(supervisor, three_cases):

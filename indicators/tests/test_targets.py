@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from channels.models import Channel
 from indicators.models import Target
-from indicators.targets import target_evaluate, target_status
+from indicators.selectors import target_evaluate
+from indicators.targets import target_status
 
 NOW = dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC)
 

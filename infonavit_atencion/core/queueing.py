@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +27,9 @@ def enqueue_now(task: Any, *args: Any) -> bool:
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:
     transaction.on_commit(lambda: enqueue_now(task, *args))
+
+
+def enqueue_named_on_commit(name: str, *args: Any) -> None:
+    """`enqueue_on_commit` for the task registered as `name` (its dotted path, Celery's default
+    name): a service queues a task of the tasks module above it without importing that module."""
+    enqueue_on_commit(import_string(name), *args)

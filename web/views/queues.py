@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.request import Request
 
-from cases.api.pagination import KeysetPagination
 from cases.selectors import case_get_for
 from cases.services import TransitionInput, case_transition
 from infonavit_atencion.core.errors import ApplicationError, ValidationFailed
+from infonavit_atencion.core.pagination import KeysetPagination
 
 from ..forms import BulkActionForm, QueueFilterForm
 from ..navigation import is_supervisor

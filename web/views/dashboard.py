@@ -1,7 +1,8 @@
 """The supervisor dashboard in the browser (SPEC §7): thin views over indicators.dashboard.
 
 Supervisors and administrators only, as the navigation offers it (web.navigation); what each
-sees is cut to their scope by the presenter. Other roles get 403.
+sees is cut to their scope by the presenter. Other roles get 403. Mounted by web.dashboard_urls
+(namespace ``indicators``).
 """
 
 from __future__ import annotations
@@ -19,14 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rest_framework.request import Request
 
-from cases.api.pagination import KeysetPagination
-from infonavit_atencion.core.errors import ValidationFailed
-from web.navigation import is_supervisor
-from web.queues import PAGE_SIZE, QUEUE_ROW_RELATIONS
-from web.sla_display import sla_badges
-from web.views.common import actor_of, error_text, is_htmx, relative
-
-from .dashboard import (
+from indicators.dashboard import (
     DashboardQuery,
     DrillQuery,
     dashboard_for,
@@ -36,10 +30,18 @@ from .dashboard import (
     goals_for,
     trend_for,
 )
-from .forms import DEFAULT_GROUP, DashboardForm, DrillDownForm
-from .freshness import Freshness
-from .metrics import local_date
-from .tasks import refresh_soon
+from indicators.dashboard_choices import DEFAULT_GROUP
+from indicators.freshness import Freshness
+from indicators.metrics import local_date
+from indicators.tasks import refresh_soon
+from infonavit_atencion.core.errors import ValidationFailed
+from infonavit_atencion.core.pagination import KeysetPagination
+
+from ..dashboard_forms import DashboardForm, DrillDownForm
+from ..navigation import is_supervisor
+from ..queues import PAGE_SIZE, QUEUE_ROW_RELATIONS
+from ..sla_display import sla_badges
+from .common import actor_of, error_text, is_htmx, relative
 
 # The newest cases first: the order the received_at index serves at any volume.
 DRILL_ORDERING = "-received_at"

@@ -1,4 +1,5 @@
-"""Keyset (cursor) pagination of case lists: `{next, previous, results}`, never a COUNT(*).
+"""Keyset (cursor) pagination of long lists (cases above all): `{next, previous, results}`,
+never a COUNT(*).
 
 DRF's `CursorPagination` keeps only the first ordering field in its cursor and skips ties with
 an OFFSET capped at 1,000 — with millions of cases sharing a priority, that both slows down and
@@ -8,7 +9,8 @@ page is one index-friendly query::
     WHERE (field, id) < (v, i) ORDER BY field DESC, id DESC LIMIT size + 1
 
 (mirrored for ascending order and for walking backwards). The cursor is opaque
-(base64 of a small JSON) and says which ordering it belongs to.
+(base64 of a small JSON) and says which ordering it belongs to. The ordering field is an
+integer (a case's priority) or an aware datetime; the model's field says which.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Lookup, Model, QuerySet
+from django.db.models import F, IntegerField, Lookup, Model, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
@@ -30,7 +32,6 @@ from infonavit_atencion.core.dates import is_supported_date
 from infonavit_atencion.core.errors import ValidationFailed
 
 CURSOR_PARAM = "cursor"
-INTEGER_FIELDS = frozenset({"priority"})
 MAX_BIGINT = 2**63 - 1
 
 
@@ -74,7 +75,7 @@ class KeysetPagination:
         raw = json.dumps(payload, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-    def _decode(self, text: str | None) -> Cursor | None:
+    def _decode(self, text: str | None, integer: bool) -> Cursor | None:
         if not text:
             return None
         try:
@@ -97,7 +98,7 @@ class KeysetPagination:
                 _("El cursor pertenece a otro orden; vuelva a la primera página."),
             )
         try:
-            if self.field in INTEGER_FIELDS:
+            if integer:
                 if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_BIGINT:
                     raise TypeError(value)
             else:
@@ -120,7 +121,8 @@ class KeysetPagination:
         return after((F(self.field), F("pk")), (cursor.value, cursor.pk))
 
     def paginate(self, queryset: QuerySet[Any], request: Request) -> Page:
-        cursor = self._decode(request.query_params.get(CURSOR_PARAM))
+        integer = isinstance(queryset.model._meta.get_field(self.field), IntegerField)
+        cursor = self._decode(request.query_params.get(CURSOR_PARAM), integer)
         backwards = cursor is not None and cursor.backwards
         descending = self.descending != backwards  # walking back flips the direction
         prefix = "-" if descending else ""

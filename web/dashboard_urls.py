@@ -1,8 +1,9 @@
-"""The supervisor dashboard and the lists of cases behind its numbers."""
+"""The supervisor dashboard and the lists of cases behind its numbers (namespace ``indicators``,
+the names its templates and links have always reversed)."""
 
 from django.urls import path
 
-from . import views
+from .views import dashboard as views
 
 app_name = "indicators"
 

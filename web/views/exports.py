@@ -2,7 +2,8 @@
 
 A request with at most EXPORT_SYNC_MAX_ROWS rows is answered at once (CSV streamed, XLSX built
 in memory); a larger one becomes an ExportJob built by Celery, and the browser goes to the job's
-page, whose progress bar htmx refreshes until the download link appears.
+page, whose progress bar htmx refreshes until the download link appears. Mounted by
+web.export_urls at /exportaciones/ (namespace ``exports``).
 """
 
 from __future__ import annotations
@@ -30,14 +31,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.storage import private_storage
-from infonavit_atencion.core.errors import NotFound, ValidationFailed
-from web.forms import QueueFilterForm
-from web.queues import QUEUES, default_queue_for, queue_filters, queues_for
-from web.views.common import actor_of, error_text, is_htmx, not_found
-
-from .api.serializers import IndicatorQuerySerializer
-from .dimensions import indicator_scope_for
-from .exports.builders import (
+from indicators.api.serializers import IndicatorQuerySerializer
+from indicators.dimensions import indicator_scope_for
+from indicators.exports.builders import (
     ExportTable,
     case_queryset,
     case_table,
@@ -46,18 +42,23 @@ from .exports.builders import (
     write_table,
     zone,
 )
-from .exports.case_rows import full_data_allowed
-from .exports.jobs import (
+from indicators.exports.case_rows import full_data_allowed
+from indicators.exports.jobs import (
     export_job_create,
     export_job_file_for,
     export_job_get_for,
     export_jobs_for,
 )
-from .exports.labels import GROUP_LABELS
-from .exports.params import CaseExportParams, IndicatorExportParams
-from .exports.writers import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream
-from .metrics import GROUP_DIMENSIONS
-from .models import ExportKind
+from indicators.exports.labels import GROUP_LABELS
+from indicators.exports.params import CaseExportParams, IndicatorExportParams
+from indicators.exports.writers import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream
+from indicators.metrics import GROUP_DIMENSIONS
+from indicators.models import ExportKind
+from infonavit_atencion.core.errors import NotFound, ValidationFailed
+
+from ..forms import QueueFilterForm
+from ..queues import QUEUES, default_queue_for, queue_filters, queues_for
+from .common import actor_of, error_text, is_htmx, not_found
 
 FORMATS = ("csv", "xlsx")
 FILTER_NAMES = ("channel", "directorate", "area", "office", "service", "kind")

@@ -1,55 +1,23 @@
 """Browser forms of the supervisor dashboard: the period, grouping and channel of the board, and
-the one number a drill-down lists. They validate query strings into plain values; the
-dashboard presenter (indicators.dashboard) does the rest."""
+the one number a drill-down lists. They validate query strings into plain values (the choices
+are indicators.dashboard_choices); the dashboard presenter (indicators.dashboard) does the
+rest."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from channels.selectors import channel_list
+from indicators.dashboard_choices import DEFAULT_GROUP, GROUPS, period_presets
+from indicators.metrics import METRICS
 from infonavit_atencion.core.dates import validate_supported_date
 
-from .metrics import METRICS
-
-# Groupings the dashboard offers (a subset of indicators.metrics.GROUP_DIMENSIONS).
-GROUPS: dict[str, Any] = {
-    "channel": _("Canal"),
-    "directorate": _("Dirección"),
-    "area": _("Área"),
-    "office": _("Oficina"),
-    "service": _("Servicio"),
-}
-DEFAULT_GROUP = "channel"
 # The trend chart and its table have one point per day: a year at most.
 MAX_DAYS = 366
-
-
-@dataclass(frozen=True)
-class Preset:
-    key: str
-    label: Any
-    date_from: dt.date
-    date_to: dt.date
-
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def period_presets(today: dt.date) -> list[Preset]:
-    """This month (to today), last month, the last 7 and 30 days (today included)."""
-    last_month_end = _month_start(today) - dt.timedelta(days=1)
-    return [
-        Preset("month", _("Este mes"), _month_start(today), today),
-        Preset("last_month", _("Mes anterior"), _month_start(last_month_end), last_month_end),
-        Preset("7d", _("Últimos 7 días"), today - dt.timedelta(days=6), today),
-        Preset("30d", _("Últimos 30 días"), today - dt.timedelta(days=29), today),
-    ]
 
 
 def _date_field(label: Any) -> forms.DateField:
