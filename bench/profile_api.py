@@ -48,7 +48,7 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
     ("idempotency", ("idempoten",)),
     ("broker publish (kombu/redis)", ("kombu/", "celery/")),
     ("contact upsert", ("contacts/",)),
-    ("SLA arithmetic", ("cases/sla/",)),
+    ("SLA arithmetic", ("businesstime/", "cases/sla/")),
     ("events / outbox", ("cases/events.py", "cases/notifications.py")),
     ("folio", ("cases/folios.py",)),
     ("catalog cache", ("cases/catalog_cache.py",)),

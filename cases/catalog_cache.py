@@ -27,12 +27,11 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from businesstime.clock import CalendarSpec
 from catalog.models import Area, Directorate, Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office
 from channels.selectors import calendar_spec_for
 from infonavit_atencion.core.request_stamps import stamp_register, stamp_take
-
-from .sla.clock import CalendarSpec
 
 STAMP = "catalog"
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
+from businesstime.calendar_spec import CalendarSpec
 from channels.models import BusinessCalendar, CalendarNotice
 from channels.notices import CalendarChangePort, calendar_change_port_set, notice_cause
 from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
@@ -28,7 +29,6 @@ from .services.autoclose import cases_auto_close
 from .services.idempotency import idempotency_keys_purge
 from .services.sla_recompute import sla_repair_preview
 from .services.sla_repair import BatchReport, sla_repair_continue, sla_repair_start
-from .sla.calendar_spec import CalendarSpec
 from .sla.monitor import sla_monitor_run
 
 # How long a case may stay `new` before the sweeper queues its routing again (default a minute).

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.sla.clock import CalendarSpec, make_calendar
+from businesstime.clock import CalendarSpec, make_calendar
 
 from .models import (
     BusinessCalendar,

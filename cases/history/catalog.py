@@ -14,11 +14,11 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import ApiClient, Role, Scope, UserProfile
 from accounts.services import api_client_create
+from businesstime.calendar_spec import CalendarSpec
 from catalog.models import Area, Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, Channel, Office
 from channels.selectors import calendar_spec_for
 
-from ..sla.calendar_spec import CalendarSpec
 from ..sla.policy import INSTITUTIONAL_CALENDAR
 from .profiles import CHANNEL_SHARES
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from ..sla import clock
+from businesstime import clock
+
 from . import profiles as p
 from . import texts
 from .arrivals import Arrival

@@ -15,8 +15,9 @@ from typing import Any
 
 from django.conf import settings
 
-from ..sla import clock
-from ..sla.calendar_spec import CalendarSpec
+from businesstime import clock
+from businesstime.calendar_spec import CalendarSpec
+
 from .catalog import PolicyInfo, Snapshot
 
 RUNNING = ("new", "assigned", "in_progress")

@@ -12,13 +12,13 @@ import datetime as dt
 
 from django.conf import settings
 
+from businesstime import clock
+from businesstime.calendar_spec import CalendarSpec
 from channels.selectors import calendar_spec_for
 from infonavit_atencion.core.errors import InvalidTransition
 
 from ..events import SYSTEM
 from ..models import Case, CaseStatus
-from ..sla import clock
-from ..sla.calendar_spec import CalendarSpec
 
 
 def reopen_deadline(spec: CalendarSpec, resolved_at: dt.datetime) -> dt.datetime:

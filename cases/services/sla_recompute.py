@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from businesstime.calendar_spec import CalendarSpec
 from catalog.models import Service
 from channels.models import Channel, Office
 from channels.selectors import calendar_spec_for
@@ -19,7 +20,6 @@ from channels.selectors import calendar_spec_for
 from ..models import Case, CaseEvent, CaseStatus, EventKind, SlaState
 from ..models.case import OPEN_STATUSES
 from ..notifications import CENTRAL_TZ
-from ..sla.calendar_spec import CalendarSpec
 from ..sla.recompute import EXTENSION, Dues, Snapshot, Wait, recompute_dues
 
 BATCH_SIZE = 10000  # cases per transaction; a batch holds their row locks ~1–3 s

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from businesstime import clock
+from businesstime.clock import CalendarSpec
 from catalog.models import Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, Channel, Office
 from channels.selectors import calendar_spec_for
-
-from . import clock
-from .clock import CalendarSpec
 
 INSTITUTIONAL_CALENDAR = "INSTITUCIONAL"
 

@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from businesstime import clock
 from cases.events import Actor
 from cases.integrity import case_history_break
 from cases.models import Case, CaseEvent, SlaRepairRun
@@ -19,7 +20,6 @@ from cases.notice_sweep import notices_sweep
 from cases.services import TransitionInput, case_transition
 from cases.services.sla_recompute import sla_repair_preview
 from cases.services.sla_repair import sla_repair_continue, sla_repair_pending, sla_repair_start
-from cases.sla import clock
 from cases.sla.monitor import sla_monitor_run
 from cases.tasks import repair_notices_enqueue
 from cases.tests.api_support import make_case

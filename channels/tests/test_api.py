@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Scope
 from accounts.services import api_client_create
-from cases.sla import clock
+from businesstime import clock
 from channels.models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office
 from channels.selectors import calendar_spec_cache_clear, calendar_spec_for
 

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from businesstime import clock
 from cases.folios import folio_next
 from cases.history import history_generate
 from cases.integrity import events_verify
 from cases.models import Case, CaseEvent, Comment
 from cases.services.workflow import TRANSITIONS
-from cases.sla import clock
 from cases.sla.policy import sla_state_at
 from channels.selectors import calendar_spec_for
 from contacts.details import DETAIL_FIELDS, ContactDetails
