@@ -38,9 +38,8 @@ from surveys.selectors import survey_link_for
 from .events import SYSTEM, event_instant, event_record
 from .mail_thread import CITIZEN_TEMPLATES, thread_headers
 from .models import Case, CaseEvent, CaseStatus, Comment, EventKind
-from .services.autoclose import reopen_deadline
+from .sla.policy import CENTRAL_TZ, reopen_deadline
 
-CENTRAL_TZ = "America/Mexico_City"
 EMAIL_TIMEOUT_DEFAULT = 30  # seconds; an SMTP server that hangs must not hold a worker forever
 SPANISH_MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",

@@ -18,12 +18,12 @@ from django.db.models import QuerySet
 
 from catalog.models import Area, Directorate, Service
 from channels.models import Channel, Office
-from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
 
 from .assignment import assignee_pick
 from .events import SYSTEM, event_instant, event_record
+from .followups import SEND_ASSIGNMENT_NOTICE, followup_on_commit
 from .models import AssignmentStrategy, Case, CaseStatus, EventKind, RoutingRule
 from .models.case import PRIORITY_NAMES
 
@@ -413,9 +413,7 @@ def case_route(
                     "strategy": decision.strategy,
                 },
             )
-            from .tasks import send_assignment_notice  # local import: tasks import this module
-
-            enqueue_on_commit(send_assignment_notice, case.pk)
+            followup_on_commit(SEND_ASSIGNMENT_NOTICE, case.pk)
         webhook_event_record(
             case, [WebhookEvent.CASE_ROUTED, WebhookEvent.CASE_STATUS_CHANGED], now
         )

@@ -15,13 +15,13 @@ from contacts.arco import arco_request_record, arco_right_errors
 from contacts.models import Contact
 from contacts.services import ContactEditor, ContactInput, contact_upsert
 from infonavit_atencion.core.errors import Conflict, FieldError, ValidationFailed
-from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
 
 from ..catalog_cache import CatalogSnapshot, catalog_snapshot
 from ..events import Actor, event_record
 from ..folios import folio_next
+from ..followups import ROUTE_CASE, SEND_ACKNOWLEDGEMENT, followup_on_commit
 from ..models import Case, CaseStatus, EventKind, Priority
 from ..models.case import OPEN_STATUSES
 from ..selectors import contacts_writable_by, identifiers_visible_to
@@ -344,8 +344,6 @@ def case_create(
                 "first_contact_resolution": resolved,
             },
         )
-        from ..tasks import route_case, send_acknowledgement  # local import: tasks import services
-
         if resolved:
             event_record(
                 case,
@@ -355,7 +353,7 @@ def case_create(
                 {"action": "resolve", "from": "new", "to": "resolved"},
             )
         else:
-            enqueue_on_commit(route_case, case.pk)
+            followup_on_commit(ROUTE_CASE, case.pk)
         webhook_event_record(case, WebhookEvent.CASE_CREATED, now)
-        enqueue_on_commit(send_acknowledgement, case.pk)
+        followup_on_commit(SEND_ACKNOWLEDGEMENT, case.pk)
     return CaseCreateResult(case, warnings, contact_created)

@@ -19,7 +19,7 @@ from channels.selectors import calendar_spec_for
 
 from ..models import Case, CaseEvent, CaseStatus, EventKind, SlaState
 from ..models.case import OPEN_STATUSES
-from ..notifications import CENTRAL_TZ
+from ..sla.policy import CENTRAL_TZ
 from ..sla.recompute import EXTENSION, Dues, Snapshot, Wait, recompute_dues
 
 BATCH_SIZE = 10000  # cases per transaction; a batch holds their row locks ~1–3 s

@@ -25,13 +25,19 @@ from infonavit_atencion.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from infonavit_atencion.core.queueing import enqueue_on_commit
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_record
 
 from ..events import Actor, event_instant, event_record
+from ..followups import (
+    SEND_ASSIGNMENT_NOTICE,
+    SEND_EXTENSION_NOTICE,
+    SEND_RESOLUTION_NOTICE,
+    followup_on_commit,
+)
 from ..models import Case, CaseEvent, CaseStatus, EventKind
 from ..sla.policy import (
+    reopen_deadline,
     sla_calendar_for,
     sla_extend_for_pause,
     sla_extend_term,
@@ -40,7 +46,6 @@ from ..sla.policy import (
     sla_snapshot,
     sla_state_at,
 )
-from .autoclose import reopen_deadline
 
 # action → (statuses it is allowed from, status it leads to or None to keep the status)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -311,12 +316,9 @@ def case_transition(
 
 def _notices_enqueue(case: Case, action: str) -> None:
     """E-mails that follow an action, sent by tasks after the commit (never inside it)."""
-    # Local import: tasks import the services.
-    from ..tasks import send_assignment_notice, send_extension_notice, send_resolution_notice
-
     if action == "assign":
-        enqueue_on_commit(send_assignment_notice, case.pk)
+        followup_on_commit(SEND_ASSIGNMENT_NOTICE, case.pk)
     elif action == "resolve":
-        enqueue_on_commit(send_resolution_notice, case.pk)
+        followup_on_commit(SEND_RESOLUTION_NOTICE, case.pk)
     elif action == "extend":
-        enqueue_on_commit(send_extension_notice, case.pk)
+        followup_on_commit(SEND_EXTENSION_NOTICE, case.pk)
