@@ -33,11 +33,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, SupervisorScope
 from channels.selectors import calendar_spec_for
-from surveys.selectors import survey_link_for
 
 from .events import SYSTEM, event_instant, event_record
 from .mail_thread import CITIZEN_TEMPLATES, thread_headers
 from .models import Case, CaseEvent, CaseStatus, Comment, EventKind
+from .ports import notice_extras
 from .sla.policy import CENTRAL_TZ, reopen_deadline
 
 EMAIL_TIMEOUT_DEFAULT = 30  # seconds; an SMTP server that hangs must not hold a worker forever
@@ -190,7 +190,7 @@ def notify_resolution(case_id: int, now: dt.datetime) -> int:
             reopen_deadline(calendar_spec_for(case.sla_calendar_id), case.resolved_at), tz
         ),
         "status_link": status_link(case.folio),
-        "survey_link": survey_link_for(case),
+        **notice_extras("resolution", case),  # the survey link (surveys)
     }
     subject = _("Su caso %(folio)s fue resuelto") % {"folio": case.folio}
     return _send_once(case, "resolution", resolved, to, subject, context, now)

@@ -18,14 +18,13 @@ from django.db.models import QuerySet
 
 from catalog.models import Area, Directorate, Service
 from channels.models import Channel, Office
-from webhooks.models import WebhookEvent
-from webhooks.services import webhook_event_record
 
 from .assignment import assignee_pick
 from .events import SYSTEM, event_instant, event_record
 from .followups import SEND_ASSIGNMENT_NOTICE, followup_on_commit
 from .models import AssignmentStrategy, Case, CaseStatus, EventKind, RoutingRule
 from .models.case import PRIORITY_NAMES
+from .ports import CASE_ROUTED, CASE_STATUS_CHANGED, case_event_publish
 
 
 @dataclass(frozen=True)
@@ -414,7 +413,5 @@ def case_route(
                 },
             )
             followup_on_commit(SEND_ASSIGNMENT_NOTICE, case.pk)
-        webhook_event_record(
-            case, [WebhookEvent.CASE_ROUTED, WebhookEvent.CASE_STATUS_CHANGED], now
-        )
+        case_event_publish(case, [CASE_ROUTED, CASE_STATUS_CHANGED], now)
     return case

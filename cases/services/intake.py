@@ -15,8 +15,6 @@ from contacts.arco import arco_request_record, arco_right_errors
 from contacts.models import Contact
 from contacts.services import ContactEditor, ContactInput, contact_upsert
 from infonavit_atencion.core.errors import Conflict, FieldError, ValidationFailed
-from webhooks.models import WebhookEvent
-from webhooks.services import webhook_event_record
 
 from ..catalog_cache import CatalogSnapshot, catalog_snapshot
 from ..events import Actor, event_record
@@ -24,6 +22,7 @@ from ..folios import folio_next
 from ..followups import ROUTE_CASE, SEND_ACKNOWLEDGEMENT, followup_on_commit
 from ..models import Case, CaseStatus, EventKind, Priority
 from ..models.case import OPEN_STATUSES
+from ..ports import CASE_CREATED, case_event_publish
 from ..selectors import contacts_writable_by, identifiers_visible_to
 from ..sla.policy import (
     INSTITUTIONAL_CALENDAR,
@@ -354,6 +353,6 @@ def case_create(
             )
         else:
             followup_on_commit(ROUTE_CASE, case.pk)
-        webhook_event_record(case, WebhookEvent.CASE_CREATED, now)
+        case_event_publish(case, CASE_CREATED, now)
         followup_on_commit(SEND_ACKNOWLEDGEMENT, case.pk)
     return CaseCreateResult(case, warnings, contact_created)

@@ -33,8 +33,6 @@ from catalog.models import SlaPolicy
 from channels.models import BusinessCalendar, CalendarNotice
 from channels.notices import notice_cause
 from channels.selectors import calendar_spec_for
-from webhooks.models import WebhookEvent
-from webhooks.services import webhook_events_record
 
 from ..events import SYSTEM, event_build, event_instants
 from ..followups import (
@@ -44,6 +42,7 @@ from ..followups import (
     followup_on_commit,
 )
 from ..models import Case, CaseEvent, EventKind, Priority, SlaRepairRun, SlaState
+from ..ports import CASE_SLA_BREACHED, case_events_publish
 from ..sla.monitor import _breach_events
 from .sla_recompute import (
     BATCH_SIZE,
@@ -165,7 +164,7 @@ def _apply(changes: list[Change], run: SlaRepairRun, now: dt.datetime, report: B
     _write_cases([c.case for c in changes])
     CaseEvent.objects.bulk_create(events, batch_size=5000)
     if breached_ids:
-        webhook_events_record(breached_ids, WebhookEvent.CASE_SLA_BREACHED, now)
+        case_events_publish(breached_ids, CASE_SLA_BREACHED, now)
 
 
 def _write_cases(cases: list[Case]) -> None:

@@ -25,8 +25,6 @@ from infonavit_atencion.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from webhooks.models import WebhookEvent
-from webhooks.services import webhook_event_record
 
 from ..events import Actor, event_instant, event_record
 from ..followups import (
@@ -36,6 +34,7 @@ from ..followups import (
     followup_on_commit,
 )
 from ..models import Case, CaseEvent, CaseStatus, EventKind
+from ..ports import CASE_STATUS_CHANGED, case_event_publish
 from ..sla.policy import (
     reopen_deadline,
     sla_calendar_for,
@@ -309,7 +308,7 @@ def case_transition(
         case.save(update_fields=sorted(changed))
         event_record(case, event_kind, actor, now, event_data)
         if case.status != from_status:
-            webhook_event_record(case, WebhookEvent.CASE_STATUS_CHANGED, now)
+            case_event_publish(case, CASE_STATUS_CHANGED, now)
         _notices_enqueue(case, action)
     return case
 
