@@ -49,7 +49,7 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
     ("broker publish (kombu/redis)", ("kombu/", "celery/")),
     ("contact upsert", ("contacts/",)),
     ("SLA arithmetic", ("businesstime/", "cases/sla/")),
-    ("events / outbox", ("cases/events.py", "cases/notifications.py")),
+    ("events / outbox", ("cases/events.py", "cases/notices/")),
     ("folio", ("cases/folios.py",)),
     ("catalog cache", ("cases/catalog_cache.py",)),
     ("intake service", ("cases/services/",)),

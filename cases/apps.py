@@ -8,8 +8,8 @@ from .catalog_stamp import catalog_stamp_register
 
 # What a calendar change does to the open cases (channels' port; looked up when first used).
 CALENDAR_CHANGE_PORT = CalendarChangePort(
-    preview_path="cases.services.sla_repair.calendar_change_preview",
-    repair_path="cases.services.sla_repair.calendar_change_repair",
+    preview_path="cases.sla.repair.calendar_change_preview",
+    repair_path="cases.sla.repair.calendar_change_repair",
 )
 
 

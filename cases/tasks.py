@@ -16,8 +16,7 @@ from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
 
 from .anchors import anchors_seal
 from .models import Case, CaseStatus, SlaRepairRun
-from .notice_sweep import notices_sweep
-from .notifications import (
+from .notices.notifications import (
     notify_acknowledgement,
     notify_assignment,
     notify_breach,
@@ -26,11 +25,12 @@ from .notifications import (
     notify_public_comments,
     notify_resolution,
 )
-from .routing import case_route
+from .notices.sweep import notices_sweep
+from .routing.engine import case_route
 from .services.autoclose import cases_auto_close
 from .services.idempotency import idempotency_keys_purge
-from .services.sla_repair import repair_notices_enqueue, sla_repair_continue
 from .sla.monitor import sla_monitor_run
+from .sla.repair import repair_notices_enqueue, sla_repair_continue
 
 # How long a case may stay `new` before the sweeper queues its routing again (default a minute).
 UNROUTED_GRACE = dt.timedelta(seconds=settings.UNROUTED_GRACE_SECONDS)

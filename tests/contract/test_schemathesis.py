@@ -48,7 +48,7 @@ from accounts.models import Scope
 from accounts.services import api_client_create
 from cases.events import Actor
 from cases.models import Case
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create, comment_add
 from cases.services.content import attachment_add
 from catalog.models import ServiceChannel

@@ -3,7 +3,7 @@
 `sla_repair_start` records a run (`SlaRepairRun`) naming its cause (a confirmed calendar notice,
 or the `sla_repair` command); `sla_repair_continue` works through the calendar's open cases in
 ascending id, in batches. Each batch, in one transaction: lock its cases, recompute each from its
-own snapshot on the calendar as it is now (`cases.services.sla_recompute`), write the changed
+own snapshot on the calendar as it is now (`cases.sla.repair_changes`), write the changed
 instants with one UPDATE, one SLA_RECOMPUTED event per changed case (cause, old and new
 instants, state before and after), the warnings and breaches that now hold (as the SLA monitor
 writes them, escalation included), lift the breaches that no longer hold (the priority an
@@ -43,8 +43,8 @@ from ..followups import (
 )
 from ..models import Case, CaseEvent, EventKind, Priority, SlaRepairRun, SlaState
 from ..ports import CASE_SLA_BREACHED, case_events_publish
-from ..sla.monitor import _breach_events
-from .sla_recompute import (
+from .monitor import _breach_events
+from .repair_changes import (
     BATCH_SIZE,
     Change,
     case_rows,

@@ -2,7 +2,7 @@
 
 Notices are queued on commit and publishing is best effort (`core.queueing.enqueue_now` logs
 and drops the message when the broker is down). Every notice is caused by an event and, once
-sent, records a NOTIFIED event naming that cause (`cases.notifications`), so a notice still
+sent, records a NOTIFIED event naming that cause (`cases.notices.notifications`), so a notice still
 owed is a cause event that no NOTIFIED event names. Beat runs `notices_sweep` every
 NOTICE_SWEEP_SECONDS; per notice in `NOTICES` it reads the cause events of the last
 NOTICE_SWEEP_LOOKBACK_SECONDS (a day) that are older than NOTICE_SWEEP_GRACE_SECONDS (five
@@ -32,8 +32,8 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
 
-from . import followups
-from .models import CaseEvent, EventKind
+from .. import followups
+from ..models import CaseEvent, EventKind
 from .notifications import not_by_citizen, supervisors_over
 
 logger = logging.getLogger(__name__)

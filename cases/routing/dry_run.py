@@ -8,7 +8,7 @@ routing) is compared with its service's owner, where routing without rules would
 resolved at the first contact are left out: they are never routed, whatever the rules.
 
 The candidate rules are `RuleSpec`s: the saved rules (`routing.rule_specs_from`) or a YAML/JSON
-file (`routing_files.rule_specs_from_file`) whose codes are checked against the catalog.
+file (`rule_files.rule_specs_from_file`) whose codes are checked against the catalog.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from catalog.models import Area, Directorate, Service
 from channels.models import Channel, Office
 
-from .models import Case, CaseEvent, CaseStatus, EventKind
-from .routing import RoutingSubject, RuleSpec, routing_decide
+from ..models import Case, CaseEvent, CaseStatus, EventKind
+from .rules import RoutingSubject, RuleSpec, routing_decide
 
 REPORT_TZ = ZoneInfo("America/Mexico_City")  # indicators bucket days in this timezone too (SPEC §7)
 CHUNK_SIZE = 2000

@@ -19,9 +19,9 @@ from channels.models import Channel, Office
 from contacts.models import Contact
 from infonavit_atencion.core.errors import FieldError, ValidationFailed
 
-from .models import AssignmentStrategy
-from .models.case import PRIORITY_NAMES
-from .routing import RuleSpec, first_active_areas
+from ..models import AssignmentStrategy
+from ..models.case import PRIORITY_NAMES
+from .rules import RuleSpec, first_active_areas
 
 PRIORITY_BY_NAME = {name: rank for rank, name in PRIORITY_NAMES.items()}
 
