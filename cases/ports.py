@@ -41,7 +41,9 @@ def case_event_publisher_register(path: str) -> None:
         _publishers.append(path)
 
 
-def case_events_publish(case_ids: Iterable[int], kinds: str | Sequence[str], now: dt.datetime) -> None:
+def case_events_publish(
+    case_ids: Iterable[int], kinds: str | Sequence[str], now: dt.datetime
+) -> None:
     """Tell every publisher that ``kinds`` happened to the cases ``case_ids`` at ``now``."""
     kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
     unknown = [kind for kind in kinds if kind not in CASE_EVENT_KINDS]

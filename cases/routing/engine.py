@@ -18,10 +18,18 @@ from channels.models import Channel, Office
 
 from ..events import SYSTEM, event_instant, event_record
 from ..followups import SEND_ASSIGNMENT_NOTICE, followup_on_commit
+from ..lifecycle import ROUTE, status_change
 from ..models import AssignmentStrategy, Case, CaseStatus, EventKind, RoutingRule
 from ..ports import CASE_ROUTED, CASE_STATUS_CHANGED, case_event_publish
 from .assignment import assignee_pick
-from .rules import RoutingSubject, RuleSpec, active_rules, routing_decide, routing_subject_of
+from .rules import (
+    RoutingDecision,
+    RoutingSubject,
+    RuleSpec,
+    active_rules,
+    routing_decide,
+    routing_subject_of,
+)
 
 
 @dataclass(frozen=True)
@@ -111,32 +119,96 @@ def routing_subject_from(case: Case, catalog: RoutingCatalog) -> RoutingSubject 
     )
 
 
+def _locked_new_case(case_id: int) -> Case | None:
+    """The case, its row locked, while it is still `new`; None when there is nothing to route."""
+    # `get` (unlike `first`) adds no ORDER BY; the lock is on the case row only. The catalog
+    # rows come from the process's routing cache, not from a six-table join.
+    try:
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("contact").get(pk=case_id)
+        )
+    except Case.DoesNotExist:
+        return None
+    return case if case.status == CaseStatus.NEW else None
+
+
+def _subject_in_force(case: Case) -> tuple[RoutingSubject, list[RuleSpec], RoutingCatalog]:
+    """The case as routing sees it, with the rule set and the catalog in force."""
+    rules_in_force, catalog = routing_reference()
+    subject = routing_subject_from(case, catalog)
+    if subject is None:  # a catalog row newer than the cache
+        active_rules_forget()
+        rules_in_force, catalog = routing_reference()
+        subject = routing_subject_from(case, catalog)
+    if subject is None:  # still unknown: read it from the database
+        subject = routing_subject_of(case)
+    return subject, rules_in_force, catalog
+
+
+def _destination_codes(decision: RoutingDecision, catalog: RoutingCatalog) -> tuple[str, str]:
+    """(directorate, area) codes the event records: from the cached catalog (a new row
+    reloaded it), else from the database."""
+    area_code = catalog.areas.get(decision.area_id)
+    directorate_code = catalog.directorates.get(decision.directorate_id)
+    if area_code is None or directorate_code is None:
+        area_code = Area.objects.values_list("code", flat=True).get(pk=decision.area_id)
+        directorate_code = Directorate.objects.values_list("code", flat=True).get(
+            pk=decision.directorate_id
+        )
+    return directorate_code, area_code
+
+
+def _routed_record(
+    case: Case, decision: RoutingDecision, codes: tuple[str, str], now: dt.datetime
+) -> None:
+    """ROUTED (and ASSIGNED when someone got the case), the e-mail to the assignee, the events
+    published."""
+    directorate_code, area_code = codes
+    event_record(
+        case,
+        EventKind.ROUTED,
+        SYSTEM,
+        now,
+        {
+            "rule": decision.rule.pk if decision.rule else None,
+            "rule_name": decision.rule.name if decision.rule else None,
+            "reasons": decision.reasons,
+            "directorate": directorate_code,
+            "area": area_code,
+            "from": "new",
+            "to": "assigned",
+        },
+    )
+    if case.assignee_id is not None:
+        event_record(
+            case,
+            EventKind.ASSIGNED,
+            SYSTEM,
+            now,
+            {
+                "assignee": case.assignee.get_username() if case.assignee else None,
+                "strategy": decision.strategy,
+            },
+        )
+        followup_on_commit(SEND_ASSIGNMENT_NOTICE, case.pk)
+    case_event_publish(case, [CASE_ROUTED, CASE_STATUS_CHANGED], now)
+
+
+ROUTED_FIELDS = [
+    "directorate", "area", "priority", "assignee", "status", "routed_at", "version", "updated_at",
+]  # fmt: skip
+
+
 def case_route(
     case_id: int, now: dt.datetime, rules: Sequence[RuleSpec | RoutingRule] | None = None
 ) -> Case | None:
     """Route a new case. Returns None when there was nothing to do (already routed)."""
     with transaction.atomic():
-        # `get` (unlike `first`) adds no ORDER BY; the lock is on the case row only. The
-        # catalog rows come from the process's routing cache, not from a six-table join.
-        try:
-            case = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("contact")
-                .get(pk=case_id)
-            )
-        except Case.DoesNotExist:
-            return None
-        if case.status != CaseStatus.NEW:
+        case = _locked_new_case(case_id)
+        if case is None:
             return None
         now = event_instant(case, now)
-        rules_in_force, catalog = routing_reference()
-        subject = routing_subject_from(case, catalog)
-        if subject is None:  # a catalog row newer than the cache
-            active_rules_forget()
-            rules_in_force, catalog = routing_reference()
-            subject = routing_subject_from(case, catalog)
-        if subject is None:  # still unknown: read it from the database
-            subject = routing_subject_of(case)
+        subject, rules_in_force, catalog = _subject_in_force(case)
         decision = routing_decide(subject, rules if rules is not None else rules_in_force)
         if decision.strategy != AssignmentStrategy.NONE:
             # Serialise assignment per area so two routings do not pick the same turn.
@@ -144,58 +216,13 @@ def case_route(
         assignee_id = assignee_pick(decision.area_id, decision.strategy)
         case.area_id = decision.area_id
         case.directorate_id = decision.directorate_id
-        # The codes the event records: from the cached catalog (a new row reloads it above).
-        area_code = catalog.areas.get(decision.area_id)
-        directorate_code = catalog.directorates.get(decision.directorate_id)
-        if area_code is None or directorate_code is None:
-            area_code = Area.objects.values_list("code", flat=True).get(pk=decision.area_id)
-            directorate_code = Directorate.objects.values_list("code", flat=True).get(
-                pk=decision.directorate_id
-            )
+        codes = _destination_codes(decision, catalog)
         if decision.priority is not None:
             case.priority = decision.priority
         case.assignee_id = assignee_id
-        case.status = CaseStatus.ASSIGNED
+        status_change(case, ROUTE)  # new → assigned, through the transitions table
         case.routed_at = now
         case.version += 1
-        case.save(
-            update_fields=[
-                "directorate",
-                "area",
-                "priority",
-                "assignee",
-                "status",
-                "routed_at",
-                "version",
-                "updated_at",
-            ]
-        )
-        event_record(
-            case,
-            EventKind.ROUTED,
-            SYSTEM,
-            now,
-            {
-                "rule": decision.rule.pk if decision.rule else None,
-                "rule_name": decision.rule.name if decision.rule else None,
-                "reasons": decision.reasons,
-                "directorate": directorate_code,
-                "area": area_code,
-                "from": "new",
-                "to": "assigned",
-            },
-        )
-        if assignee_id is not None:
-            event_record(
-                case,
-                EventKind.ASSIGNED,
-                SYSTEM,
-                now,
-                {
-                    "assignee": case.assignee.get_username() if case.assignee else None,
-                    "strategy": decision.strategy,
-                },
-            )
-            followup_on_commit(SEND_ASSIGNMENT_NOTICE, case.pk)
-        case_event_publish(case, [CASE_ROUTED, CASE_STATUS_CHANGED], now)
+        case.save(update_fields=ROUTED_FIELDS)
+        _routed_record(case, decision, codes, now)
     return case

@@ -19,7 +19,9 @@ def test_the_webhook_events_are_the_case_event_kinds():
 
 def test_a_case_event_published_through_the_port_writes_the_outbox(caller_for, monkeypatch):
     queued: list[int] = []
-    monkeypatch.setattr(tasks.deliver_webhook, "apply_async", lambda args, **kw: queued.append(args[0]))
+    monkeypatch.setattr(
+        tasks.deliver_webhook, "apply_async", lambda args, **kw: queued.append(args[0])
+    )
     client = caller_for("CREADOR").client
     subscription = WebhookSubscription.objects.create(
         client=client,
