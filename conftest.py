@@ -22,7 +22,7 @@ def _fresh_routing_rule_cache():  # type: ignore[no-untyped-def]
     """Each test starts without the process's cached rule set (rolled-back rows repeat ids)
     nor its catalog snapshot (tests change the catalog with QuerySet.update(), too)."""
     from cases.catalog_cache import catalog_cache_forget
-    from cases.routing import active_rules_forget
+    from cases.routing.engine import active_rules_forget
 
     active_rules_forget()
     catalog_cache_forget()

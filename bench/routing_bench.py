@@ -269,7 +269,7 @@ def profile(intake: Intake, count: int = 50) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from cases.routing import case_route
+    from cases.routing.engine import case_route
 
     ids = intake.many(count)  # no worker yet: the messages wait in Redis (flushed afterwards)
     totals, db_times, queries = [], [], []

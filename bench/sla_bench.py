@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cases.sla.clock import (
+from businesstime.clock import (
     BUSINESS_DAYS,
     BUSINESS_HOURS,
     CalendarSpec,

@@ -54,11 +54,11 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from businesstime import clock
     from cases.models import Case
-    from cases.services.sla_recompute import sla_repair_preview
-    from cases.services.sla_repair import sla_repair_continue, sla_repair_start
-    from cases.sla import clock
     from cases.sla.recompute import Snapshot, Wait, recompute_dues
+    from cases.sla.repair import sla_repair_continue, sla_repair_start
+    from cases.sla.repair_changes import sla_repair_preview
     from channels.models import BusinessCalendar, CalendarException, CalendarInterval, Office
     from channels.selectors import calendar_spec_for
 

@@ -9,10 +9,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from infonavit_atencion.core.admin_guard import GuardedAdminMixin, GuardedInlineMixin
 
-from .dry_run import REPORT_TZ, routing_dry_run
 from .models import Case, CaseEvent, RoutingRule
 from .models.contact_details import CASE_FIELDS
-from .routing import rule_specs_from
+from .routing.dry_run import REPORT_TZ, routing_dry_run
+from .routing.rules import rule_specs_from
 
 DRY_RUN_DAYS = 30
 

@@ -27,14 +27,13 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from businesstime.clock import CalendarSpec
 from catalog.models import Area, Directorate, Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office
 from channels.selectors import calendar_spec_for
-from infonavit_atencion.core.request_stamps import stamp_register, stamp_take
+from infonavit_atencion.core.request_stamps import stamp_take
 
-from .sla.clock import CalendarSpec
-
-STAMP = "catalog"
+from .catalog_stamp import STAMP
 
 # Every table a snapshot reads (directly or through the calendar spec); each has a history.
 TRACKED_MODELS: tuple[type[Model], ...] = (
@@ -191,11 +190,6 @@ def catalog_snapshot() -> CatalogSnapshot:
     with _lock:
         _cache["snapshot"] = (fingerprint, snapshot)
     return snapshot
-
-
-def catalog_stamp_register() -> None:
-    """Let the token authentication read the fingerprint with the client (app start-up)."""
-    stamp_register(STAMP, fingerprint_sql)
 
 
 def catalog_cache_forget() -> None:

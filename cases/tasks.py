@@ -1,4 +1,9 @@
-"""Celery tasks: thin wrappers that take ids, reload state and call one service."""
+"""Celery tasks: thin wrappers that take ids, reload state and call one service.
+
+The top of the app: the tasks import the services and the notices, never the reverse. Work a
+service queues names its task in ``cases.followups``; the names here must not change (queued
+messages, CELERY_TASK_ROUTES and the beat schedule refer to them).
+"""
 
 import datetime as dt
 
@@ -7,14 +12,11 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from channels.models import BusinessCalendar, CalendarNotice
-from channels.notices import CalendarChangePort, calendar_change_port_set, notice_cause
 from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
 
 from .anchors import anchors_seal
 from .models import Case, CaseStatus, SlaRepairRun
-from .notice_sweep import notices_sweep
-from .notifications import (
+from .notices.notifications import (
     notify_acknowledgement,
     notify_assignment,
     notify_breach,
@@ -23,13 +25,12 @@ from .notifications import (
     notify_public_comments,
     notify_resolution,
 )
-from .routing import case_route
+from .notices.sweep import notices_sweep
+from .routing.engine import case_route
 from .services.autoclose import cases_auto_close
 from .services.idempotency import idempotency_keys_purge
-from .services.sla_recompute import sla_repair_preview
-from .services.sla_repair import BatchReport, sla_repair_continue, sla_repair_start
-from .sla.calendar_spec import CalendarSpec
 from .sla.monitor import sla_monitor_run
+from .sla.repair import repair_notices_enqueue, sla_repair_continue
 
 # How long a case may stay `new` before the sweeper queues its routing again (default a minute).
 UNROUTED_GRACE = dt.timedelta(seconds=settings.UNROUTED_GRACE_SECONDS)
@@ -147,14 +148,6 @@ def seal_history_anchors() -> int:
 # --- SLA repair after a calendar change (ADR 0014) ----------------------------------------
 
 
-def repair_notices_enqueue(report: BatchReport) -> None:
-    """The e-mails a repair batch owes, queued when the batch commits."""
-    for case_id in report.told_ids:
-        enqueue_on_commit(send_calendar_change_notice, case_id)
-    for case_id in report.escalated_ids:
-        enqueue_on_commit(send_breach_notice, case_id)
-
-
 @shared_task(acks_late=True)
 def run_sla_repair(run_id: int) -> dict:
     """Recompute a calendar's open cases (a run resumes after its cursor if redelivered)."""
@@ -163,19 +156,3 @@ def run_sla_repair(run_id: int) -> dict:
     )
     return {"seen": run.seen, "changed": run.changed}
 
-
-def _port_preview(calendar_id: int, spec: CalendarSpec, now: dt.datetime) -> dict:
-    return sla_repair_preview(calendar_id, now, spec).as_dict()
-
-
-def _port_repair(
-    calendar: BusinessCalendar, notice: CalendarNotice | None, now: dt.datetime
-) -> None:
-    cause = notice_cause(notice) if notice is not None else f"cambio del calendario {calendar.code}"
-    run = sla_repair_start(calendar, cause, now, notice)
-    enqueue_on_commit(run_sla_repair, run.pk)
-
-
-def calendar_change_port_register() -> None:
-    """Fill the channels app's port: what a calendar change does to the open cases."""
-    calendar_change_port_set(CalendarChangePort(preview=_port_preview, repair=_port_repair))

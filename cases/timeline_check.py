@@ -1,11 +1,11 @@
 """Whether a case's timeline is one the services could have written (SPEC §3, §4, §10).
 
 The timeline is replayed in its order (`at`, then id) from CREATED through the allowed-transitions
-table (`cases.services.workflow.TRANSITIONS`): each event must be possible from the status the
-replay has reached, must record the status it leads to, and the replay must end at the case's
-stored status. Besides the lifecycle, it checks what a duplicated or half-applied write would
-leave behind: more than one CREATED or ROUTED event, an automatic assignment that does not
-follow routing, or the same e-mail recorded twice for one cause.
+table (`cases.lifecycle`, routing and the resolution at intake included): each event must be
+possible from the status the replay has reached, must record the status it leads to, and the
+replay must end at the case's stored status. Besides the lifecycle, it checks what a duplicated
+or half-applied write would leave behind: more than one CREATED or ROUTED event, an automatic
+assignment that does not follow routing, or the same e-mail recorded twice for one cause.
 
 Used by `bench/soak.py` after fault injection (killed workers, a restarted broker, terminated
 database connections); reads only, writes nothing.
@@ -20,8 +20,8 @@ from typing import Any
 
 from django.db import transaction
 
+from .lifecycle import RESOLVE_AT_INTAKE, ROUTE, TRANSITIONS, transition_target
 from .models import Case, CaseEvent, CaseStatus, EventKind
-from .services.workflow import TRANSITIONS
 
 # Kinds that record something beside the lifecycle: the status stays what it was.
 STATUS_KEEPING_KINDS = frozenset(
@@ -65,12 +65,20 @@ def _is_intake_resolution(event: TimelineEvent) -> bool:
     )
 
 
+def _system_transition_problem(action: str, status: str, event: TimelineEvent) -> bool:
+    """Whether a routing or a resolution at intake does not fit the table at `status`."""
+    target = transition_target(action, status)
+    return target is None or (event.data.get("from"), event.data.get("to")) != (status, target)
+
+
 def _transition_problem(status: str, event: TimelineEvent, previous: TimelineEvent) -> str | None:
     """What is wrong with a lifecycle event applied at `status`, or None."""
     data = event.data
     action = data.get("action")
     if _is_intake_resolution(event):
-        if previous.kind != EventKind.CREATED or data.get("to") != CaseStatus.RESOLVED:
+        if previous.kind != EventKind.CREATED or _system_transition_problem(
+            RESOLVE_AT_INTAKE, status, event
+        ):
             return "a resolution at intake that does not follow the creation"
         return None
     if action not in TRANSITIONS:
@@ -85,11 +93,8 @@ def _transition_problem(status: str, event: TimelineEvent, previous: TimelineEve
     return None
 
 
-def timeline_problems(events: Sequence[TimelineEvent], final_status: str) -> list[str]:
-    """Every way `events` (in timeline order) differ from a history the services could write;
-    empty when the timeline is valid and ends at `final_status`."""
-    if not events:
-        return ["no events"]
+def _repeated(events: Sequence[TimelineEvent]) -> list[str]:
+    """What a duplicated write leaves: a second CREATED or ROUTED, a notice recorded twice."""
     problems: list[str] = []
     kinds = Counter(event.kind for event in events)
     if events[0].kind != EventKind.CREATED:
@@ -107,46 +112,62 @@ def timeline_problems(events: Sequence[TimelineEvent], final_status: str) -> lis
         for (template, cause), count in notices.items()
         if count > 1
     )
+    return problems
 
+
+def _creation_problem(
+    events: Sequence[TimelineEvent], position: int, status: str | None
+) -> str | None:
+    event = events[position]
+    if status is not None:
+        return "a second creation"
+    if event.status == CaseStatus.RESOLVED:  # resolved at intake: the next event says so
+        following = events[position + 1] if position + 1 < len(events) else None
+        if following is None or not _is_intake_resolution(following):
+            return "created resolved without a resolution at intake"
+    elif event.status != CaseStatus.NEW:
+        return f"created with status {event.status!r}"
+    return None
+
+
+def _step(status: str, event: TimelineEvent, previous: TimelineEvent) -> tuple[str, str | None]:
+    """The status after `event` (not a creation) at `status`, and what is wrong with it."""
+    problem = None
+    if event.kind == EventKind.ROUTED:
+        if _system_transition_problem(ROUTE, status, event):
+            problem = f"routed from status {status!r}"
+        status = CaseStatus.ASSIGNED.value
+    elif event.kind == EventKind.ASSIGNED and "action" not in event.data:
+        if previous.kind != EventKind.ROUTED:  # routing's own assignment follows ROUTED
+            problem = "an automatic assignment that does not follow routing"
+    elif event.kind in TRANSITION_KINDS:
+        problem = _transition_problem(status, event, previous)
+        status = event.data.get("to", status)
+    elif event.kind not in STATUS_KEEPING_KINDS:
+        problem = f"unknown kind {event.kind!r}"
+    if problem is None and event.status != status:
+        problem = f"records status {event.status!r} but the replay reached {status!r}"
+    return status, problem
+
+
+def timeline_problems(events: Sequence[TimelineEvent], final_status: str) -> list[str]:
+    """Every way `events` (in timeline order) differ from a history the services could write;
+    empty when the timeline is valid and ends at `final_status`."""
+    if not events:
+        return ["no events"]
+    problems = _repeated(events)
     status: str | None = None
     previous = events[0]
     for position, event in enumerate(events):
         where = f"event {position + 1} ({event.kind})"
-        problem = None
         if event.kind == EventKind.CREATED:
-            if status is not None:
-                problem = "a second creation"
-            elif event.status == CaseStatus.RESOLVED:  # resolved at intake: the next event says so
-                following = events[position + 1] if position + 1 < len(events) else None
-                if following is None or not _is_intake_resolution(following):
-                    problem = "created resolved without a resolution at intake"
-            elif event.status != CaseStatus.NEW:
-                problem = f"created with status {event.status!r}"
+            problem = _creation_problem(events, position, status)
             status = CaseStatus.NEW.value
-            previous = event
-            if problem:
-                problems.append(f"{where}: {problem}")
-            continue
-        if status is None:
+        elif status is None:
             problems.append(f"{where}: before the creation")
-            status = event.status
-        elif event.kind == EventKind.ROUTED:
-            if status != CaseStatus.NEW or (event.data.get("from"), event.data.get("to")) != (
-                CaseStatus.NEW,
-                CaseStatus.ASSIGNED,
-            ):
-                problem = f"routed from status {status!r}"
-            status = CaseStatus.ASSIGNED.value
-        elif event.kind == EventKind.ASSIGNED and "action" not in event.data:
-            if previous.kind != EventKind.ROUTED:  # routing's own assignment follows ROUTED
-                problem = "an automatic assignment that does not follow routing"
-        elif event.kind in TRANSITION_KINDS:
-            problem = _transition_problem(status, event, previous)
-            status = event.data.get("to", status)
-        elif event.kind not in STATUS_KEEPING_KINDS:
-            problem = f"unknown kind {event.kind!r}"
-        if problem is None and event.status != status:
-            problem = f"records status {event.status!r} but the replay reached {status!r}"
+            status, problem = event.status, None
+        else:
+            status, problem = _step(status, event, previous)
         if problem:
             problems.append(f"{where}: {problem}")
         previous = event

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from cases.sla.clock import official_holidays
+from businesstime.clock import official_holidays
 from channels.models import (
     BusinessCalendar,
     CalendarException,

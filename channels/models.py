@@ -241,7 +241,7 @@ class CalendarNotice(TimeStampedModel):
     A DOF notice (días inhábiles, a regional suspension of terms, corrected hours) changes the
     law the open cases' terms count on. The change is recorded here first; its preview (how
     many open cases move, by office, service and channel) is shown, and only on confirmation is
-    it written to the calendar and the open cases recomputed (`cases.services.sla_repair`).
+    it written to the calendar and the open cases recomputed (`cases.sla.repair`).
     """
 
     class Action(models.TextChoices):

@@ -5,22 +5,20 @@ new weekly hours) as a pending :class:`~channels.models.CalendarNotice`. Its pre
 many open cases would move; :func:`calendar_notice_apply` writes the change to the calendar and
 hands the calendar to the case side to recompute its open cases.
 
-Channels knows no cases (STYLE.md floors): what a change does to cases comes through the port
-below, which the cases app fills when it starts (``cases.apps``).
+Channels knows no cases (STYLE.md floors): what a change does to cases comes through the port in
+:mod:`channels.ports`, which the cases app fills when it starts (``cases.apps``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.sla.clock import CalendarSpec, make_calendar
+from businesstime.clock import CalendarSpec, make_calendar
 
 from .models import (
     BusinessCalendar,
@@ -29,35 +27,10 @@ from .models import (
     CalendarNotice,
     parse_interval_list,
 )
+from .ports import calendar_change_port
 from .selectors import calendar_spec_for
 
 MAX_NOTICE_DAYS = 366
-
-
-@dataclass(frozen=True)
-class CalendarChangePort:
-    """What a calendar change does to the cases counting on it (filled by the cases app).
-
-    ``preview(calendar_id, spec, now)``: what recomputing its open cases on ``spec`` changes.
-    ``repair(calendar, notice, now)``: start recomputing them (inside the caller's transaction;
-    the work itself is queued on commit).
-    """
-
-    preview: Callable[[int, CalendarSpec, dt.datetime], dict]
-    repair: Callable[[BusinessCalendar, CalendarNotice | None, dt.datetime], None]
-
-
-_port: list[CalendarChangePort] = []
-
-
-def calendar_change_port_set(port: CalendarChangePort) -> None:
-    _port[:] = [port]
-
-
-def calendar_change_port() -> CalendarChangePort:
-    if not _port:
-        raise RuntimeError("The cases app did not register the calendar-change port.")
-    return _port[0]
 
 
 def parse_weekly(text: str) -> list[tuple[int, str, str]]:

@@ -1,7 +1,7 @@
 """Reads of channels, offices and business calendars.
 
 :func:`calendar_spec_for` is the one place where database rows become the SLA clock's
-:class:`~cases.sla.calendar_spec.CalendarSpec`; the calendar API (:func:`calendar_year`) is
+:class:`~businesstime.calendar_spec.CalendarSpec`; the calendar API (:func:`calendar_year`) is
 built from that same spec, so what other systems read is exactly what the clock counts on.
 """
 
@@ -16,7 +16,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from cases.sla.clock import CalendarSpec, format_hhmm, make_calendar, official_holidays
+from businesstime.clock import CalendarSpec, format_hhmm, make_calendar, official_holidays
 from infonavit_atencion.core.errors import NotFound
 
 from .models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from cases.sla import clock
-from cases.sla.calendar_spec import CalendarSpec
+from businesstime import clock
+from businesstime.calendar_spec import CalendarSpec
 
 from .metrics import bucket_of, local_date
 

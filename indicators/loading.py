@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from businesstime.calendar_spec import CalendarSpec
 from cases.models import Case, CaseEvent
-from cases.sla.calendar_spec import CalendarSpec
 from cases.sla.policy import sla_calendar_for, sla_policy_for
 from catalog.models import Service
 from channels.models import Channel, Office

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.events import Actor
 from cases.models import Case, CaseStatus
-from cases.notifications import spanish_date, status_link
+from cases.notices.notifications import spanish_date, status_link
 from cases.services import CaseCreateResult
 from catalog.models import CaseKind, Service
 from channels.models import Channel, Office

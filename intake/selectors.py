@@ -21,10 +21,10 @@ from accounts.models import Role
 from cases.events import Actor
 from cases.models import Case
 from cases.models.case import OPEN_STATUSES
-from cases.notifications import CENTRAL_TZ, spanish_date
+from cases.notices.notifications import spanish_date
 from cases.selectors import cases_visible_to
 from cases.selectors import may_register as cases_may_register
-from cases.sla.policy import sla_calendar_for, sla_policy_for, sla_snapshot
+from cases.sla.policy import CENTRAL_TZ, sla_calendar_for, sla_policy_for, sla_snapshot
 from catalog.models import CaseKind, Service, SlaUnit
 from catalog.selectors import service_list
 from channels.models import Channel, Office

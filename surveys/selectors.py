@@ -48,6 +48,11 @@ def survey_link_for(case: Case) -> str | None:
     return base + reverse("surveys:answer", kwargs={"token": survey_token_for(case)})
 
 
+def survey_notice_extras(case: Case) -> dict[str, str | None]:
+    """What the resolution e-mail adds (the ``cases.ports`` notice extras): the survey link."""
+    return {"survey_link": survey_link_for(case)}
+
+
 def survey_case_id(token: str) -> int:
     """The case id a token was issued for; SurveyLinkExpired / SurveyLinkInvalid otherwise."""
     max_age = dt.timedelta(days=settings.SURVEY_LINK_MAX_AGE_DAYS)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from businesstime import clock
 from cases.models import Case, SlaState
-from cases.sla import clock
 from cases.sla.policy import sla_state_at
 from channels.selectors import calendar_spec_for
 

@@ -1,7 +1,7 @@
 """Webhook subscriptions of API clients and their deliveries: the outbox (SPEC §8).
 
 A delivery row is written in the same transaction that changes the case (see
-:func:`webhooks.services.webhook_event_record`), so an event is never lost: the task queued on
+:func:`webhooks.services.webhook_events_record`, called through ``cases.ports``), so an event is never lost: the task queued on
 commit sends it, and a sweeper re-queues every pending delivery whose time has come.
 """
 
@@ -9,12 +9,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases import ports
+
 
 class WebhookEvent(models.TextChoices):
-    CASE_CREATED = "case.created", _("Caso registrado")
-    CASE_ROUTED = "case.routed", _("Caso turnado")
-    CASE_STATUS_CHANGED = "case.status_changed", _("Cambio de estado del caso")
-    CASE_SLA_BREACHED = "case.sla_breached", _("Plazo del caso vencido")
+    """The case events a subscription may ask for: the cases app's own (``cases.ports``)."""
+
+    CASE_CREATED = ports.CASE_CREATED, _("Caso registrado")
+    CASE_ROUTED = ports.CASE_ROUTED, _("Caso turnado")
+    CASE_STATUS_CHANGED = ports.CASE_STATUS_CHANGED, _("Cambio de estado del caso")
+    CASE_SLA_BREACHED = ports.CASE_SLA_BREACHED, _("Plazo del caso vencido")
 
 
 class WebhookSubscription(models.Model):

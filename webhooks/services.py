@@ -1,8 +1,8 @@
 """Writes of the webhooks app: subscribe, unsubscribe, and record events in the outbox.
 
-Case services call :func:`webhook_event_record` (one case) or :func:`webhook_events_record`
-(a batch, e.g. the SLA monitor) INSIDE the transaction that changes the case, after the case
-row is saved. The deliveries are written in that transaction — if it rolls back there is no
+Case services publish their events through the cases app's port (``cases.ports``), which this
+app fills with :func:`webhook_events_record` (``webhooks.apps``): it runs INSIDE the transaction
+that changes the cases, after the case rows are saved. The deliveries are written in that transaction — if it rolls back there is no
 event, if it commits the event cannot be lost — and each is queued for sending on commit. A
 publish that fails is picked up by the sweeper (:func:`webhooks.tasks.deliver_due_webhooks`).
 """
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiClient
 from cases.events import Actor
 from cases.models import Case
+from cases.representation import case_documents
 from cases.selectors import case_output_queryset, cases_visible_to
 from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import Conflict, NotFound, ValidationFailed
@@ -34,6 +35,7 @@ from .destinations import (
     destination_parse,
 )
 from .models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
+from .tasks import deliver_webhook
 
 SECRET_MIN_LENGTH = 16
 SECRET_MAX_LENGTH = 200
@@ -194,10 +196,6 @@ def webhook_events_record(
     transaction. Each delivery is queued on commit. With no subscriber this costs one query,
     however many event types are given.
     """
-    from cases.representation import case_documents  # local: cases' services import this module
-
-    from .tasks import deliver_webhook  # local: the tasks import this module
-
     types = [event_types] if isinstance(event_types, str) else list(event_types)
     for event_type in types:
         if event_type not in WebhookEvent.values:
@@ -266,8 +264,6 @@ def webhook_deliveries_retry(delivery_ids: Iterable[int], now: dt.datetime) -> i
 
     The attempt count is kept, so a delivery that had used all its attempts gets one more.
     """
-    from .tasks import deliver_webhook  # local: the tasks import this module
-
     with transaction.atomic():
         ids = list(
             WebhookDelivery.objects.select_for_update()

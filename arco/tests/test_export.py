@@ -16,7 +16,7 @@ from django.test import Client
 
 from arco.export import contact_data_export, contact_data_export_zip
 from cases.events import Actor
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.services.contacts import contact_merge
 from cases.services.content import attachment_add, comment_add

@@ -23,7 +23,7 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Contacto fusionado")
     UPDATED = "updated", _("Actualizado")
     # A calendar change (DOF notice) moved the case's due instants: data has the cause and the
-    # old and new instants (cases.services.sla_repair).
+    # old and new instants (cases.sla.repair).
     SLA_RECOMPUTED = "sla_recomputed", _("Plazo recalculado por cambio de calendario")
 
 

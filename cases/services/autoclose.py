@@ -2,7 +2,7 @@
 
 The window is `settings.REOPEN_WINDOW_BUSINESS_DAYS` business days after `resolved_at`, on the
 case's own SLA calendar, ending at the closing instant of the last of those days — the same
-deadline the reopen action checks (`reopen_deadline`, used by `workflow`). Each case is closed
+deadline the reopen action checks (`cases.sla.policy.reopen_deadline`). Each case is closed
 through `case_transition`, so it gets its lock, its version bump and its STATUS_CHANGED event.
 """
 
@@ -12,18 +12,14 @@ import datetime as dt
 
 from django.conf import settings
 
+from businesstime.calendar_spec import CalendarSpec
 from channels.selectors import calendar_spec_for
 from infonavit_atencion.core.errors import InvalidTransition
 
 from ..events import SYSTEM
 from ..models import Case, CaseStatus
-from ..sla import clock
-from ..sla.calendar_spec import CalendarSpec
-
-
-def reopen_deadline(spec: CalendarSpec, resolved_at: dt.datetime) -> dt.datetime:
-    """The last instant a case resolved at `resolved_at` may be reopened; after it, it closes."""
-    return clock.add_business_days(spec, resolved_at, settings.REOPEN_WINDOW_BUSINESS_DAYS)
+from ..sla.policy import reopen_deadline
+from .workflow import TransitionInput, case_transition
 
 
 def _candidate_cutoff(now: dt.datetime) -> dt.datetime:
@@ -45,8 +41,6 @@ def cases_auto_close(now: dt.datetime) -> int:
     loaded once per run). Idempotent: a closed case is no longer a candidate, and a case
     reopened or closed meanwhile is refused by the transition and skipped.
     """
-    from .workflow import TransitionInput, case_transition  # workflow imports reopen_deadline
-
     candidates = (
         Case.objects.filter(status=CaseStatus.RESOLVED, resolved_at__lte=_candidate_cutoff(now))
         .order_by("resolved_at", "id")

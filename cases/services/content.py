@@ -29,9 +29,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from infonavit_atencion.core.errors import InvalidTransition, NotFound, ValidationFailed
-from infonavit_atencion.core.queueing import enqueue_on_commit
 
 from ..events import Actor, event_instant, event_record
+from ..followups import SEND_PUBLIC_COMMENT_NOTICE, followup_on_commit
 from ..models import Attachment, Case, CaseStatus, Comment, EventKind
 from ..storage import attachment_path, private_storage
 
@@ -116,10 +116,7 @@ def comment_add(folio: str, body: str, public: bool, actor: Actor, now: dt.datet
 
 def _public_comment_enqueue(case_id: int) -> None:
     """The citizen hears of a public comment by e-mail, sent by a task after the commit."""
-    # Local import: tasks import the services.
-    from ..tasks import send_public_comment_notice
-
-    enqueue_on_commit(send_public_comment_notice, case_id)
+    followup_on_commit(SEND_PUBLIC_COMMENT_NOTICE, case_id)
 
 
 # --- Attachments ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from infonavit_atencion.core.errors import (
 from ..events import Actor, event_instant, event_record
 from ..models import Case, CaseStatus, EventKind
 from ..models.case import PRIORITY_NAMES
-from .intake import PRIORITY_BY_NAME
+from .intake_checks import PRIORITY_BY_NAME
 
 FINAL_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.CANCELLED})
 SUBJECT_MAX_LENGTH = 200

@@ -1,14 +1,16 @@
-"""Case lifecycle (SPEC §4): one table of allowed transitions and one service for all actions.
+"""Case lifecycle (SPEC §4): one service for all the actions of the transitions table.
 
-`case_transition` locks the row, checks the table (and the caller's expected version), applies
-the action, saves with `update_fields`, bumps the version and writes exactly one CaseEvent — all
-in one transaction. A refused action raises a typed error and changes nothing.
+`case_transition` locks the row, checks the table (`cases.lifecycle`) and the caller's expected
+version, applies the action (its handler in `HANDLERS`), saves with `update_fields`, bumps the
+version and writes exactly one CaseEvent — all in one transaction. A refused action raises a
+typed error and changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,13 +27,25 @@ from infonavit_atencion.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from infonavit_atencion.core.queueing import enqueue_on_commit
-from webhooks.models import WebhookEvent
-from webhooks.services import webhook_event_record
 
 from ..events import Actor, event_instant, event_record
+from ..followups import (
+    SEND_ASSIGNMENT_NOTICE,
+    SEND_EXTENSION_NOTICE,
+    SEND_RESOLUTION_NOTICE,
+    followup_on_commit,
+)
+from ..lifecycle import (
+    ACTIONS,
+    TRANSITIONS,
+    status_change,
+    transition_refused,
+    transition_target,
+)
 from ..models import Case, CaseEvent, CaseStatus, EventKind
+from ..ports import CASE_STATUS_CHANGED, case_event_publish
 from ..sla.policy import (
+    reopen_deadline,
     sla_calendar_for,
     sla_extend_for_pause,
     sla_extend_term,
@@ -40,25 +54,8 @@ from ..sla.policy import (
     sla_snapshot,
     sla_state_at,
 )
-from .autoclose import reopen_deadline
 
-# action → (statuses it is allowed from, status it leads to or None to keep the status)
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "take": (frozenset({"assigned"}), "in_progress"),
-    "assign": (frozenset({"assigned", "in_progress", "waiting"}), None),
-    "pause": (frozenset({"in_progress"}), "waiting"),
-    "resume": (frozenset({"waiting"}), "in_progress"),
-    "resolve": (frozenset({"assigned", "in_progress"}), "resolved"),
-    "close": (frozenset({"resolved"}), "closed"),
-    "reopen": (frozenset({"resolved"}), "in_progress"),
-    "cancel": (frozenset({"new", "assigned", "in_progress", "waiting"}), "cancelled"),
-    "transfer": (frozenset({"assigned", "in_progress", "waiting"}), "assigned"),
-    "reclassify": (frozenset({"new", "assigned", "in_progress", "waiting"}), None),
-    # The one extension of a legal term (ARCO, access to information, some trámites): told to
-    # the titular before the term runs out (docs/adr/0011).
-    "extend": (frozenset({"assigned", "in_progress", "waiting"}), None),
-}
-ACTIONS = tuple(TRANSITIONS)
+__all__ = ["ACTIONS", "TRANSITIONS", "TransitionInput", "case_transition"]
 
 
 @dataclass(frozen=True)
@@ -206,117 +203,164 @@ SLA_FIELDS = ["sla_policy", "sla_calendar", "sla_first_response_value", "sla_fir
               "resolution_due_at", "warn_at"]
 
 
+PAUSE_FIELDS = {"first_response_due_at", "resolution_due_at", "warn_at", "paused_seconds", "paused_open_seconds", "paused_at"}
+
+
+@dataclass
+class Step:
+    """One action being applied to a locked case: what it changes and the event it writes."""
+
+    case: Case
+    data: TransitionInput
+    actor: Actor
+    now: dt.datetime
+    fields: set[str] = field(default_factory=lambda: {"status", "version", "sla_state", "updated_at"})
+    event_kind: str = EventKind.STATUS_CHANGED
+    event_data: dict = field(default_factory=dict)
+
+
+def _take(step: Step) -> None:
+    if step.actor.user is not None:
+        step.case.assignee = step.actor.user
+        step.fields.add("assignee")
+
+
+def _assign(step: Step) -> None:
+    case = step.case
+    case.assignee = _area_member(case, _required(step.data.assignee or "", "assignee", _("Indique a quién se asigna.")))
+    step.fields.add("assignee")
+    step.event_kind = EventKind.ASSIGNED
+    step.event_data["assignee"] = case.assignee.get_username()
+
+
+def _pause(step: Step) -> None:
+    step.event_data["reason"] = _required(step.data.reason, "reason", _("Indique el motivo de la espera."))
+    step.case.paused_at = step.now
+    step.fields.add("paused_at")
+
+
+def _resume(step: Step) -> None:
+    """Nothing beyond leaving `waiting` (`_end_pause`, applied to every action that leaves it)."""
+
+
+def _resolve(step: Step) -> None:
+    case = step.case
+    case.resolution = _required(step.data.resolution, "resolution", _("Escriba la resolución."))
+    case.resolved_at = step.now
+    case.first_response_at = case.first_response_at or step.now
+    step.fields |= {"resolution", "resolved_at", "first_response_at"}
+
+
+def _close(step: Step) -> None:
+    step.case.closed_at = step.now
+    step.fields.add("closed_at")
+
+
+def _reopen(step: Step) -> None:
+    case = step.case
+    step.event_data["reason"] = _required(step.data.reason, "reason", _("Indique el motivo de la reapertura."))
+    deadline = _reopen_deadline(case)
+    if step.now > deadline:
+        raise InvalidTransition(_("El plazo para reabrir el caso venció el %(date)s.") % {"date": deadline.date().isoformat()})
+    case.resolved_at = None
+    case.reopen_count += 1
+    step.fields |= {"resolved_at", "reopen_count"}
+
+
+def _cancel(step: Step) -> None:
+    step.event_data["reason"] = _required(step.data.reason, "reason", _("Indique el motivo de la cancelación."))
+    step.case.closed_at = step.now
+    step.fields.add("closed_at")
+
+
+def _transfer(step: Step) -> None:
+    case = step.case
+    step.event_data["reason"] = _required(step.data.reason, "reason", _("Indique el motivo de la transferencia."))
+    area = _transfer_target(case, step.data)
+    if area.pk == case.area_id:
+        raise ValidationFailed.single("area", "same_area", _("El caso ya está en esa área."))
+    step.event_data.update({"from_area": case.area.code if case.area else None, "to_area": area.code, "to_directorate": area.directorate.code})
+    case.area = area
+    case.directorate = area.directorate
+    case.assignee = None
+    case.transfer_count += 1
+    step.fields |= {"area", "directorate", "assignee", "transfer_count"}
+    step.event_kind = EventKind.TRANSFERRED
+
+
+def _reclassify_step(step: Step) -> None:
+    step.event_data.update(_reclassify(step.case, step.data))
+    step.fields |= {"service", "kind", *SLA_FIELDS}
+    step.event_kind = EventKind.RECLASSIFIED
+
+
+def _extend_step(step: Step) -> None:
+    step.event_data.update(_extend(step.case, step.data, step.now))
+    step.fields |= {"resolution_due_at", "warn_at", "sla_extended_at"}
+    step.event_kind = EventKind.SLA_EXTENDED
+
+
+# action → what it does to the case beyond its status (every action of TRANSITIONS has one)
+HANDLERS: dict[str, Callable[[Step], None]] = {
+    "take": _take,
+    "assign": _assign,
+    "pause": _pause,
+    "resume": _resume,
+    "resolve": _resolve,
+    "close": _close,
+    "reopen": _reopen,
+    "cancel": _cancel,
+    "transfer": _transfer,
+    "reclassify": _reclassify_step,
+    "extend": _extend_step,
+}
+# action → the e-mail that follows it, sent by a task after the commit (never inside it)
+NOTICES = {
+    "assign": SEND_ASSIGNMENT_NOTICE,
+    "resolve": SEND_RESOLUTION_NOTICE,
+    "extend": SEND_EXTENSION_NOTICE,
+}
+
+
+def _locked_case(folio: str) -> Case:
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("service__area", "channel", "office", "area")
+        .filter(folio=folio)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No existe el caso %(folio)s.") % {"folio": folio})
+    return case
+
+
 def case_transition(
     folio: str, data: TransitionInput, actor: Actor, now: dt.datetime, *, expected_version: int | None = None
 ) -> Case:
     """Apply one lifecycle action to the case with this folio (see TRANSITIONS)."""
     if data.action not in TRANSITIONS:
         raise ValidationFailed.single("action", "invalid_choice", _("Acción desconocida «%(action)s».") % {"action": data.action})
-    allowed_from, to_status = TRANSITIONS[data.action]
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("service__area", "channel", "office", "area")
-            .filter(folio=folio)
-            .first()
-        )
-        if case is None:
-            raise NotFound(_("No existe el caso %(folio)s.") % {"folio": folio})
+        case = _locked_case(folio)
         now = event_instant(case, now)
         if expected_version is not None and case.version != expected_version:
             raise PreconditionFailed(_("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.") % {"v": case.version})
-        if case.status not in allowed_from:
-            raise InvalidTransition(
-                _("No se puede «%(action)s» un caso en estado «%(status)s».") % {"action": data.action, "status": case.get_status_display()},
-                extra={"action": data.action, "case_status": case.status},
-            )
-        from_status = case.status
-        changed = {"status", "version", "sla_state", "updated_at"}
-        event_kind = EventKind.STATUS_CHANGED
-        event_data: dict = {"action": data.action, "from": from_status}
-
-        if from_status == CaseStatus.WAITING and to_status not in (None, CaseStatus.WAITING):
-            event_data.update(_end_pause(case, now))
-            changed |= {"first_response_due_at", "resolution_due_at", "warn_at", "paused_seconds", "paused_open_seconds", "paused_at"}
-
-        action = data.action
-        if action == "take":
-            if actor.user is not None:
-                case.assignee = actor.user
-                changed.add("assignee")
-        elif action == "assign":
-            case.assignee = _area_member(case, _required(data.assignee or "", "assignee", _("Indique a quién se asigna.")))
-            changed.add("assignee")
-            event_kind = EventKind.ASSIGNED
-            event_data["assignee"] = case.assignee.get_username()
-        elif action == "pause":
-            event_data["reason"] = _required(data.reason, "reason", _("Indique el motivo de la espera."))
-            case.paused_at = now
-            changed.add("paused_at")
-        elif action == "resume":
-            pass
-        elif action == "resolve":
-            case.resolution = _required(data.resolution, "resolution", _("Escriba la resolución."))
-            case.resolved_at = now
-            case.first_response_at = case.first_response_at or now
-            changed |= {"resolution", "resolved_at", "first_response_at"}
-        elif action == "close":
-            case.closed_at = now
-            changed.add("closed_at")
-        elif action == "reopen":
-            event_data["reason"] = _required(data.reason, "reason", _("Indique el motivo de la reapertura."))
-            deadline = _reopen_deadline(case)
-            if now > deadline:
-                raise InvalidTransition(_("El plazo para reabrir el caso venció el %(date)s.") % {"date": deadline.date().isoformat()})
-            case.resolved_at = None
-            case.reopen_count += 1
-            changed |= {"resolved_at", "reopen_count"}
-        elif action == "cancel":
-            event_data["reason"] = _required(data.reason, "reason", _("Indique el motivo de la cancelación."))
-            case.closed_at = now
-            changed.add("closed_at")
-        elif action == "transfer":
-            event_data["reason"] = _required(data.reason, "reason", _("Indique el motivo de la transferencia."))
-            area = _transfer_target(case, data)
-            if area.pk == case.area_id:
-                raise ValidationFailed.single("area", "same_area", _("El caso ya está en esa área."))
-            event_data.update({"from_area": case.area.code if case.area else None, "to_area": area.code, "to_directorate": area.directorate.code})
-            case.area = area
-            case.directorate = area.directorate
-            case.assignee = None
-            case.transfer_count += 1
-            changed |= {"area", "directorate", "assignee", "transfer_count"}
-            event_kind = EventKind.TRANSFERRED
-        elif action == "reclassify":
-            event_data.update(_reclassify(case, data))
-            changed |= {"service", "kind", *SLA_FIELDS}
-            event_kind = EventKind.RECLASSIFIED
-        elif action == "extend":
-            event_data.update(_extend(case, data, now))
-            changed |= {"resolution_due_at", "warn_at", "sla_extended_at"}
-            event_kind = EventKind.SLA_EXTENDED
-
-        if to_status is not None:
-            case.status = to_status
-        event_data["to"] = case.status
+        target = transition_target(data.action, case.status)
+        if target is None:
+            raise transition_refused(case, data.action)
+        step = Step(case, data, actor, now, event_data={"action": data.action, "from": case.status})
+        if case.status == CaseStatus.WAITING and target != CaseStatus.WAITING:
+            step.event_data.update(_end_pause(case, now))
+            step.fields |= PAUSE_FIELDS
+        HANDLERS[data.action](step)
+        from_status = status_change(case, data.action)
+        step.event_data["to"] = case.status
         case.version += 1
         case.sla_state = sla_state_at(case, now)
-        case.save(update_fields=sorted(changed))
-        event_record(case, event_kind, actor, now, event_data)
+        case.save(update_fields=sorted(step.fields))
+        event_record(case, step.event_kind, actor, now, step.event_data)
         if case.status != from_status:
-            webhook_event_record(case, WebhookEvent.CASE_STATUS_CHANGED, now)
-        _notices_enqueue(case, action)
+            case_event_publish(case, CASE_STATUS_CHANGED, now)
+        if data.action in NOTICES:
+            followup_on_commit(NOTICES[data.action], case.pk)
     return case
-
-
-def _notices_enqueue(case: Case, action: str) -> None:
-    """E-mails that follow an action, sent by tasks after the commit (never inside it)."""
-    # Local import: tasks import the services.
-    from ..tasks import send_assignment_notice, send_extension_notice, send_resolution_notice
-
-    if action == "assign":
-        enqueue_on_commit(send_assignment_notice, case.pk)
-    elif action == "resolve":
-        enqueue_on_commit(send_resolution_notice, case.pk)
-    elif action == "extend":
-        enqueue_on_commit(send_extension_notice, case.pk)

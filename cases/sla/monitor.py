@@ -26,11 +26,10 @@ from django.db.models import F, PositiveSmallIntegerField, Value, When
 from django.db.models.functions import Least
 
 from catalog.models import SlaPolicy
-from webhooks.models import WebhookEvent
-from webhooks.services import webhook_events_record
 
 from ..events import SYSTEM, event_build, event_instants
 from ..models import Case, CaseEvent, EventKind, Priority, SlaMonitorMark, SlaState
+from ..ports import CASE_SLA_BREACHED, case_events_publish
 
 RUNNING_STATUSES = ["assigned", "in_progress", "new"]  # must match the partial indexes
 BATCH_SIZE = 2000
@@ -123,7 +122,7 @@ def _breach_batch(now: dt.datetime, since: dt.datetime | None, report: MonitorRe
             if policy.escalate_notify_supervisors:
                 report.escalated_ids.append(case.pk)
         CaseEvent.objects.bulk_create(events)
-        webhook_events_record([c.pk for c in cases], WebhookEvent.CASE_SLA_BREACHED, now)
+        case_events_publish([c.pk for c in cases], CASE_SLA_BREACHED, now)
         return len(cases)
 
 

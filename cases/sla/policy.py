@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+
+from businesstime import clock
+from businesstime.clock import CalendarSpec
 from catalog.models import Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, Channel, Office
 from channels.selectors import calendar_spec_for
 
-from . import clock
-from .clock import CalendarSpec
-
 INSTITUTIONAL_CALENDAR = "INSTITUCIONAL"
+# The timezone of a case without an office: the dates its citizen is told are Mexico City's.
+CENTRAL_TZ = "America/Mexico_City"
 
 
 def sla_policy_for(service: Service, channel: Channel) -> SlaPolicy:
@@ -179,3 +182,9 @@ def sla_state_at(case, now: dt.datetime) -> str:  # type: ignore[no-untyped-def]
     if now >= case.warn_at:
         return "at_risk"
     return "on_track"
+
+
+def reopen_deadline(spec: CalendarSpec, resolved_at: dt.datetime) -> dt.datetime:
+    """The last instant a case resolved at `resolved_at` may be reopened; after it, it closes
+    (SPEC §4): `settings.REOPEN_WINDOW_BUSINESS_DAYS` business days on the case's calendar."""
+    return clock.add_business_days(spec, resolved_at, settings.REOPEN_WINDOW_BUSINESS_DAYS)

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import clock
-from .calendar_spec import CalendarSpec
+from businesstime import clock
+from businesstime.calendar_spec import CalendarSpec
 
 
 @dataclass(frozen=True)

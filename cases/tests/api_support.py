@@ -14,7 +14,7 @@ from accounts.models import ApiClient
 from accounts.services import UserPlacement, api_client_create, user_create
 from cases.events import Actor
 from cases.models import Case
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create
 from conftest import TEST_PASSWORD
 from contacts.services import ContactInput

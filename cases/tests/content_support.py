@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from cases.events import Actor
 from cases.models import Attachment, Case, CaseEvent, Comment
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from contacts.services import ContactInput
 

@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from cases import tasks
 from cases.events import Actor
 from cases.models import Case, CaseEvent
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.services.autoclose import cases_auto_close
 from contacts.services import ContactInput

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent, Comment
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import (
     CaseInput,
     TransitionInput,

@@ -7,7 +7,7 @@ import pytest
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create
 from cases.services.contacts import contact_merge
 from contacts.models import Contact

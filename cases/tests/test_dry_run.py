@@ -13,11 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.dry_run import AreaShift, DryRunMove, routing_dry_run
 from cases.events import Actor
 from cases.models import Case, CaseEvent, RoutingRule
-from cases.routing import active_rules, case_route, rule_specs_from
-from cases.routing_files import rule_specs_from_data, rule_specs_from_file
+from cases.routing.dry_run import AreaShift, DryRunMove, routing_dry_run
+from cases.routing.engine import case_route
+from cases.routing.rule_files import rule_specs_from_data, rule_specs_from_file
+from cases.routing.rules import active_rules, rule_specs_from
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from catalog.models import Area
 from contacts.services import ContactInput

@@ -13,7 +13,7 @@ import pytest
 
 from cases.events import SYSTEM, Actor, event_record
 from cases.models import Case, CaseEvent, EventKind
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import TransitionInput, case_transition, comment_add
 from cases.sla.monitor import sla_monitor_run
 from cases.timeline_check import case_timeline_problems

@@ -11,11 +11,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend
 
 from cases.events import Actor
-from cases.mail_thread import reply_address, reply_token, reply_token_folio
 from cases.models import Case, CaseEvent
-from cases.notice_sweep import notices_sweep
-from cases.notifications import notify_public_comments
-from cases.routing import case_route
+from cases.notices.mail_thread import reply_address, reply_token, reply_token_folio
+from cases.notices.notifications import notify_public_comments
+from cases.notices.sweep import notices_sweep
+from cases.routing.engine import case_route
 from cases.services import (
     CaseInput,
     TransitionInput,

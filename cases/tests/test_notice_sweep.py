@@ -8,8 +8,8 @@ from django.core import mail
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.models import Case, RoutingRule
-from cases.notice_sweep import NOTICES, notices_sweep
-from cases.routing import case_route
+from cases.notices.sweep import NOTICES, notices_sweep
+from cases.routing.engine import case_route
 from cases.services import TransitionInput, case_transition
 from cases.tasks import (
     send_resolution_notice,

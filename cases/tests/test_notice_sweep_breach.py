@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.services import UserPlacement, user_create
 from cases.events import SYSTEM, event_record
 from cases.models import Case, CaseEvent
-from cases.notice_sweep import notices_sweep
-from cases.routing import case_route
+from cases.notices.sweep import notices_sweep
+from cases.routing.engine import case_route
 from cases.tasks import (
     run_sla_monitor,
     send_breach_notice,

@@ -11,8 +11,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.models import Case, CaseEvent, RoutingRule
-from cases.notifications import notify_acknowledgement, spanish_date
-from cases.routing import case_route
+from cases.notices.notifications import notify_acknowledgement, spanish_date
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.tasks import send_acknowledgement, send_assignment_notice
 from cases.tests.api_support import READ_WRITE, client_for
@@ -297,7 +297,7 @@ def test_a_notice_recorded_after_routing_committed_copies_the_routed_case(agent,
     # Given a case whose routing commits (a minute later) while its acknowledgement is sent
     case = _queja(agent)
     routed_at = RECEIVED + dt.timedelta(minutes=1)
-    monkeypatch.setattr("cases.notifications._send", lambda *_: case_route(case.pk, routed_at))
+    monkeypatch.setattr("cases.notices.notifications._send", lambda *_: case_route(case.pk, routed_at))
 
     # When the task, which read its clock and the case before routing, records the notice
     assert notify_acknowledgement(case.pk, RECEIVED) == 1

@@ -7,7 +7,7 @@ import pytest
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.models import Case, CaseEvent, RoutingRule
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create
 from catalog.models import Area, Directorate
 from conftest import TEST_PASSWORD

@@ -18,10 +18,10 @@ from rest_framework.test import APIClient
 from accounts.models import UserProfile
 from cases.events import Actor
 from cases.models import Case
-from cases.notifications import notify_acknowledgement, notify_assignment
+from cases.notices.notifications import notify_acknowledgement, notify_assignment
 from cases.privacy import sealed_identity_for, sealed_identity_visible_to
 from cases.representation import case_document
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from contacts.models import ContactAccessLog
 from webhooks.models import WebhookDelivery

@@ -9,7 +9,7 @@ from django.core import mail
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.models import Case, CaseEvent
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.sla.monitor import sla_monitor_run
 from cases.tasks import run_sla_monitor

@@ -12,16 +12,20 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from businesstime import clock
 from cases.events import Actor
 from cases.integrity import case_history_break
 from cases.models import Case, CaseEvent, SlaRepairRun
-from cases.notice_sweep import notices_sweep
+from cases.notices.sweep import notices_sweep
 from cases.services import TransitionInput, case_transition
-from cases.services.sla_recompute import sla_repair_preview
-from cases.services.sla_repair import sla_repair_continue, sla_repair_pending, sla_repair_start
-from cases.sla import clock
 from cases.sla.monitor import sla_monitor_run
-from cases.tasks import repair_notices_enqueue
+from cases.sla.repair import (
+    repair_notices_enqueue,
+    sla_repair_continue,
+    sla_repair_pending,
+    sla_repair_start,
+)
+from cases.sla.repair_changes import sla_repair_preview
 from cases.tests.api_support import make_case
 from cases.timeline_check import case_timeline_problems
 from channels.models import BusinessCalendar, CalendarException

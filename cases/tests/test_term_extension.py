@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.models import Case, CaseEvent
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.tests.api_support import PROBLEM, session_for
 from cases.timeline_check import case_timeline_problems

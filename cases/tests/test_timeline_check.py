@@ -7,7 +7,7 @@ import pytest
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.timeline_check import TimelineEvent, case_timeline_problems, timeline_problems
 from contacts.services import ContactInput

@@ -7,7 +7,7 @@ import pytest
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import TRANSITIONS, CaseInput, TransitionInput, case_create, case_transition
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import InvalidTransition, PreconditionFailed, ValidationFailed

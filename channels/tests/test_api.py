@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import api_client_create
-from cases.sla import clock
+from businesstime import clock
 from channels.models import BusinessCalendar, CalendarException, CalendarInterval, Channel, Office
 from channels.selectors import calendar_spec_cache_clear, calendar_spec_for
 from infonavit_atencion.core.api_scopes import Scope

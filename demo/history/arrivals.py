@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from cases.sla import clock
+from businesstime import clock
 
 from .catalog import OfficeInfo, Snapshot
 from .profiles import CHANNEL_SHARES, HOUR_PROFILES, day_weight

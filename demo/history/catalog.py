@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import ApiClient, Role, UserProfile
 from accounts.services import api_client_create
-from cases.sla.calendar_spec import CalendarSpec
+from businesstime.calendar_spec import CalendarSpec
 from cases.sla.policy import INSTITUTIONAL_CALENDAR
 from catalog.models import Area, Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, Channel, Office

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from cases.sla import clock
+from businesstime import clock
 
 from . import profiles as p
 from . import texts

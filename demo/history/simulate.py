@@ -15,8 +15,8 @@ from typing import Any
 
 from django.conf import settings
 
-from cases.sla import clock
-from cases.sla.calendar_spec import CalendarSpec
+from businesstime import clock
+from businesstime.calendar_spec import CalendarSpec
 
 from .catalog import PolicyInfo, Snapshot
 

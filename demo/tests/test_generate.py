@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import ApiClient
+from businesstime import clock
 from cases.folios import folio_next
 from cases.integrity import events_verify
 from cases.models import Case, CaseEvent, Comment
 from cases.services.workflow import TRANSITIONS
-from cases.sla import clock
 from cases.sla.policy import sla_state_at
 from channels.selectors import calendar_spec_for
 from contacts.details import DETAIL_FIELDS, ContactDetails

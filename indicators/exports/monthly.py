@@ -33,7 +33,7 @@ from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from cases.notifications import SPANISH_MONTHS
+from cases.notices.notifications import SPANISH_MONTHS
 
 from ..dimensions import IndicatorFilters
 from ..metrics import INDICATOR_TZ, METRICS

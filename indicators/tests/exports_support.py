@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from accounts.models import UserProfile
 from cases.events import Actor
 from cases.models import Case
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create
 from cases.tests.api_support import ANA_CURP, ANA_NSS, make_case, staff
 from contacts.services import ContactInput

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from cases.events import Actor, event_record
 from cases.models import Case, EventKind
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition, comment_add
 from contacts.services import ContactInput
 

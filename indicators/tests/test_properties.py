@@ -21,9 +21,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from businesstime import clock
 from cases.events import Actor
 from cases.models import Case
-from cases.sla import clock
 from channels.selectors import calendar_spec_for
 from indicators.metrics import METRICS, bucket_of, day_end, exact_percentile, local_date, ratio
 from indicators.selectors import indicators_compute

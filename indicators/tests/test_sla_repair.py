@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from cases.events import Actor
-from cases.services.sla_repair import sla_repair_continue, sla_repair_start
+from cases.sla.repair import sla_repair_continue, sla_repair_start
 from channels.models import BusinessCalendar, CalendarException
 from indicators.selectors import indicators_compute
 from indicators.services import indicators_refresh

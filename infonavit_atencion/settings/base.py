@@ -235,7 +235,7 @@ CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in 
 UNROUTED_GRACE_SECONDS = env.int("UNROUTED_GRACE_SECONDS", default=60)
 UNROUTED_SWEEP_SECONDS = env.float("UNROUTED_SWEEP_SECONDS", default=60.0)
 # The notice sweeper re-queues e-mails still owed for a cause event older than the grace and
-# younger than the look-back, every NOTICE_SWEEP_SECONDS (cases.notice_sweep).
+# younger than the look-back, every NOTICE_SWEEP_SECONDS (cases.notices.sweep).
 NOTICE_SWEEP_LOOKBACK_SECONDS = env.int("NOTICE_SWEEP_LOOKBACK_SECONDS", default=24 * 3600)
 NOTICE_SWEEP_GRACE_SECONDS = env.int("NOTICE_SWEEP_GRACE_SECONDS", default=300)
 NOTICE_SWEEP_SECONDS = env.float("NOTICE_SWEEP_SECONDS", default=300.0)
@@ -326,7 +326,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute links in e-mails to citizens (status page, survey), e.g. https://atencion.infonavit.org.mx
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # The reply address of a case's e-mails (Reply-To), `{token}` replaced by a signed per-case
-# token (cases.mail_thread), e.g. "atencion+{token}@atencion.infonavit.org.mx"; empty: no Reply-To.
+# token (cases.notices.mail_thread), e.g. "atencion+{token}@atencion.infonavit.org.mx"; empty: no Reply-To.
 INBOUND_REPLY_ADDRESS = env("INBOUND_REPLY_ADDRESS", default="")
 # Days a satisfaction-survey link sent with the resolution e-mail stays valid.
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=30)

@@ -38,7 +38,7 @@ def _load_reference_data_if_flushed() -> None:
         reference_data_load()
         # Per-process caches keyed by ids or fingerprints of the rows that were just replaced.
         from cases.catalog_cache import catalog_cache_forget
-        from cases.routing import active_rules_forget
+        from cases.routing.engine import active_rules_forget
         from channels.selectors import calendar_spec_cache_clear
 
         calendar_spec_cache_clear()

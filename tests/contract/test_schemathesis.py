@@ -47,7 +47,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance
 from accounts.services import api_client_create
 from cases.events import Actor
 from cases.models import Case
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create, comment_add
 from cases.services.content import attachment_add
 from catalog.models import ServiceChannel

@@ -21,7 +21,7 @@ from accounts.services import api_client_create
 from cases.events import Actor
 from cases.models import Case
 from cases.representation import case_document
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from contacts.models import Contact
 from contacts.services import ContactInput

@@ -68,7 +68,7 @@ def test_the_form_needs_csrf(agent):
 def test_the_link_in_the_citizens_e_mails_opens_this_page_with_the_folio_filled_in(client):
     from urllib.parse import urlsplit
 
-    from cases.notifications import status_link
+    from cases.notices.notifications import status_link
 
     # Given the status link an acknowledgement e-mail carries
     link = status_link("ATN-2026-00001234")

@@ -182,7 +182,7 @@ def test_an_unknown_event_type_is_a_programming_error(caller_for):
 
 def test_the_case_services_write_the_outbox_for_their_events(caller_for):
     from cases.events import Actor as CaseActor
-    from cases.routing import case_route
+    from cases.routing.engine import case_route
     from cases.services import TransitionInput, case_transition
 
     client = caller_for("CREADOR").client

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.dry_run import routing_dry_run
-from cases.routing import active_rules
-from cases.routing_files import rule_specs_from_file
+from cases.routing.dry_run import routing_dry_run
+from cases.routing.rule_files import rule_specs_from_file
+from cases.routing.rules import active_rules
 from infonavit_atencion.core.errors import ValidationFailed
 
 

@@ -12,9 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cases.models import SlaRepairRun
-from cases.services.sla_recompute import BATCH_SIZE, sla_repair_preview
-from cases.services.sla_repair import sla_repair_continue, sla_repair_pending, sla_repair_start
-from cases.tasks import repair_notices_enqueue
+from cases.sla.repair import (
+    repair_notices_enqueue,
+    sla_repair_continue,
+    sla_repair_pending,
+    sla_repair_start,
+)
+from cases.sla.repair_changes import BATCH_SIZE, sla_repair_preview
 from channels.models import BusinessCalendar
 from channels.notices import preview_lines
 

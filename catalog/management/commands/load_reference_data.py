@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from catalog.reference_data import DEFAULT_DIRECTORY, ReferenceDataError, reference_data_load
 from channels.models import BusinessCalendar
-from channels.notices import calendar_change_port, preview_lines
+from channels.notices import preview_lines
+from channels.ports import calendar_change_port
 from channels.selectors import calendar_spec_cache_clear, calendar_spec_for
 
 

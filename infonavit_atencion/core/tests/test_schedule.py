@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases.events import Actor
 from cases.models import CaseEvent
-from cases.routing import case_route
+from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create
 from contacts.services import ContactInput
 from infonavit_atencion.celery import app

@@ -3,7 +3,7 @@
 Each notice is tied to the event that caused it (the case's CREATED event, its latest ASSIGNED
 event, its latest resolution, its latest SLA breach) and records a NOTIFIED event `{template,
 event, recipients}` after sending; a notice already recorded for that event is not sent again, so
-a retried or duplicated task — or one queued again by `cases.notice_sweep` after a lost broker
+a retried or duplicated task — or one queued again by `cases.notices.sweep` after a lost broker
 message — does not mail twice. The check and the record are not one transaction — holding a lock
 while an SMTP server answers would stall the case (or, on SQLite, every writer) — so two runs of
 the same task at the very same moment could both send; Celery delivers a message to one worker.
@@ -33,14 +33,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, SupervisorScope
 from channels.selectors import calendar_spec_for
-from surveys.selectors import survey_link_for
 
-from .events import SYSTEM, event_instant, event_record
+from ..events import SYSTEM, event_instant, event_record
+from ..models import Case, CaseEvent, CaseStatus, Comment, EventKind
+from ..ports import notice_extras
+from ..sla.policy import CENTRAL_TZ, reopen_deadline
 from .mail_thread import CITIZEN_TEMPLATES, thread_headers
-from .models import Case, CaseEvent, CaseStatus, Comment, EventKind
-from .services.autoclose import reopen_deadline
 
-CENTRAL_TZ = "America/Mexico_City"
 EMAIL_TIMEOUT_DEFAULT = 30  # seconds; an SMTP server that hangs must not hold a worker forever
 SPANISH_MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
@@ -191,7 +190,7 @@ def notify_resolution(case_id: int, now: dt.datetime) -> int:
             reopen_deadline(calendar_spec_for(case.sla_calendar_id), case.resolved_at), tz
         ),
         "status_link": status_link(case.folio),
-        "survey_link": survey_link_for(case),
+        **notice_extras("resolution", case),  # the survey link (surveys)
     }
     subject = _("Su caso %(folio)s fue resuelto") % {"folio": case.folio}
     return _send_once(case, "resolution", resolved, to, subject, context, now)

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from cases.sla.clock import BUSINESS_DAYS as DAYS
-from cases.sla.clock import BUSINESS_HOURS as HOURS
-from cases.sla.clock import BUSINESS_MINUTES as MINUTES
-from cases.sla.clock import CALENDAR_DAYS as CAL_DAYS
-from cases.sla.clock import CALENDAR_HOURS as CAL_HOURS
-from cases.sla.clock import (
+from businesstime.clock import BUSINESS_DAYS as DAYS
+from businesstime.clock import BUSINESS_HOURS as HOURS
+from businesstime.clock import BUSINESS_MINUTES as MINUTES
+from businesstime.clock import CALENDAR_DAYS as CAL_DAYS
+from businesstime.clock import CALENDAR_HOURS as CAL_HOURS
+from businesstime.clock import (
     CalendarSpec,
     due_at,
     extend_for_pause,
@@ -28,7 +28,7 @@ from cases.sla.clock import (
     warn_at,
 )
 
-from .sla_clock_support import (
+from .clock_support import (
     CESI_CJS,
     CESI_CUN,
     CESI_TIJ,

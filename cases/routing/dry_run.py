@@ -8,7 +8,7 @@ routing) is compared with its service's owner, where routing without rules would
 resolved at the first contact are left out: they are never routed, whatever the rules.
 
 The candidate rules are `RuleSpec`s: the saved rules (`routing.rule_specs_from`) or a YAML/JSON
-file (`routing_files.rule_specs_from_file`) whose codes are checked against the catalog.
+file (`rule_files.rule_specs_from_file`) whose codes are checked against the catalog.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from catalog.models import Area, Directorate, Service
 from channels.models import Channel, Office
 
-from .models import Case, CaseEvent, CaseStatus, EventKind
-from .routing import RoutingSubject, RuleSpec, routing_decide
+from ..models import Case, CaseEvent, CaseStatus, EventKind
+from .rules import RoutingSubject, RuleSpec, routing_decide
 
 REPORT_TZ = ZoneInfo("America/Mexico_City")  # indicators bucket days in this timezone too (SPEC §7)
 CHUNK_SIZE = 2000
@@ -156,32 +156,45 @@ def _first_events(case_ids: list[int]) -> tuple[dict[int, tuple[int, str]], dict
     return intake, routed
 
 
-# One transaction: the chunked read's server-side cursor then needs no WITH HOLD (pgbouncer in
-# transaction mode), and every chunk sees the same snapshot.
-@transaction.atomic
-def routing_dry_run(since: dt.date, rules: Sequence[RuleSpec]) -> DryRunReport:
-    """Replay the cases received since `since` (local date, Mexico City) through `rules`.
+@dataclass(frozen=True)
+class _Catalog:
+    """The catalog rows the replay reads, loaded once."""
 
-    Reads only: the catalog once, the cases in chunks (`case_received_idx`) and, per chunk, their
-    first CREATED and ROUTED events — a query count that grows with chunks, not with cases.
-    """
-    start = dt.datetime.combine(since, dt.time.min, tzinfo=REPORT_TZ)
-    services = {
-        row[0]: _ServiceOwner(*row)
-        for row in Service.objects.values_list(
-            "pk", "code", "directorate_id", "area_id", "area__directorate_id"
-        )
-    }
-    channels = dict(Channel.objects.values_list("pk", "code"))
-    offices = {
-        pk: (code, state) for pk, code, state in Office.objects.values_list("pk", "code", "state")
-    }
-    areas = {
-        pk: (code, directorate)
-        for pk, code, directorate in Area.objects.values_list("pk", "code", "directorate_id")
-    }
-    directorates = dict(Directorate.objects.values_list("pk", "code"))
-    rows = (
+    services: dict[int, _ServiceOwner]
+    channels: dict[int, str]
+    offices: dict[int, tuple[str, str]]
+    areas: dict[int, tuple[str, int]]
+    directorates: dict[int, str]
+
+    @classmethod
+    def load(cls) -> _Catalog:
+        services = {
+            row[0]: _ServiceOwner(*row)
+            for row in Service.objects.values_list(
+                "pk", "code", "directorate_id", "area_id", "area__directorate_id"
+            )
+        }
+        channels = dict(Channel.objects.values_list("pk", "code"))
+        offices = {
+            pk: (code, state)
+            for pk, code, state in Office.objects.values_list("pk", "code", "state")
+        }
+        areas = {
+            pk: (code, directorate)
+            for pk, code, directorate in Area.objects.values_list("pk", "code", "directorate_id")
+        }
+        directorates = dict(Directorate.objects.values_list("pk", "code"))
+        return cls(services, channels, offices, areas, directorates)
+
+    def codes(self, area_id: int) -> tuple[str, str]:
+        """(directorate, area) codes of an area."""
+        code, directorate_id = self.areas[area_id]
+        return self.directorates[directorate_id], code
+
+
+def _replayed_cases(start: dt.datetime):  # type: ignore[no-untyped-def]
+    """The cases received since `start` that routing saw, as the rows the replay reads."""
+    return (
         Case.objects.filter(received_at__gte=start)
         # Resolved or closed without ever being routed = resolved at the first contact.
         .exclude(routed_at__isnull=True, status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED])
@@ -198,72 +211,91 @@ def routing_dry_run(since: dt.date, rules: Sequence[RuleSpec]) -> DryRunReport:
             "description",
         )
     )
+
+
+def _subject(row: tuple, intake: dict[int, tuple[int, str]], catalog: _Catalog) -> RoutingSubject:
+    """The case as it was at intake (its CREATED event's service and kind)."""
+    pk, service_id, kind, priority, channel_id, office_id, contact_type, subject, description = row
+    service_id, kind = intake.get(pk, (service_id, kind))
+    service = catalog.services[service_id]
+    office = catalog.offices.get(office_id) if office_id else None
+    return RoutingSubject(
+        kind=kind,
+        priority=priority,
+        service_id=service.pk,
+        service_code=service.code,
+        service_directorate_id=service.directorate_id,
+        service_area_id=service.area_id,
+        service_area_directorate_id=service.area_directorate_id,
+        channel_id=channel_id,
+        channel_code=catalog.channels[channel_id],
+        office_id=office_id,
+        office_code=office[0] if office else None,
+        state=office[1] if office else None,
+        contact_type=contact_type,
+        text=f"{subject} {description}",
+    )
+
+
+@dataclass
+class _Tally:
+    """Where the replayed cases went, and where they would go."""
+
+    moves: Counter[tuple[int, int]] = field(default_factory=Counter)
+    before: Counter[int] = field(default_factory=Counter)
+    after: Counter[int] = field(default_factory=Counter)
+
+    def add(self, report: DryRunReport, routed_area: int, decided_area: int) -> None:
+        report.total += 1
+        self.before[routed_area] += 1
+        self.after[decided_area] += 1
+        if decided_area == routed_area:
+            report.unchanged += 1
+        else:
+            report.changed += 1
+            self.moves[(routed_area, decided_area)] += 1
+
+    def summarize(self, report: DryRunReport, catalog: _Catalog) -> None:
+        """The moves, largest first, and the areas whose count changes, by code."""
+        codes = catalog.codes
+        report.moves = [
+            DryRunMove(*codes(source), *codes(target), cases=count)
+            for (source, target), count in sorted(
+                self.moves.items(), key=lambda item: (-item[1], codes(item[0][0]), codes(item[0][1]))
+            )
+        ]
+        report.areas = sorted(
+            (
+                AreaShift(*codes(area), before=self.before[area], after=self.after[area])
+                for area in set(self.before) | set(self.after)
+                if self.before[area] != self.after[area]
+            ),
+            key=lambda shift: (shift.directorate, shift.area),
+        )
+
+
+# One transaction: the chunked read's server-side cursor then needs no WITH HOLD (pgbouncer in
+# transaction mode), and every chunk sees the same snapshot.
+@transaction.atomic
+def routing_dry_run(since: dt.date, rules: Sequence[RuleSpec]) -> DryRunReport:
+    """Replay the cases received since `since` (local date, Mexico City) through `rules`.
+
+    Reads only: the catalog once, the cases in chunks (`case_received_idx`) and, per chunk, their
+    first CREATED and ROUTED events — a query count that grows with chunks, not with cases.
+    """
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=REPORT_TZ)
+    catalog = _Catalog.load()
+    rows = _replayed_cases(start)
     report = DryRunReport(since=since, rules=len(rules))
-    moves: Counter[tuple[int, int]] = Counter()
-    before: Counter[int] = Counter()
-    after: Counter[int] = Counter()
+    tally = _Tally()
     for batch in _batches(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         intake, first_routed = _first_events([row[0] for row in batch])
-        for (
-            pk,
-            service_id,
-            kind,
-            priority,
-            channel_id,
-            office_id,
-            contact_type,
-            subject,
-            description,
-        ) in batch:
-            service_id, kind = intake.get(pk, (service_id, kind))
-            service = services[service_id]
-            office = offices.get(office_id) if office_id else None
-            case = RoutingSubject(
-                kind=kind,
-                priority=priority,
-                service_id=service.pk,
-                service_code=service.code,
-                service_directorate_id=service.directorate_id,
-                service_area_id=service.area_id,
-                service_area_directorate_id=service.area_directorate_id,
-                channel_id=channel_id,
-                channel_code=channels[channel_id],
-                office_id=office_id,
-                office_code=office[0] if office else None,
-                state=office[1] if office else None,
-                contact_type=contact_type,
-                text=f"{subject} {description}",
-            )
-            routed_area = first_routed.get(pk)
+        for row in batch:
+            subject = _subject(row, intake, catalog)
+            routed_area = first_routed.get(row[0])
             if routed_area is None:
                 report.never_routed += 1
-                routed_area = service.area_id
-            decision = routing_decide(case, rules)
-            report.total += 1
-            before[routed_area] += 1
-            after[decision.area_id] += 1
-            if decision.area_id == routed_area:
-                report.unchanged += 1
-            else:
-                report.changed += 1
-                moves[(routed_area, decision.area_id)] += 1
-
-    def codes(area_id: int) -> tuple[str, str]:
-        code, directorate_id = areas[area_id]
-        return directorates[directorate_id], code
-
-    report.moves = [
-        DryRunMove(*codes(source), *codes(target), cases=count)
-        for (source, target), count in sorted(
-            moves.items(), key=lambda item: (-item[1], codes(item[0][0]), codes(item[0][1]))
-        )
-    ]
-    report.areas = sorted(
-        (
-            AreaShift(*codes(area), before=before[area], after=after[area])
-            for area in set(before) | set(after)
-            if before[area] != after[area]
-        ),
-        key=lambda shift: (shift.directorate, shift.area),
-    )
+                routed_area = subject.service_area_id
+            tally.add(report, routed_area, routing_decide(subject, rules).area_id)
+    tally.summarize(report, catalog)
     return report

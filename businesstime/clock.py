@@ -5,8 +5,8 @@ datetimes (or timedeltas) out. No Django, no ORM, no reading of the current time
 the process timezone (``TZ``): the same input gives the same instant on any machine.
 
 Open time is the union of a calendar's open intervals, each half-open [opening, closing).
-Which intervals a date has is in :mod:`cases.sla.calendar_spec`; how they become UTC instants,
-and what the cache holds, in :mod:`cases.sla.timeline`. In short, across DST changes: a wall
+Which intervals a date has is in :mod:`businesstime.calendar_spec`; how they become UTC instants,
+and what the cache holds, in :mod:`businesstime.timeline`. In short, across DST changes: a wall
 time is read with ``fold=0`` and converted to UTC, so a nonexistent time moves forward by the gap
 (02:30 on 2026-03-08 in Tijuana is 03:30 PDT), an ambiguous one is its first occurrence, and
 "24:00" is the next local midnight (a 00:00–24:00 day lasts 23 h or 25 h on change days).

@@ -3,7 +3,7 @@
 `sla_repair_start` records a run (`SlaRepairRun`) naming its cause (a confirmed calendar notice,
 or the `sla_repair` command); `sla_repair_continue` works through the calendar's open cases in
 ascending id, in batches. Each batch, in one transaction: lock its cases, recompute each from its
-own snapshot on the calendar as it is now (`cases.services.sla_recompute`), write the changed
+own snapshot on the calendar as it is now (`cases.sla.repair_changes`), write the changed
 instants with one UPDATE, one SLA_RECOMPUTED event per changed case (cause, old and new
 instants, state before and after), the warnings and breaches that now hold (as the SLA monitor
 writes them, escalation included), lift the breaches that no longer hold (the priority an
@@ -11,7 +11,11 @@ escalation raised goes back) and move the run's cursor. A run stopped at any poi
 after its cursor. Closed, resolved and cancelled cases are never read nor written.
 
 Follow-up work (the citizen's e-mail when the promised date moved later, the supervisors'
-breach e-mail) is handed to ``notify`` inside the batch's transaction, which queues it on commit.
+breach e-mail) is handed to ``notify`` inside the batch's transaction, which queues it on commit
+(:func:`repair_notices_enqueue`).
+
+A calendar notice reaches this module through the channels app's port (``channels.ports``),
+which ``cases.apps`` fills with :func:`calendar_change_preview` and :func:`calendar_change_repair`.
 """
 
 from __future__ import annotations
@@ -24,16 +28,31 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 
+from businesstime.calendar_spec import CalendarSpec
 from catalog.models import SlaPolicy
 from channels.models import BusinessCalendar, CalendarNotice
+from channels.notices import notice_cause
 from channels.selectors import calendar_spec_for
-from webhooks.models import WebhookEvent
-from webhooks.services import webhook_events_record
 
 from ..events import SYSTEM, event_build, event_instants
+from ..followups import (
+    RUN_SLA_REPAIR,
+    SEND_BREACH_NOTICE,
+    SEND_CALENDAR_CHANGE_NOTICE,
+    followup_on_commit,
+)
 from ..models import Case, CaseEvent, EventKind, Priority, SlaRepairRun, SlaState
-from ..sla.monitor import _breach_events
-from .sla_recompute import BATCH_SIZE, Change, case_rows, changes_in, office_timezones, open_cases
+from ..ports import CASE_SLA_BREACHED, case_events_publish
+from .monitor import _breach_events
+from .repair_changes import (
+    BATCH_SIZE,
+    Change,
+    case_rows,
+    changes_in,
+    office_timezones,
+    open_cases,
+    sla_repair_preview,
+)
 
 UPDATED_FIELDS = [
     "first_response_due_at", "resolution_due_at", "warn_at", "paused_open_seconds", "sla_state",
@@ -145,7 +164,7 @@ def _apply(changes: list[Change], run: SlaRepairRun, now: dt.datetime, report: B
     _write_cases([c.case for c in changes])
     CaseEvent.objects.bulk_create(events, batch_size=5000)
     if breached_ids:
-        webhook_events_record(breached_ids, WebhookEvent.CASE_SLA_BREACHED, now)
+        case_events_publish(breached_ids, CASE_SLA_BREACHED, now)
 
 
 def _write_cases(cases: list[Case]) -> None:
@@ -227,3 +246,28 @@ def sla_repair_continue(
         if progress is not None:
             progress(run)
     return run
+
+
+def repair_notices_enqueue(report: BatchReport) -> None:
+    """The e-mails a repair batch owes, queued when the batch commits."""
+    for case_id in report.told_ids:
+        followup_on_commit(SEND_CALENDAR_CHANGE_NOTICE, case_id)
+    for case_id in report.escalated_ids:
+        followup_on_commit(SEND_BREACH_NOTICE, case_id)
+
+
+# --- The channels app's calendar-change port (``channels.ports``) ---------------------------
+
+
+def calendar_change_preview(calendar_id: int, spec: CalendarSpec, now: dt.datetime) -> dict:
+    """What recomputing the calendar's open cases on ``spec`` would change."""
+    return sla_repair_preview(calendar_id, now, spec).as_dict()
+
+
+def calendar_change_repair(
+    calendar: BusinessCalendar, notice: CalendarNotice | None, now: dt.datetime
+) -> None:
+    """Start recomputing the calendar's open cases: a run, worked by a task queued on commit."""
+    cause = notice_cause(notice) if notice is not None else f"cambio del calendario {calendar.code}"
+    run = sla_repair_start(calendar, cause, now, notice)
+    followup_on_commit(RUN_SLA_REPAIR, run.pk)

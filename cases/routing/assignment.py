@@ -7,8 +7,8 @@ from django.db.models import Count, Q
 
 from accounts.models import Role
 
-from .models import AssignmentStrategy, Case
-from .models.case import OPEN_STATUSES
+from ..models import AssignmentStrategy, Case
+from ..models.case import OPEN_STATUSES
 
 
 def _area_members(area_id: int):  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 Notices are queued on commit and publishing is best effort (`core.queueing.enqueue_now` logs
 and drops the message when the broker is down). Every notice is caused by an event and, once
-sent, records a NOTIFIED event naming that cause (`cases.notifications`), so a notice still
+sent, records a NOTIFIED event naming that cause (`cases.notices.notifications`), so a notice still
 owed is a cause event that no NOTIFIED event names. Beat runs `notices_sweep` every
 NOTICE_SWEEP_SECONDS; per notice in `NOTICES` it reads the cause events of the last
 NOTICE_SWEEP_LOOKBACK_SECONDS (a day) that are older than NOTICE_SWEEP_GRACE_SECONDS (five
@@ -31,11 +31,9 @@ from django.db.models import CharField, Exists, F, OuterRef, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
-from django.utils.module_loading import import_string
 
-from infonavit_atencion.core.queueing import enqueue_now
-
-from .models import CaseEvent, EventKind
+from .. import followups
+from ..models import CaseEvent, EventKind
 from .notifications import not_by_citizen, supervisors_over
 
 logger = logging.getLogger(__name__)
@@ -91,7 +89,7 @@ class SweptNotice:
 
     template: str  # the NOTIFIED event's data["template"]
     kind: str  # the cause event's kind
-    task: str  # dotted path of the task that sends it, given the case id
+    task: str  # the task that sends it, given the case id (a name in `cases.followups`)
     cause: Q = field(default_factory=Q)  # which events of `kind` cause it
     # Only the case's latest cause counts (the notice functions send for that one).
     latest_only: bool = True
@@ -103,20 +101,20 @@ NOTICES: tuple[SweptNotice, ...] = (
     SweptNotice(
         "acknowledgement",
         EventKind.CREATED,
-        "cases.tasks.send_acknowledgement",
+        followups.SEND_ACKNOWLEDGEMENT,
         latest_only=False,  # one per case
         applies=_citizen_has_email,
     ),
     SweptNotice(
         "assignment",
         EventKind.ASSIGNED,
-        "cases.tasks.send_assignment_notice",
+        followups.SEND_ASSIGNMENT_NOTICE,
         applies=_assignee_still_current,
     ),
     SweptNotice(
         "resolution",
         EventKind.STATUS_CHANGED,
-        "cases.tasks.send_resolution_notice",
+        followups.SEND_RESOLUTION_NOTICE,
         # A resolution at intake is told in the acknowledgement.
         cause=Q(data__action="resolve") & ~Q(data__from="new"),
         applies=_resolution_still_standing,
@@ -124,20 +122,20 @@ NOTICES: tuple[SweptNotice, ...] = (
     SweptNotice(
         "extension",
         EventKind.SLA_EXTENDED,
-        "cases.tasks.send_extension_notice",
+        followups.SEND_EXTENSION_NOTICE,
         applies=_extension_still_standing,
     ),
     SweptNotice(
         "calendar_change",
         EventKind.SLA_RECOMPUTED,
-        "cases.tasks.send_calendar_change_notice",
+        followups.SEND_CALENDAR_CHANGE_NOTICE,
         cause=Q(data__promised_later=True),
         applies=_still_open_with_citizen,
     ),
     SweptNotice(
         "public_comment",
         EventKind.COMMENTED,
-        "cases.tasks.send_public_comment_notice",
+        followups.SEND_PUBLIC_COMMENT_NOTICE,
         # Every public comment by staff or an API client; the citizen's own are not sent back.
         cause=Q(data__public=True) & not_by_citizen(),
         latest_only=False,
@@ -146,7 +144,7 @@ NOTICES: tuple[SweptNotice, ...] = (
     SweptNotice(
         "breach",
         EventKind.SLA_BREACHED,
-        "cases.tasks.send_breach_notice",
+        followups.SEND_BREACH_NOTICE,
         applies=_breach_escalated_to_supervisors,
     ),
 )
@@ -188,9 +186,8 @@ def notices_sweep(now: dt.datetime, notices: tuple[SweptNotice, ...] = NOTICES) 
     until = now - dt.timedelta(seconds=settings.NOTICE_SWEEP_GRACE_SECONDS)
     queued = dict.fromkeys((notice.template for notice in notices), 0)
     for notice in notices:
-        task = import_string(notice.task)  # at call time: the tasks module imports this one
         for case_id in pending_notice_cases(notice, since, until):
-            if not enqueue_now(task, case_id):
+            if not followups.followup_now(notice.task, case_id):
                 logger.warning("Barrido de avisos interrumpido: el broker no responde.")
                 return queued
             queued[notice.template] += 1

@@ -17,7 +17,7 @@ import holidays
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.sla.clock import (
+from businesstime.clock import (
     BUSINESS_DAYS,
     BUSINESS_HOURS,
     BUSINESS_MINUTES,

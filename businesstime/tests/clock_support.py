@@ -1,4 +1,4 @@
-"""Calendars and helpers of the hand-checked SLA clock tables (see test_sla_clock.py for the
+"""Calendars and helpers of the hand-checked SLA clock tables (see test_clock.py for the
 facts they rely on)."""
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.sla.clock import (
+from businesstime.clock import (
     make_calendar,
 )
 

@@ -1,17 +1,17 @@
 """SLA clock: calendar rules, pauses, helpers and refusals (SPEC §6); facts as in
-test_sla_clock.py."""
+test_clock.py."""
 
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from cases.sla.clock import BUSINESS_DAYS as DAYS
-from cases.sla.clock import BUSINESS_HOURS as HOURS
-from cases.sla.clock import BUSINESS_MINUTES as MINUTES
-from cases.sla.clock import CALENDAR_DAYS as CAL_DAYS
-from cases.sla.clock import CALENDAR_HOURS as CAL_HOURS
-from cases.sla.clock import (
+from businesstime.clock import BUSINESS_DAYS as DAYS
+from businesstime.clock import BUSINESS_HOURS as HOURS
+from businesstime.clock import BUSINESS_MINUTES as MINUTES
+from businesstime.clock import CALENDAR_DAYS as CAL_DAYS
+from businesstime.clock import CALENDAR_HOURS as CAL_HOURS
+from businesstime.clock import (
     CalendarSpec,
     Interval,
     add_business_days,
@@ -30,7 +30,7 @@ from cases.sla.clock import (
     warn_at,
 )
 
-from .sla_clock_support import (
+from .clock_support import (
     EXC,
     H24,
     INST,

@@ -20,7 +20,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from .models import CaseEvent, EventKind
+from ..models import CaseEvent, EventKind
 
 # The notices that go to the citizen: the thread a reply can answer.
 CITIZEN_TEMPLATES = (
@@ -30,7 +30,9 @@ CITIZEN_TEMPLATES = (
     "resolution",
     "public_comment",
 )
-REPLY_SALT = "cases.mail_thread.reply_address"  # an HMAC key salt, not a secret
+# An HMAC key salt, not a secret. Fixed (the module's old path): reply addresses already sent
+# must keep verifying.
+REPLY_SALT = "cases.mail_thread.reply_address"
 TOKEN_HEX = 20
 
 

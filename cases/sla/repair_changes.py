@@ -1,5 +1,5 @@
 """Open cases of a calendar recomputed on a calendar spec: what would change (shared by the
-preview and the repair run, `sla_repair`). Reads only."""
+preview and the repair run, `cases.sla.repair`). Reads only."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from businesstime.calendar_spec import CalendarSpec
 from catalog.models import Service
 from channels.models import Channel, Office
 from channels.selectors import calendar_spec_for
 
 from ..models import Case, CaseEvent, CaseStatus, EventKind, SlaState
 from ..models.case import OPEN_STATUSES
-from ..notifications import CENTRAL_TZ
-from ..sla.calendar_spec import CalendarSpec
-from ..sla.recompute import EXTENSION, Dues, Snapshot, Wait, recompute_dues
+from .policy import CENTRAL_TZ
+from .recompute import EXTENSION, Dues, Snapshot, Wait, recompute_dues
 
 BATCH_SIZE = 10000  # cases per transaction; a batch holds their row locks ~1–3 s
 # What a batch reads of each case: its snapshot, state and the dimensions of its event.

@@ -7,11 +7,13 @@ naming the rule — and turned into the same `RuleSpec`s the real routing uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import Area, CaseKind, Directorate, Service
 from channels.geography import State
@@ -19,9 +21,9 @@ from channels.models import Channel, Office
 from contacts.models import Contact
 from infonavit_atencion.core.errors import FieldError, ValidationFailed
 
-from .models import AssignmentStrategy
-from .models.case import PRIORITY_NAMES
-from .routing import RuleSpec, first_active_areas
+from ..models import AssignmentStrategy
+from ..models.case import PRIORITY_NAMES
+from .rules import RuleSpec, first_active_areas
 
 PRIORITY_BY_NAME = {name: rank for rank, name in PRIORITY_NAMES.items()}
 
@@ -160,81 +162,99 @@ def _related(
     return frozenset(ids)
 
 
-def _rule_spec(
-    index: int,
-    raw: dict,
-    found: dict[str, dict[str, Any]],
-    fallback: dict[int, int],
-    errors: _RuleFileErrors,
-) -> RuleSpec | None:
-    before = len(errors.errors)
+# Conditions on the case's own values: key → (allowed values, what one value is called).
+CHOICE_CONDITIONS: tuple[tuple[str, Callable[[], set[str]], Any], ...] = (
+    ("kinds", lambda: set(CaseKind.values), gettext_lazy("el tipo de caso")),
+    ("priorities", lambda: set(PRIORITY_BY_NAME), gettext_lazy("la prioridad")),
+    ("states", lambda: set(State.values), gettext_lazy("la entidad federativa")),
+    ("contact_types", lambda: set(Contact.Type.values), gettext_lazy("el tipo de contacto")),
+)
+# Conditions on catalog rows, by code: key → what one code is called.
+RELATED_CONDITIONS: tuple[tuple[str, Any], ...] = (
+    ("services", gettext_lazy("el servicio")),
+    ("channels", gettext_lazy("el canal")),
+    ("offices", gettext_lazy("la oficina")),
+)
+
+
+class _Rule:
+    """One rule of the file being read: its raw mapping and where its errors go."""
+
+    def __init__(self, index: int, raw: dict, errors: _RuleFileErrors) -> None:
+        self.index, self.raw, self.errors = index, raw, errors
+
+    def add(self, key: str, code: str, message: str) -> None:
+        self.errors.add(self.index, self.raw, key, code, message)
+
+
+def _head(rule: _Rule) -> tuple[Any, Any]:
+    """Unknown keys, then the rule's name, order and `active` flag: (name, order)."""
+    raw, index = rule.raw, rule.index
     for key in sorted(set(raw) - RULE_KEYS):
-        errors.add(index, raw, key, "unknown_key", _("campo desconocido «%(key)s».") % {"key": key})
+        rule.add(key, "unknown_key", _("campo desconocido «%(key)s».") % {"key": key})
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        errors.add(index, raw, "name", "required", _("indique el nombre de la regla."))
+        rule.add("name", "required", _("indique el nombre de la regla."))
     order = raw.get("order", index + 1)
     if not isinstance(order, int) or isinstance(order, bool) or order < 0:
-        errors.add(
-            index, raw, "order", "invalid", _("el orden debe ser un número entero no negativo.")
-        )
+        rule.add("order", "invalid", _("el orden debe ser un número entero no negativo."))
     if not isinstance(raw.get("active", True), bool):
-        errors.add(index, raw, "active", "invalid", _("«active» debe ser true o false."))
-    kinds = _choices(index, raw, "kinds", set(CaseKind.values), _("el tipo de caso"), errors)
-    priorities = _choices(
-        index, raw, "priorities", set(PRIORITY_BY_NAME), _("la prioridad"), errors
-    )
-    states = _choices(index, raw, "states", set(State.values), _("la entidad federativa"), errors)
-    contact_types = _choices(
-        index, raw, "contact_types", set(Contact.Type.values), _("el tipo de contacto"), errors
-    )
+        rule.add("active", "invalid", _("«active» debe ser true o false."))
+    return name, order
+
+
+def _conditions(rule: _Rule, found: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What the rule matches on, by RuleSpec field (in the order the errors are reported)."""
+    index, raw, errors = rule.index, rule.raw, rule.errors
+    values: dict[str, Any] = {
+        key: _choices(index, raw, key, allowed(), str(what), errors)
+        for key, allowed, what in CHOICE_CONDITIONS
+    }
     keywords = _strings(raw.get("keywords"))
     if keywords is None:
-        errors.add(
-            index, raw, "keywords", "invalid", _("«keywords» debe ser una lista de palabras.")
-        )
-    services = _related(index, raw, "services", found["services"], _("el servicio"), errors)
-    channels = _related(index, raw, "channels", found["channels"], _("el canal"), errors)
-    offices = _related(index, raw, "offices", found["offices"], _("la oficina"), errors)
+        rule.add("keywords", "invalid", _("«keywords» debe ser una lista de palabras."))
+    values["keywords"] = tuple(keywords or ())
+    for key, what in RELATED_CONDITIONS:
+        ids = _related(index, raw, key, found[key], str(what), errors)
+        values[f"{key[:-1]}_ids"] = ids
+    return values
 
-    directorate = area = None
-    if raw.get("directorate") is not None:
-        code = str(raw["directorate"]).strip()
-        directorate = found["directorates"].get(code)
-        if directorate is None:
-            errors.add(
-                index,
-                raw,
-                "directorate",
-                "does_not_exist",
-                _("la dirección «%(code)s» no existe.") % {"code": code},
-            )
-    if raw.get("area") is not None:
-        code = str(raw["area"]).strip()
-        area = found["areas"].get(code)
-        if area is None:
-            errors.add(
-                index,
-                raw,
-                "area",
-                "does_not_exist",
-                _("el área «%(code)s» no existe.") % {"code": code},
-            )
-        elif directorate is not None and area.directorate_id != directorate.pk:
-            errors.add(
-                index,
-                raw,
-                "area",
-                "wrong_directorate",
-                _("el área «%(code)s» no pertenece a la dirección indicada.") % {"code": code},
-            )
+
+def _catalog_row(rule: _Rule, key: str, rows: dict[str, Any], message: str) -> Any:
+    """The directorate or area the rule names (None when it names none or an unknown code)."""
+    if rule.raw.get(key) is None:
+        return None
+    code = str(rule.raw[key]).strip()
+    row = rows.get(code)
+    if row is None:
+        rule.add(key, "does_not_exist", message % {"code": code})
+    return row
+
+
+def _destination(rule: _Rule, found: dict[str, dict[str, Any]]) -> tuple[Any, Any]:
+    """(directorate, area) the rule sends cases to, each checked against the catalog."""
+    directorate = _catalog_row(
+        rule, "directorate", found["directorates"], _("la dirección «%(code)s» no existe.")
+    )
+    area = _catalog_row(rule, "area", found["areas"], _("el área «%(code)s» no existe."))
+    if area is not None and directorate is not None and area.directorate_id != directorate.pk:
+        rule.add(
+            "area",
+            "wrong_directorate",
+            _("el área «%(code)s» no pertenece a la dirección indicada.")
+            % {"code": str(rule.raw["area"]).strip()},
+        )
+    return directorate, area
+
+
+def _actions(rule: _Rule) -> tuple[int | None, str]:
+    """(priority it sets, assignment strategy); at least one destination or priority."""
+    raw = rule.raw
     set_priority = None
     if raw.get("set_priority") is not None:
         set_priority = PRIORITY_BY_NAME.get(str(raw["set_priority"]))
         if set_priority is None:
-            errors.add(
-                index,
-                raw,
+            rule.add(
                 "set_priority",
                 "does_not_exist",
                 _("la prioridad «%(value)s» no existe; use low, normal, high o urgent.")
@@ -242,9 +262,7 @@ def _rule_spec(
             )
     strategy = raw.get("assignment_strategy") or AssignmentStrategy.NONE
     if strategy not in AssignmentStrategy.values:
-        errors.add(
-            index,
-            raw,
+        rule.add(
             "assignment_strategy",
             "does_not_exist",
             _(
@@ -252,37 +270,39 @@ def _rule_spec(
             )
             % {"value": strategy},
         )
-    if (
-        raw.get("directorate") is None
-        and raw.get("area") is None
-        and raw.get("set_priority") is None
-    ):
-        errors.add(
-            index,
-            raw,
-            "area",
-            "no_action",
-            _("indique al menos la dirección, el área o la prioridad que fija."),
+    if all(raw.get(key) is None for key in ("directorate", "area", "set_priority")):
+        rule.add(
+            "area", "no_action", _("indique al menos la dirección, el área o la prioridad que fija.")
         )
+    return set_priority, str(strategy)
+
+
+def _rule_spec(
+    index: int,
+    raw: dict,
+    found: dict[str, dict[str, Any]],
+    fallback: dict[int, int],
+    errors: _RuleFileErrors,
+) -> RuleSpec | None:
+    """One rule as a spec, or None when it has errors (reported in the file's field order)."""
+    rule = _Rule(index, raw, errors)
+    before = len(errors.errors)
+    name, order = _head(rule)
+    conditions = _conditions(rule, found)
+    directorate, area = _destination(rule, found)
+    set_priority, strategy = _actions(rule)
     if len(errors.errors) > before:
         return None
     return RuleSpec(
         name=str(name).strip(),
         order=int(order),
-        kinds=kinds,
-        priorities=priorities,
-        states=states,
-        contact_types=contact_types,
-        keywords=tuple(keywords or ()),
-        service_ids=services,
-        channel_ids=channels,
-        office_ids=offices,
+        **conditions,
         directorate_id=directorate.pk if directorate else None,
         area_id=area.pk if area else None,
         area_directorate_id=area.directorate_id if area else None,
         fallback_area_id=fallback.get(directorate.pk) if directorate and not area else None,
         set_priority=set_priority,
-        assignment_strategy=str(strategy),
+        assignment_strategy=strategy,
     )
 
 
