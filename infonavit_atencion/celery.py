@@ -5,6 +5,7 @@ from typing import Any
 
 from celery import Celery
 from celery.signals import setup_logging, task_postrun, task_prerun
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infonavit_atencion.settings.local")
 
@@ -31,6 +32,4 @@ def _drop_stale_connections(task: Any = None, **_: Any) -> None:
     transaction."""
     if task is None or getattr(task.request, "is_eager", False):
         return
-    from django.db import close_old_connections
-
     close_old_connections()
