@@ -21,10 +21,10 @@ from infonavit_atencion.core.api_errors import ProblemSerializer
 from infonavit_atencion.core.errors import PreconditionFailed, PreconditionRequired
 from infonavit_atencion.core.exceptions import PROBLEM_CONTENT_TYPE
 
-from .. import selectors
 from ..events import Actor
 from ..models import Case
 from ..representation import case_json
+from ..selectors.access import identifiers_visible_to
 
 logger = logging.getLogger("cases.api.contact_access")
 
@@ -72,7 +72,7 @@ def case_context(request: Request, actor: Actor, now: Any, **extra: Any) -> dict
     return {
         "request": request,
         "now": now,
-        "unmask_identifiers": selectors.identifiers_visible_to(actor),
+        "unmask_identifiers": identifiers_visible_to(actor),
         **extra,
     }
 

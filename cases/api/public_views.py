@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 from accounts.api.throttling import WindowCounterThrottle
 from infonavit_atencion.core.api_errors import problem_responses
 
-from .. import selectors
 from ..limits import COMMENT_MAX_LENGTH
+from ..selectors.public import case_public_comments, case_public_lookup
 from ..services import case_citizen_reply
 from ..services.citizen import CITIZEN_AUTHOR
 from .fields import AwareDateTimeField
@@ -90,8 +90,8 @@ class PublicCaseStatusApi(APIView):
         responses={200: PublicCaseSerializer, **problem_responses(404)},
     )
     def get(self, request: Request, folio: str) -> Response:
-        case = selectors.case_public_lookup(folio, request.query_params.get("code", ""))
-        case.public_comments = selectors.case_public_comments(case)  # type: ignore[attr-defined]
+        case = case_public_lookup(folio, request.query_params.get("code", ""))
+        case.public_comments = case_public_comments(case)  # type: ignore[attr-defined]
         return Response(PublicCaseSerializer(case).data)
 
 
@@ -118,7 +118,7 @@ class PublicCaseReplyApi(APIView):
         responses={201: PublicCommentSerializer, **problem_responses(404, 409)},
     )
     def post(self, request: Request, folio: str) -> Response:
-        case = selectors.case_public_lookup(folio, request.query_params.get("code", ""))
+        case = case_public_lookup(folio, request.query_params.get("code", ""))
         incoming = PublicReplySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         comment = case_citizen_reply(case.folio, incoming.validated_data["body"], timezone.now())

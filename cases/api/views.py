@@ -2,7 +2,7 @@
 
 Every method reads who calls (`request_actor`), reads the clock once, validates its input,
 calls one selector or service and serializes the result. A case outside the caller's scope is
-404 for every operation (`cases.selectors.case_get_for`), checked before the body is even
+404 for every operation (`cases.selectors.detail.case_get_for`), checked before the body is even
 validated.
 Comments, attachments and the timeline live in :mod:`cases.api.content_views`.
 """
@@ -24,10 +24,10 @@ from infonavit_atencion.core.api_errors import problem_responses
 from infonavit_atencion.core.errors import PermissionDenied, ValidationFailed
 from infonavit_atencion.core.json_parser import BoundedJSONParser
 
-from .. import selectors
 from ..events import Actor
 from ..models import Case
 from ..representation import case_created_json, cases_json
+from ..selectors import access, detail, lists
 from ..services.edit import CaseChanges, case_update
 from ..services.idempotency import (
     IdempotentAnswer,
@@ -139,7 +139,7 @@ class CaseCollectionApi(APIView):
             data.pop("ordering", DEFAULT_ORDERING), data.pop("page_size", PAGE_SIZE_DEFAULT)
         )
         data.pop("cursor", None)
-        cases = selectors.case_list_for(actor, selectors.CaseFilters(**data), now, catalog=False)
+        cases = lists.case_list_for(actor, lists.CaseFilters(**data), now, catalog=False)
         page = paging.paginate(cases, request)
         context = case_context(request, actor, now)
         log_contact_access(actor, page.results, context)
@@ -183,14 +183,14 @@ class CaseCollectionApi(APIView):
         now = timezone.now()
         raw_key = request.headers.get("Idempotency-Key")
         key = idempotency_key_clean(raw_key) if raw_key is not None else None
-        if not selectors.may_register(actor):
+        if not access.may_register(actor):
             raise PermissionDenied(_("Su rol no registra casos."))
         serializer = CaseCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _case_input(serializer.validated_data, actor)
-        if not selectors.may_register_at(actor, data.office):
+        if not access.may_register_at(actor, data.office):
             raise PermissionDenied(_("Un asesor registra casos sólo en su propia oficina."))
-        allow_backdating = selectors.may_backdate(actor)
+        allow_backdating = access.may_backdate(actor)
 
         def create() -> tuple[int, dict[str, Any], Case]:
             # The answer is written from the case in memory: nothing is read back. Under a key,
@@ -201,7 +201,7 @@ class CaseCollectionApi(APIView):
             body = case_created_json(
                 result.case,
                 now=now,
-                unmask_identifiers=selectors.identifiers_visible_to(actor),
+                unmask_identifiers=access.identifiers_visible_to(actor),
                 warnings=result.warnings,
             )
             return 201, body, result.case
@@ -253,7 +253,7 @@ class CaseDetailApi(APIView):
     def get(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        case = selectors.case_get_for(actor, folio, catalog=False)
+        case = detail.case_get_for(actor, folio, catalog=False)
         known = request.headers.get("If-None-Match", "")
         if known and ({"*", str(case.version)} & set(entity_tags(known))):
             return Response(status=304, headers={"ETag": etag(case)})
@@ -286,14 +286,14 @@ class CaseDetailApi(APIView):
     def patch(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        selectors.case_get_for(actor, folio, catalog=False)
+        detail.case_get_for(actor, folio, catalog=False)
         version = expected_version(request, required=True)
         serializer = CaseUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = case_update(
             folio, CaseChanges(**serializer.validated_data), actor, now, expected_version=version
         )
-        return case_response(request, actor, selectors.case_get_by_pk(case.pk), now)
+        return case_response(request, actor, detail.case_get_by_pk(case.pk), now)
 
 
 # --- /cases/{folio}/transitions/ ----------------------------------------------------------------
@@ -329,12 +329,12 @@ class CaseTransitionApi(APIView):
     def post(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        selectors.case_get_for(actor, folio, catalog=False)
+        detail.case_get_for(actor, folio, catalog=False)
         version = expected_version(request, required=False)
         serializer = TransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not selectors.may_act(actor, data["action"]):
+        if not access.may_act(actor, data["action"]):
             raise PermissionDenied(_("Su rol no permite esta acción sobre el caso."))
         transition = TransitionInput(
             action=data["action"],
@@ -348,4 +348,4 @@ class CaseTransitionApi(APIView):
         )
         case = case_transition(folio, transition, actor, now, expected_version=version)
         # Answered even if the action moved the case out of the actor's sight (a transfer).
-        return case_response(request, actor, selectors.case_get_by_pk(case.pk), now)
+        return case_response(request, actor, detail.case_get_by_pk(case.pk), now)

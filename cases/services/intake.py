@@ -24,7 +24,7 @@ from ..events import Actor, event_record
 from ..folios import folio_next
 from ..models import Case, CaseStatus, EventKind, Priority
 from ..models.case import OPEN_STATUSES
-from ..selectors import contacts_writable_by, identifiers_visible_to
+from ..selectors.access import contacts_writable_by, identifiers_visible_to
 from ..sla.policy import (
     INSTITUTIONAL_CALENDAR,
     sla_calendar_for,

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from accounts.models import Scope
 from accounts.services import api_client_create
-from cases import selectors
 from cases.events import SYSTEM, Actor
 from cases.models import Case
-from cases.selectors import CaseFilters, case_get_for, case_list_for, cases_visible_to
+from cases.selectors.access import cases_visible_to, identifiers_visible_to
+from cases.selectors.detail import case_get_for
+from cases.selectors.lists import CaseFilters, case_list_for
 from cases.services import TransitionInput, case_transition
 from cases.tests.api_support import make_case, staff
 from infonavit_atencion.core.errors import NotFound, ValidationFailed
@@ -123,11 +124,11 @@ def test_a_case_outside_scope_is_not_found_exactly_like_a_missing_one(world):
 
 def test_identifiers_are_unmasked_for_contacts_read_and_administrators_only(world):
     reader, _ = api_client_create("Lector", "APP", [Scope.CASES_READ, Scope.CONTACTS_READ])
-    assert selectors.identifiers_visible_to(Actor(client=reader))
-    assert not selectors.identifiers_visible_to(Actor(client=world["portal"]))
-    assert selectors.identifiers_visible_to(Actor(user=staff("admin", "admin")))
-    assert not selectors.identifiers_visible_to(Actor(user=world["agent"]))
-    assert not selectors.identifiers_visible_to(SYSTEM)
+    assert identifiers_visible_to(Actor(client=reader))
+    assert not identifiers_visible_to(Actor(client=world["portal"]))
+    assert identifiers_visible_to(Actor(user=staff("admin", "admin")))
+    assert not identifiers_visible_to(Actor(user=world["agent"]))
+    assert not identifiers_visible_to(SYSTEM)
 
 
 def test_the_sla_state_filter_follows_the_clock_not_the_stored_column(world):

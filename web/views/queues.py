@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.request import Request
 
 from cases.api.pagination import KeysetPagination
-from cases.selectors import case_get_for
+from cases.selectors.detail import case_get_for
 from cases.services import TransitionInput, case_transition
 from infonavit_atencion.core.errors import ApplicationError, ValidationFailed
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.models import Scope
 from cases.representation import case_document
-from cases.selectors import case_output_queryset
+from cases.selectors.relations import case_output_queryset
 from webhooks import tasks
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.services import webhook_event_record, webhook_events_record
