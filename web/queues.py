@@ -1,4 +1,5 @@
-"""Work queues of the browser application, each a fixed set of `cases.selectors.lists.CaseFilters`.
+"""Work queues of the browser application, each a fixed set of
+`cases.selectors.filters.CaseFilters`.
 
 Every queue is a view of `case_list_for` (and so of `cases_visible_to`): a queue narrows what
 the user may see, it never widens it.
@@ -19,7 +20,8 @@ from accounts.models import Role
 from cases.events import Actor
 from cases.models import Case
 from cases.models.case import OPEN_STATUSES
-from cases.selectors.lists import CaseFilters, case_list_for
+from cases.selectors.filters import CaseFilters
+from cases.selectors.lists import case_list_for
 
 from .navigation import user_profile, user_role
 

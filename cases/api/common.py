@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_filters import FilterSet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,6 +52,25 @@ def _problem(status: int, description: str) -> dict[Any, OpenApiResponse]:
             response=ProblemSerializer, description=description
         )
     }
+
+
+def filter_parameters(filterset: type[FilterSet]) -> list[OpenApiParameter]:
+    """One documented query parameter per filter of `filterset`: a string (a list of values
+    goes comma-separated), with a text's length limit, described by the filter's help text."""
+    parameters = []
+    for name, filter_ in filterset.base_filters.items():
+        max_length = filter_.extra.get("max_length")
+        schema = {"type": "string", **({"maxLength": max_length} if max_length else {})}
+        parameters.append(
+            OpenApiParameter(
+                name,
+                schema,
+                OpenApiParameter.QUERY,
+                description=filter_.extra.get("help_text", ""),
+                allow_blank=not max_length,  # a text filter may not be only spaces
+            )
+        )
+    return parameters
 
 
 PROBLEM_412 = _problem(412, "El caso cambió: la versión de If-Match ya no es la vigente.")

@@ -13,7 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +30,7 @@ from ..events import Actor
 from ..models import Case
 from ..representation import case_created_json, cases_json
 from ..selectors import access, detail, lists
+from ..selectors.filters import CaseListFilterSet, case_filters_from
 from ..services.edit import CaseChanges, case_update
 from ..services.idempotency import (
     IdempotentAnswer,
@@ -52,6 +55,7 @@ from .common import (
     entity_tags,
     etag,
     expected_version,
+    filter_parameters,
     log_contact_access,
     request_actor,
 )
@@ -60,7 +64,7 @@ from .serializers import (
     PAGE_SIZE_DEFAULT,
     CaseCreatedOutputSerializer,
     CaseCreateInputSerializer,
-    CaseListFilterSerializer,
+    CaseListPagingSerializer,
     CaseOutputSerializer,
     CasePageOutputSerializer,
     CaseUpdateInputSerializer,
@@ -126,20 +130,22 @@ class CaseCollectionApi(APIView):
             "Sigue `next` / `previous` para recorrer las páginas; no se cuentan los resultados."
         ),
         tags=TAGS,
-        parameters=[CaseListFilterSerializer],
+        parameters=[*filter_parameters(CaseListFilterSet), CaseListPagingSerializer],
         responses={200: CasePageOutputSerializer, **problem_responses(400)},
     )
     def get(self, request: Request) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        params = CaseListFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = dict(params.validated_data)
+        query = CaseListFilterSet.query_form(request.query_params)
+        params = CaseListPagingSerializer(data=request.query_params)
+        filters_valid, paging_valid = query.is_valid(), params.is_valid()
+        if not (filters_valid and paging_valid):  # every mistake at once, filters first
+            raise ValidationError({**translate_validation(query.errors).detail, **params.errors})
         paging = KeysetPagination(
-            data.pop("ordering", DEFAULT_ORDERING), data.pop("page_size", PAGE_SIZE_DEFAULT)
+            params.validated_data.get("ordering", DEFAULT_ORDERING),
+            params.validated_data.get("page_size", PAGE_SIZE_DEFAULT),
         )
-        data.pop("cursor", None)
-        cases = lists.case_list_for(actor, lists.CaseFilters(**data), now, catalog=False)
+        cases = lists.case_list_for(actor, case_filters_from(query), now, catalog=False)
         page = paging.paginate(cases, request)
         context = case_context(request, actor, now)
         log_contact_access(actor, page.results, context)

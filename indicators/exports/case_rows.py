@@ -28,7 +28,8 @@ from cases.events import Actor
 from cases.models import CaseStatus, Priority, SlaState
 from cases.privacy import sealed_identity_views_log, sealed_identity_visible_to
 from cases.selectors.access import identifiers_visible_to
-from cases.selectors.lists import CaseFilters, case_list_for
+from cases.selectors.filters import CaseFilters
+from cases.selectors.lists import case_list_for
 from cases.sla.policy import sla_state_at
 from catalog.models import CaseKind
 from contacts.access import contact_views_log, mask_email, mask_value
