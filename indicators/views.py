@@ -21,8 +21,8 @@ from rest_framework.request import Request
 
 from cases.api.pagination import KeysetPagination
 from infonavit_atencion.core.errors import ValidationFailed
-from web.navigation import is_supervisor
 from web.queues import PAGE_SIZE, QUEUE_ROW_RELATIONS
+from web.roles import is_supervisor
 from web.sla_display import sla_badges
 from web.views.common import actor_of, error_text, is_htmx, relative
 

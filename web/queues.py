@@ -23,7 +23,7 @@ from cases.models.case import OPEN_STATUSES
 from cases.selectors.filters import CaseFilters
 from cases.selectors.lists import case_list_for
 
-from .navigation import user_profile, user_role
+from .roles import user_profile, user_role
 
 # Ordering choices of the queue page: key → ordering the keyset pagination understands.
 ORDERINGS: dict[str, tuple[str, Any]] = {

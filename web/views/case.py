@@ -24,7 +24,7 @@ from infonavit_atencion.core.errors import ApplicationError, NotFound
 
 from ..actions import ACTION_SPECS, actions_for, role_allows
 from ..forms import AttachmentForm, CommentForm, TransitionForm
-from ..navigation import is_supervisor, user_role
+from ..roles import is_supervisor, user_role
 from ..selectors import case_content, case_for_page
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, form_error_text, is_htmx, not_found

@@ -20,8 +20,8 @@ from cases.services import TransitionInput, case_transition
 from infonavit_atencion.core.errors import ApplicationError, ValidationFailed
 
 from ..forms import BulkActionForm, QueueFilterForm
-from ..navigation import is_supervisor
 from ..queues import PAGE_SIZE, QUEUES, default_queue_for, queue_cases, queues_for
+from ..roles import is_supervisor
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, is_htmx, relative
 
