@@ -64,7 +64,7 @@ def main() -> None:
 
     from accounts.services import UserPlacement, user_create
     from cases.events import Actor
-    from cases.selectors import CaseFilters
+    from cases.selectors.filters import CaseFilters
     from indicators.exports.builders import case_queryset, case_table, write_table
     from indicators.exports.case_rows import CHUNK
     from indicators.exports.params import CaseExportParams

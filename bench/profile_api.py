@@ -43,7 +43,7 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
     ("middleware: security/common/clickjacking", (
         "middleware/security.py", "middleware/common.py", "middleware/clickjacking.py")),
     ("authentication (token)", ("accounts/api/authentication.py",)),
-    ("throttle", ("accounts/api/throttling.py", "rest_framework/throttling.py")),
+    ("throttle", ("core/throttling.py", "rest_framework/throttling.py")),
     ("permissions (scopes)", ("accounts/api/permissions.py",)),
     ("idempotency", ("idempoten",)),
     ("broker publish (kombu/redis)", ("kombu/", "celery/")),

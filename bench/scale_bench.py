@@ -175,7 +175,7 @@ def _dashboards(runs: int) -> None:
     from accounts.services import UserPlacement, user_create
     from cases.events import Actor
     from cases.models import CaseEvent
-    from cases.selectors import cases_visible_to
+    from cases.selectors.access import cases_visible_to
     from indicators.metrics import local_date
     from indicators.selectors import indicator_cases, indicators_compute
     from indicators.services import indicators_refresh

@@ -9,7 +9,7 @@ Catalog codes come from a relation the case already has loaded (a case just crea
 service, channel … in memory), otherwise from the process's catalog snapshot
 (:mod:`cases.catalog_cache`): one query per call, however many cases and relations. Contact and
 assignee are read through the case: load them with ``select_related`` (see
-``cases.selectors.with_case_output_relations``).
+``cases.selectors.relations.with_case_output_relations``).
 
 Instants are ISO 8601 in the current timezone with their offset, exactly as DRF writes them.
 """

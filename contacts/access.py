@@ -85,7 +85,7 @@ def contact_reveal(
     contact: Contact, user: User, case_id: int | None, now: dt.datetime
 ) -> ContactCard:
     """The unmasked card, after logging the view. The caller has checked the user may see the
-    case the contact belongs to (`cases.selectors.case_get_for`)."""
+    case the contact belongs to (`cases.selectors.detail.case_get_for`)."""
     access_log_append(
         [ContactAccessLog(contact=contact, user=user, case_id=case_id, reason=AccessReason.CASE_PAGE, at=now)]
     )

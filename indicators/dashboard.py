@@ -4,7 +4,7 @@ No metric arithmetic happens here: every number is a value `indicators_compute` 
 target's evaluation, `indicators.targets`), formatted for es-MX, and every number carries the
 address of the cases behind it (`indicators.dashboard_cells`). The drill-down (`drill_cases`) lists
 `indicator_cases` for the same number, intersected with the cases the viewer may see
-(`cases.selectors.cases_visible_to`).
+(`cases.selectors.access.cases_visible_to`).
 
 What a viewer sees is cut to `indicator_scope_for(actor)`: a supervisor's office, delegación
 with its Cesi, directorate or the whole country; an administrator everything.
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from cases.events import Actor
 from cases.models import Case
-from cases.selectors import cases_visible_to
+from cases.selectors.access import cases_visible_to
 
 from .dashboard_cells import (
     Cell,

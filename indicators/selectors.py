@@ -27,7 +27,7 @@ Public functions (``now`` is the current instant, read once by the caller):
         same range and filters, scope included, as the number). Distinct cases: a case resolved
         twice in the range is listed once. Rates list their numerator's cases; averages,
         percentiles, CSAT and NPS the cases they are computed over (FACTS_BEHIND). Intersect
-        with cases.selectors.cases_visible_to(actor) before showing it.
+        with cases.selectors.access.cases_visible_to(actor) before showing it.
     targets_evaluated(*, now: datetime, channel: str | None = None, directorate: str | None = None,
                       metric: str | None = None, include_inactive: bool = False)
         -> list[TargetResult(target, actual: float | None, status, evaluated_to: date)]

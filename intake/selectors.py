@@ -1,7 +1,7 @@
 """Reads for the agent intake page: who may register, defaults, services, SLA preview, cases.
 
 Every rule here is a read over other apps' selectors: the case scope is
-``cases.selectors.cases_visible_to``, the SLA preview runs the real clock through
+``cases.selectors.access.cases_visible_to``, the SLA preview runs the real clock through
 ``cases.sla.policy`` exactly as ``case_create`` will, and services come from ``catalog.selectors``.
 """
 
@@ -22,8 +22,8 @@ from cases.events import Actor
 from cases.models import Case
 from cases.models.case import OPEN_STATUSES
 from cases.notices.notifications import spanish_date
-from cases.selectors import cases_visible_to
-from cases.selectors import may_register as cases_may_register
+from cases.selectors.access import cases_visible_to
+from cases.selectors.access import may_register as cases_may_register
 from cases.sla.policy import CENTRAL_TZ, sla_calendar_for, sla_policy_for, sla_snapshot
 from catalog.models import CaseKind, Service, SlaUnit
 from catalog.selectors import service_list
@@ -50,7 +50,7 @@ def _profile(user: Any) -> Any | None:
 
 def may_register(user: Any) -> bool:
     """Agents, supervisors and administrators register cases; area staff work them (SPEC §9).
-    The rule is `cases.selectors.may_register`; the office field offers only `intake_offices`."""
+    The rule is `cases.selectors.access.may_register`; the office field offers only `intake_offices`."""
     return user.is_authenticated and cases_may_register(Actor(user=user))
 
 

@@ -1,5 +1,5 @@
 """Which lifecycle actions the case page offers: the status allows them (cases TRANSITIONS)
-and the role does (`cases.selectors.ROLE_ACTIONS`: agents do not assign, transfer, reclassify or
+and the role does (`cases.selectors.access.ROLE_ACTIONS`: agents do not assign, transfer, reclassify or
 cancel)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
-from cases.selectors import ROLE_ACTIONS
+from cases.selectors.access import ROLE_ACTIONS
 from cases.services import TRANSITIONS
 
 
@@ -54,7 +54,7 @@ ACTION_SPECS: dict[str, ActionSpec] = {
 
 
 def role_allows(role: str | None, action: str) -> bool:
-    """The one table of what each role may do (`cases.selectors.ROLE_ACTIONS`)."""
+    """The one table of what each role may do (`cases.selectors.access.ROLE_ACTIONS`)."""
     return role is not None and action in ROLE_ACTIONS.get(role, frozenset())
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from .navigation import user_profile
+from .roles import user_profile
 
 API_PREFIX = "/api/"
 

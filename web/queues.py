@@ -1,4 +1,5 @@
-"""Work queues of the browser application, each a fixed set of `cases.selectors.CaseFilters`.
+"""Work queues of the browser application, each a fixed set of
+`cases.selectors.filters.CaseFilters`.
 
 Every queue is a view of `case_list_for` (and so of `cases_visible_to`): a queue narrows what
 the user may see, it never widens it.
@@ -19,9 +20,10 @@ from accounts.models import Role
 from cases.events import Actor
 from cases.models import Case
 from cases.models.case import OPEN_STATUSES
-from cases.selectors import CaseFilters, case_list_for
+from cases.selectors.filters import CaseFilters
+from cases.selectors.lists import case_list_for
 
-from .navigation import user_profile, user_role
+from .roles import user_profile, user_role
 
 # Ordering choices of the queue page: key → ordering the keyset pagination understands.
 ORDERINGS: dict[str, tuple[str, Any]] = {

@@ -1,5 +1,5 @@
 """Reads for the case page that start from a case already fetched through
-`cases.selectors.case_get_for` (the scope check, SPEC §9), so the page reads the case once
+`cases.selectors.detail.case_get_for` (the scope check, SPEC §9), so the page reads the case once
 instead of once per section."""
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from cases.events import Actor
 from cases.models import Attachment, Case, CaseEvent, Comment
-from cases.selectors import CASE_OUTPUT_RELATIONS, cases_visible_to
+from cases.selectors.access import cases_visible_to
+from cases.selectors.relations import CASE_OUTPUT_RELATIONS
 from infonavit_atencion.core.errors import NotFound
 
 
 def case_for_page(actor: Actor, folio: str) -> Case:
-    """`cases.selectors.case_get_for` for the page: the same scope rule and NotFound, but each
+    """`cases.selectors.detail.case_get_for` for the page: the same scope rule and NotFound, but each
     relation read by its own tiny query instead of an eight-way join, whose planning alone
     takes tens of milliseconds on a table of millions of cases."""
     case = (

@@ -23,7 +23,8 @@ from accounts.models import ApiClient
 from cases.events import Actor
 from cases.models import Case
 from cases.representation import case_documents
-from cases.selectors import case_output_queryset, cases_visible_to
+from cases.selectors.access import cases_visible_to
+from cases.selectors.relations import case_output_queryset
 from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import Conflict, NotFound, ValidationFailed
 from infonavit_atencion.core.queueing import enqueue_on_commit
@@ -190,7 +191,7 @@ def webhook_events_record(
     """Write one pending delivery per (event type, case, subscription) that should hear of it.
 
     Call inside the transaction that changed the cases, after saving them. A subscription
-    hears of a case its client may see (``cases.selectors.cases_visible_to``: the cases it
+    hears of a case its client may see (``cases.selectors.access.cases_visible_to``: the cases it
     created, or every case with ``cases:read_all``). The body's ``data`` is the case JSON as
     such a client sees it (identifiers masked, no tracking code), read now, in the
     transaction. Each delivery is queued on commit. With no subscriber this costs one query,

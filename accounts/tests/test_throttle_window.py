@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from accounts.api.throttling import WindowCounterThrottle, parse_rate
 from accounts.services import api_client_create
 from infonavit_atencion.core.api_scopes import Scope
+from infonavit_atencion.core.throttling import WindowCounterThrottle, parse_rate
 
 pytestmark = pytest.mark.django_db
 
@@ -68,4 +68,22 @@ def test_the_public_look_up_counts_per_address_in_the_same_windows(clock):
 
     assert here == [404, 404, 429]
     assert elsewhere == 404
+    assert later == 404
+
+
+@override_settings(PUBLIC_LOOKUP_THROTTLE_RATE="2/min")
+def test_the_status_page_counts_in_the_same_windows_in_its_own_bucket(clock, client):
+    data = {"folio": "ATN-2026-1", "code": "X"}
+    api_url = "/api/v1/public/cases/NOEXISTE/?code=x"
+
+    clock["t"] += 5
+    pages = [client.post("/consulta/", data).status_code for _ in range(2)]
+    refused = client.post("/consulta/", data)
+    api = APIClient().get(api_url).status_code
+    clock["t"] += 55
+    later = client.post("/consulta/", data).status_code
+
+    assert pages == [404, 404]
+    assert refused.status_code == 429 and refused["Retry-After"] == "55"
+    assert api == 404  # the API's look-up keeps its own count
     assert later == 404

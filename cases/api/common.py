@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_filters import FilterSet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,10 +22,10 @@ from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import PreconditionFailed, PreconditionRequired
 from infonavit_atencion.core.exceptions import PROBLEM_CONTENT_TYPE
 
-from .. import selectors
 from ..events import Actor
 from ..models import Case
 from ..representation import case_json
+from ..selectors.access import identifiers_visible_to
 
 logger = logging.getLogger("cases.api.contact_access")
 
@@ -53,6 +54,25 @@ def _problem(status: int, description: str) -> dict[Any, OpenApiResponse]:
     }
 
 
+def filter_parameters(filterset: type[FilterSet]) -> list[OpenApiParameter]:
+    """One documented query parameter per filter of `filterset`: a string (a list of values
+    goes comma-separated), with a text's length limit, described by the filter's help text."""
+    parameters = []
+    for name, filter_ in filterset.base_filters.items():
+        max_length = filter_.extra.get("max_length")
+        schema = {"type": "string", **({"maxLength": max_length} if max_length else {})}
+        parameters.append(
+            OpenApiParameter(
+                name,
+                schema,
+                OpenApiParameter.QUERY,
+                description=filter_.extra.get("help_text", ""),
+                allow_blank=not max_length,  # a text filter may not be only spaces
+            )
+        )
+    return parameters
+
+
 PROBLEM_412 = _problem(412, "El caso cambió: la versión de If-Match ya no es la vigente.")
 PROBLEM_428 = _problem(428, "Falta el encabezado If-Match.")
 
@@ -72,7 +92,7 @@ def case_context(request: Request, actor: Actor, now: Any, **extra: Any) -> dict
     return {
         "request": request,
         "now": now,
-        "unmask_identifiers": selectors.identifiers_visible_to(actor),
+        "unmask_identifiers": identifiers_visible_to(actor),
         **extra,
     }
 

@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 from infonavit_atencion.core.api_errors import problem_responses
 from infonavit_atencion.core.json_parser import BoundedJSONParser
 
-from .. import selectors
 from ..downloads import attachment_response
+from ..selectors import detail
 from ..services.content import (
     SERVED_CONTENT_TYPES,
     attachment_add,
@@ -48,7 +48,7 @@ class CaseEventsApi(APIView):
         responses={200: EventOutputSerializer(many=True), **problem_responses(404)},
     )
     def get(self, request: Request, folio: str) -> Response:
-        events = selectors.case_events_for(request_actor(request), folio)
+        events = detail.case_events_for(request_actor(request), folio)
         return Response(EventOutputSerializer(events, many=True).data)
 
 
@@ -64,7 +64,7 @@ class CaseCommentsApi(APIView):
         responses={200: CommentOutputSerializer(many=True), **problem_responses(404)},
     )
     def get(self, request: Request, folio: str) -> Response:
-        comments = selectors.case_comments_for(request_actor(request), folio)
+        comments = detail.case_comments_for(request_actor(request), folio)
         return Response(CommentOutputSerializer(comments, many=True).data)
 
     @extend_schema(
@@ -81,7 +81,7 @@ class CaseCommentsApi(APIView):
     )
     def post(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
-        selectors.case_get_for(actor, folio, catalog=False)
+        detail.case_get_for(actor, folio, catalog=False)
         serializer = CommentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = comment_add(
@@ -106,7 +106,7 @@ class CaseAttachmentsApi(APIView):
         responses={200: AttachmentOutputSerializer(many=True), **problem_responses(404)},
     )
     def get(self, request: Request, folio: str) -> Response:
-        case, attachments = selectors.case_attachments_for(request_actor(request), folio)
+        case, attachments = detail.case_attachments_for(request_actor(request), folio)
         context = {"request": request, "folio": case.folio}
         return Response(AttachmentOutputSerializer(attachments, many=True, context=context).data)
 
@@ -124,7 +124,7 @@ class CaseAttachmentsApi(APIView):
     )
     def post(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
-        case = selectors.case_get_for(actor, folio, catalog=False)
+        case = detail.case_get_for(actor, folio, catalog=False)
         serializer = AttachmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = attachment_add(folio, serializer.validated_data["file"], actor, timezone.now())
@@ -175,5 +175,5 @@ class CaseAttachmentDownloadApi(APIView):
         },
     )
     def get(self, request: Request, folio: str, attachment_id: int) -> Any:
-        attachment = selectors.attachment_get_for(request_actor(request), folio, attachment_id)
+        attachment = detail.attachment_get_for(request_actor(request), folio, attachment_id)
         return attachment_response(attachment)

@@ -1,23 +1,31 @@
-"""Query and body fields of the cases API that DRF lacks."""
+"""Body fields of the cases API that DRF lacks."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from infonavit_atencion.core.dates import is_supported_date, out_of_range_message
 
 
+# Why the API's input serializers copy their fields shallowly: DRF's `Serializer.get_fields()`
+# deep-copies every declared field for each serializer instance, and a DRF field's deep copy
+# calls its `__init__` again (validators, merged error messages). The API builds its input
+# serializers on every request; copying shallowly halves what validating them costs
+# (`bench/serializer_fields_bench.py`: the intake body 396 µs instead of 775 µs of CPU on the
+# shared machine; ADR 0012). It is safe because `get_fields()` is DRF's hook for an instance's
+# fields and nothing changes a field after `__init__` but `bind()` (name, parent, source),
+# which sets attributes on the copy; what the copy shares (validators, error messages,
+# choices) DRF only reads. A nested serializer is deep-copied as DRF does, so it builds its
+# own fields. The docstring below is kept word for word: drf-spectacular prints it as the
+# description of every input serializer without one of its own, and the OpenAPI document
+# does not change in issue 16.
 class ClonedFieldsMixin:
     """A serializer whose fields are shallow copies of the declared ones.
 
@@ -30,17 +38,12 @@ class ClonedFieldsMixin:
     _declared_fields: dict[str, serializers.Field]
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        fields = {}
-        for name, declared in self._declared_fields.items():
-            clone = copy.copy(declared)
-            clone.__dict__.pop("fields", None)
-            fields[name] = clone
-        return fields
-
-
-# Calendar dates (and naive instants) in filters are read at the institute's seat.
-FILTER_DATE_TIMEZONE = ZoneInfo("America/Mexico_City")
-UNENCODED_PLUS = re.compile(r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -65,81 +68,3 @@ class AwareDateTimeField(serializers.DateTimeField):
 
 def _out_of_range() -> None:
     raise serializers.ValidationError(out_of_range_message(), code="date_out_of_range")
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CommaSeparatedField(serializers.Field):
-    """``a,b,c`` → ``["a", "b", "c"]`` (blank items dropped, duplicates kept once)."""
-
-    default_error_messages = {
-        "invalid_choice": _("Valor desconocido «%(value)s»; se admiten: %(choices)s."),
-        "empty": _("Indique al menos un valor."),
-    }
-
-    def __init__(self, *, choices: list[str] | None = None, upper: bool = False, **kwargs: Any):
-        self.choices = choices
-        self.upper = upper
-        super().__init__(**kwargs)
-
-    def get_value(self, dictionary: Any) -> Any:
-        # A query string may also repeat the parameter (`status=new&status=assigned`).
-        if hasattr(dictionary, "getlist") and self.field_name in dictionary:
-            return ",".join(dictionary.getlist(self.field_name))
-        return super().get_value(dictionary)
-
-    def to_internal_value(self, data: Any) -> list[str]:
-        values: list[str] = []
-        for item in str(data).split(","):
-            value = item.strip().upper() if self.upper else item.strip()
-            if value and value not in values:
-                values.append(value)
-        if not values:
-            self.fail("empty")
-        for value in values:
-            if self.choices is not None and value not in self.choices:
-                self.fail("invalid_choice", value=value, choices=", ".join(self.choices))
-        return values
-
-    def to_representation(self, value: Any) -> str:
-        return ",".join(value)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class DateOrDateTimeField(serializers.Field):
-    """``YYYY-MM-DD`` (a day in Mexico City) or an ISO 8601 instant → an aware datetime.
-
-    A date means the start of that day; with ``end_of_day`` it means the start of the next one,
-    so that ``received_before=2026-03-31`` includes the whole 31 March.
-    """
-
-    default_error_messages = {
-        "invalid": _("Use una fecha AAAA-MM-DD o un instante ISO 8601."),
-    }
-
-    def __init__(self, *, end_of_day: bool = False, **kwargs: Any):
-        self.end_of_day = end_of_day
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> dt.datetime:
-        # An unencoded "+" of an offset arrives as a space (`…T10:00:00 06:00`): put it back.
-        text = UNENCODED_PLUS.sub(r"\1+\2", str(data).strip())
-        zone = FILTER_DATE_TIMEZONE
-        try:
-            day = parse_date(text)
-            instant = None if day is not None else parse_datetime(text)
-        except ValueError:
-            self.fail("invalid")
-        named = day if day is not None else instant
-        if named is not None and not is_supported_date(named):
-            _out_of_range()
-        if day is not None:
-            if self.end_of_day:
-                day += dt.timedelta(days=1)
-            return dt.datetime.combine(day, dt.time(), tzinfo=zone)
-        if instant is None:
-            self.fail("invalid")
-        assert instant is not None
-        return instant if timezone.is_aware(instant) else instant.replace(tzinfo=zone)
-
-    def to_representation(self, value: Any) -> str:
-        return value.isoformat()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -13,27 +12,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.throttling import WindowCounterThrottle
 from infonavit_atencion.core.api_errors import problem_responses
+from infonavit_atencion.core.throttling import ClientAddressThrottle
 
-from .. import selectors
 from ..limits import COMMENT_MAX_LENGTH
+from ..selectors.public import case_public_comments, case_public_lookup
 from ..services import case_citizen_reply
 from ..services.citizen import CITIZEN_AUTHOR
 from .fields import AwareDateTimeField
 
 
-class PublicLookupThrottle(WindowCounterThrottle):
+class PublicLookupThrottle(ClientAddressThrottle):
     """Per client address, so a folio's tracking code cannot be guessed by brute force (a
     tracking code is long and random, so serving uncounted during a Redis restart is safe)."""
 
     scope = "public_lookup"
-
-    def get_rate(self) -> str | None:
-        return getattr(settings, "PUBLIC_LOOKUP_THROTTLE_RATE", "20/min") or None
-
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        return self.get_ident(request)
+    rate_setting = "PUBLIC_LOOKUP_THROTTLE_RATE"
+    default_rate = "20/min"
 
 
 class PublicCommentSerializer(serializers.Serializer):
@@ -90,8 +85,8 @@ class PublicCaseStatusApi(APIView):
         responses={200: PublicCaseSerializer, **problem_responses(404)},
     )
     def get(self, request: Request, folio: str) -> Response:
-        case = selectors.case_public_lookup(folio, request.query_params.get("code", ""))
-        case.public_comments = selectors.case_public_comments(case)  # type: ignore[attr-defined]
+        case = case_public_lookup(folio, request.query_params.get("code", ""))
+        case.public_comments = case_public_comments(case)  # type: ignore[attr-defined]
         return Response(PublicCaseSerializer(case).data)
 
 
@@ -118,7 +113,7 @@ class PublicCaseReplyApi(APIView):
         responses={201: PublicCommentSerializer, **problem_responses(404, 409)},
     )
     def post(self, request: Request, folio: str) -> Response:
-        case = selectors.case_public_lookup(folio, request.query_params.get("code", ""))
+        case = case_public_lookup(folio, request.query_params.get("code", ""))
         incoming = PublicReplySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         comment = case_citizen_reply(case.folio, incoming.validated_data["body"], timezone.now())

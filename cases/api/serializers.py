@@ -35,12 +35,7 @@ from ..models.case import PRIORITY_NAMES
 from ..representation import mask_identifier
 from ..services.workflow import ACTIONS
 from ..sla.policy import sla_state_at
-from .fields import (
-    AwareDateTimeField,
-    ClonedFieldsMixin,
-    CommaSeparatedField,
-    DateOrDateTimeField,
-)
+from .fields import AwareDateTimeField, ClonedFieldsMixin
 
 # low, normal, high, urgent — the API speaks names; the database keeps ranks.
 PRIORITIES = [(PRIORITY_NAMES[rank.value], rank.label) for rank in Priority]
@@ -247,40 +242,10 @@ class CaseCreateInputSerializer(ClonedFieldsMixin, serializers.Serializer):
     )
 
 
-class CaseListFilterSerializer(ClonedFieldsMixin, serializers.Serializer):
-    status = CommaSeparatedField(
-        required=False,
-        choices=list(CaseStatus.values),
-        help_text="Uno o varios, separados por comas.",
-    )
-    kind = CommaSeparatedField(required=False, choices=list(CaseKind.values))
-    service = CommaSeparatedField(required=False, upper=True, help_text="Claves de servicio.")
-    channel = CommaSeparatedField(required=False, upper=True, help_text="Claves de canal.")
-    office = CommaSeparatedField(required=False, upper=True, help_text="Claves de oficina.")
-    directorate = CommaSeparatedField(required=False, upper=True, help_text="Claves de dirección.")
-    area = CommaSeparatedField(required=False, upper=True, help_text="Claves de área.")
-    assignee = CommaSeparatedField(required=False, help_text="Nombres de usuario.")
-    sla_state = CommaSeparatedField(
-        required=False,
-        choices=list(SlaState.values),
-        help_text="Estado del plazo en el instante de la consulta.",
-    )
-    received_after = DateOrDateTimeField(
-        required=False, help_text="Desde (inclusive): fecha AAAA-MM-DD o instante ISO 8601."
-    )
-    received_before = DateOrDateTimeField(
-        required=False,
-        end_of_day=True,
-        help_text="Hasta: una fecha incluye todo ese día; un instante es exclusivo.",
-    )
-    nss = CommaSeparatedField(required=False, upper=True, help_text="NSS exacto.")
-    curp = CommaSeparatedField(required=False, upper=True, help_text="CURP exacta.")
-    external_reference = CommaSeparatedField(required=False)
-    q = serializers.CharField(
-        required=False,
-        max_length=200,
-        help_text="Un folio exacto, o texto que se busca en asunto y descripción.",
-    )
+class CaseListPagingSerializer(ClonedFieldsMixin, serializers.Serializer):
+    """Order and page of `GET /cases/`; its filters are
+    `cases.selectors.filters.CaseListFilterSet`."""
+
     ordering = serializers.ChoiceField(
         choices=[*ORDERINGS, *(f"-{name}" for name in ORDERINGS)],
         required=False,

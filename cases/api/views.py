@@ -2,7 +2,7 @@
 
 Every method reads who calls (`request_actor`), reads the clock once, validates its input,
 calls one selector or service and serializes the result. A case outside the caller's scope is
-404 for every operation (`cases.selectors.case_get_for`), checked before the body is even
+404 for every operation (`cases.selectors.detail.case_get_for`), checked before the body is even
 validated.
 Comments, attachments and the timeline live in :mod:`cases.api.content_views`.
 """
@@ -13,7 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,10 +27,11 @@ from infonavit_atencion.core.errors import PermissionDenied, ValidationFailed
 from infonavit_atencion.core.json_parser import BoundedJSONParser
 from infonavit_atencion.core.pagination import KeysetPagination
 
-from .. import selectors
 from ..events import Actor
 from ..models import Case
 from ..representation import case_created_json, cases_json
+from ..selectors import access, detail, lists
+from ..selectors.filters import CaseListFilterSet, case_filters_from
 from ..services.edit import CaseChanges, case_update
 from ..services.idempotency import (
     IdempotentAnswer,
@@ -53,6 +56,7 @@ from .common import (
     entity_tags,
     etag,
     expected_version,
+    filter_parameters,
     log_contact_access,
     request_actor,
 )
@@ -60,7 +64,7 @@ from .serializers import (
     PAGE_SIZE_DEFAULT,
     CaseCreatedOutputSerializer,
     CaseCreateInputSerializer,
-    CaseListFilterSerializer,
+    CaseListPagingSerializer,
     CaseOutputSerializer,
     CasePageOutputSerializer,
     CaseUpdateInputSerializer,
@@ -126,20 +130,22 @@ class CaseCollectionApi(APIView):
             "Sigue `next` / `previous` para recorrer las páginas; no se cuentan los resultados."
         ),
         tags=TAGS,
-        parameters=[CaseListFilterSerializer],
+        parameters=[*filter_parameters(CaseListFilterSet), CaseListPagingSerializer],
         responses={200: CasePageOutputSerializer, **problem_responses(400)},
     )
     def get(self, request: Request) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        params = CaseListFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = dict(params.validated_data)
+        query = CaseListFilterSet.query_form(request.query_params)
+        params = CaseListPagingSerializer(data=request.query_params)
+        filters_valid, paging_valid = query.is_valid(), params.is_valid()
+        if not (filters_valid and paging_valid):  # every mistake at once, filters first
+            raise ValidationError({**translate_validation(query.errors).detail, **params.errors})
         paging = KeysetPagination(
-            data.pop("ordering", DEFAULT_ORDERING), data.pop("page_size", PAGE_SIZE_DEFAULT)
+            params.validated_data.get("ordering", DEFAULT_ORDERING),
+            params.validated_data.get("page_size", PAGE_SIZE_DEFAULT),
         )
-        data.pop("cursor", None)
-        cases = selectors.case_list_for(actor, selectors.CaseFilters(**data), now, catalog=False)
+        cases = lists.case_list_for(actor, case_filters_from(query), now, catalog=False)
         page = paging.paginate(cases, request)
         context = case_context(request, actor, now)
         log_contact_access(actor, page.results, context)
@@ -183,14 +189,14 @@ class CaseCollectionApi(APIView):
         now = timezone.now()
         raw_key = request.headers.get("Idempotency-Key")
         key = idempotency_key_clean(raw_key) if raw_key is not None else None
-        if not selectors.may_register(actor):
+        if not access.may_register(actor):
             raise PermissionDenied(_("Su rol no registra casos."))
         serializer = CaseCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _case_input(serializer.validated_data, actor)
-        if not selectors.may_register_at(actor, data.office):
+        if not access.may_register_at(actor, data.office):
             raise PermissionDenied(_("Un asesor registra casos sólo en su propia oficina."))
-        allow_backdating = selectors.may_backdate(actor)
+        allow_backdating = access.may_backdate(actor)
 
         def create() -> tuple[int, dict[str, Any], Case]:
             # The answer is written from the case in memory: nothing is read back. Under a key,
@@ -201,7 +207,7 @@ class CaseCollectionApi(APIView):
             body = case_created_json(
                 result.case,
                 now=now,
-                unmask_identifiers=selectors.identifiers_visible_to(actor),
+                unmask_identifiers=access.identifiers_visible_to(actor),
                 warnings=result.warnings,
             )
             return 201, body, result.case
@@ -253,7 +259,7 @@ class CaseDetailApi(APIView):
     def get(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        case = selectors.case_get_for(actor, folio, catalog=False)
+        case = detail.case_get_for(actor, folio, catalog=False)
         known = request.headers.get("If-None-Match", "")
         if known and ({"*", str(case.version)} & set(entity_tags(known))):
             return Response(status=304, headers={"ETag": etag(case)})
@@ -286,14 +292,14 @@ class CaseDetailApi(APIView):
     def patch(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        selectors.case_get_for(actor, folio, catalog=False)
+        detail.case_get_for(actor, folio, catalog=False)
         version = expected_version(request, required=True)
         serializer = CaseUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = case_update(
             folio, CaseChanges(**serializer.validated_data), actor, now, expected_version=version
         )
-        return case_response(request, actor, selectors.case_get_by_pk(case.pk), now)
+        return case_response(request, actor, detail.case_get_by_pk(case.pk), now)
 
 
 # --- /cases/{folio}/transitions/ ----------------------------------------------------------------
@@ -329,12 +335,12 @@ class CaseTransitionApi(APIView):
     def post(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        selectors.case_get_for(actor, folio, catalog=False)
+        detail.case_get_for(actor, folio, catalog=False)
         version = expected_version(request, required=False)
         serializer = TransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not selectors.may_act(actor, data["action"]):
+        if not access.may_act(actor, data["action"]):
             raise PermissionDenied(_("Su rol no permite esta acción sobre el caso."))
         transition = TransitionInput(
             action=data["action"],
@@ -348,4 +354,4 @@ class CaseTransitionApi(APIView):
         )
         case = case_transition(folio, transition, actor, now, expected_version=version)
         # Answered even if the action moved the case out of the actor's sight (a transfer).
-        return case_response(request, actor, selectors.case_get_by_pk(case.pk), now)
+        return case_response(request, actor, detail.case_get_by_pk(case.pk), now)

@@ -23,7 +23,7 @@ from ..lifecycle import RESOLVE_AT_INTAKE, status_change
 from ..models import Case, CaseStatus, EventKind
 from ..models.case import OPEN_STATUSES
 from ..ports import CASE_CREATED, case_event_publish
-from ..selectors import contacts_writable_by, identifiers_visible_to
+from ..selectors.access import contacts_writable_by, identifiers_visible_to
 from ..sla.policy import sla_state_at
 from .intake_checks import CaseInput, IntakeChecked, intake_checked
 

@@ -12,7 +12,7 @@ from cases.api.serializers import CaseCreatedOutputSerializer, CaseOutputSeriali
 from cases.events import Actor
 from cases.models import Case
 from cases.representation import case_created_json, case_document, case_json, cases_json
-from cases.selectors import case_output_queryset, with_case_output_relations
+from cases.selectors.relations import case_output_queryset, with_case_output_relations
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.tests.api_support import (
     ANA_CURP,

@@ -1,5 +1,6 @@
 """Who sees which case (SPEC §9): `cases_visible_to`, `case_get_for` and the list filters."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -7,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.services import api_client_create
-from cases import selectors
 from cases.events import SYSTEM, Actor
 from cases.models import Case
-from cases.selectors import CaseFilters, case_get_for, case_list_for, cases_visible_to
+from cases.selectors.access import cases_visible_to, identifiers_visible_to
+from cases.selectors.detail import case_get_for
+from cases.selectors.filters import CaseFilters, CaseFilterSet, CaseListFilterSet
+from cases.selectors.lists import case_list_for
 from cases.services import TransitionInput, case_transition
 from cases.tests.api_support import make_case, staff
 from infonavit_atencion.core.api_scopes import Scope
@@ -123,11 +126,11 @@ def test_a_case_outside_scope_is_not_found_exactly_like_a_missing_one(world):
 
 def test_identifiers_are_unmasked_for_contacts_read_and_administrators_only(world):
     reader, _ = api_client_create("Lector", "APP", [Scope.CASES_READ, Scope.CONTACTS_READ])
-    assert selectors.identifiers_visible_to(Actor(client=reader))
-    assert not selectors.identifiers_visible_to(Actor(client=world["portal"]))
-    assert selectors.identifiers_visible_to(Actor(user=staff("admin", "admin")))
-    assert not selectors.identifiers_visible_to(Actor(user=world["agent"]))
-    assert not selectors.identifiers_visible_to(SYSTEM)
+    assert identifiers_visible_to(Actor(client=reader))
+    assert not identifiers_visible_to(Actor(client=world["portal"]))
+    assert identifiers_visible_to(Actor(user=staff("admin", "admin")))
+    assert not identifiers_visible_to(Actor(user=world["agent"]))
+    assert not identifiers_visible_to(SYSTEM)
 
 
 def test_the_sla_state_filter_follows_the_clock_not_the_stored_column(world):
@@ -177,3 +180,17 @@ def test_q_looks_up_a_folio_exactly_or_searches_the_text(world):
     assert found(bj.folio.lower()) == {bj.folio}
     assert found("indebido") == {bj.folio}
     assert found("nada-parecido") == set()
+
+
+def test_the_filterset_declares_each_case_filter_in_the_order_it_applies_them():
+    applied = [
+        *("status", "kind", "service", "channel", "office", "directorate", "area"),
+        *("assignee", "unassigned", "sla_state", "received_after", "received_before"),
+        *("nss", "curp", "external_reference", "q"),
+    ]
+    assert list(CaseFilterSet.base_filters) == applied
+    assert set(applied) == {field.name for field in dataclasses.fields(CaseFilters)}
+    # The API's list reads every filter but the browser's `unassigned` queue.
+    assert list(CaseListFilterSet.base_filters) == [
+        name for name in applied if name != "unassigned"
+    ]

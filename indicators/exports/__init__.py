@@ -5,7 +5,7 @@ Modules, by concern:
 * ``writers`` — CSV and XLSX writers with constant memory (openpyxl write-only mode) and the
   cell rules both follow (formula injection neutralised, local times, Sí/No);
 * ``case_rows`` — the case-list rows: the queue's scope and filters
-  (``cases.selectors.case_list_for``), masking per role, the sealed identity only for the
+  (``cases.selectors.lists.case_list_for``), masking per role, the sealed identity only for the
   dedicated role, full-data views logged in ``ContactAccessLog``;
 * ``indicator_rows`` and ``labels`` — the indicator table with Spanish titles and catalog names;
 * ``params`` — what a job keeps in ``ExportJob.params``;

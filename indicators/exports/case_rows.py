@@ -1,10 +1,10 @@
 """Rows of a case-list export: the queue's cases, in the queue's scope, masked per role.
 
-* Scope: the cases come from ``cases.selectors.case_list_for`` (and so ``cases_visible_to``)
+* Scope: the cases come from ``cases.selectors.lists.case_list_for`` (and so ``cases_visible_to``)
   with the same filters as the queue page; an export never shows a case the list would not.
 * Masking (SPEC §9): NSS, CURP, RFC, e-mail and phone are masked (``*******4431``,
   ``a***@dominio``) unless the person asked for full data *and* their role may see it
-  (``cases.selectors.identifiers_visible_to``: administrators). Every full record exported is
+  (``cases.selectors.access.identifiers_visible_to``: administrators). Every full record exported is
   logged in ``ContactAccessLog`` (reason ``export``) like a view on the case page.
 * Sealed identity: the identity an anonymous reporter chose to give is never read from the
   database unless the person holds the dedicated role (``cases.privacy``) and asked for full
@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from cases.events import Actor
 from cases.models import CaseStatus, Priority, SlaState
 from cases.privacy import sealed_identity_views_log, sealed_identity_visible_to
-from cases.selectors import CaseFilters, case_list_for, identifiers_visible_to
+from cases.selectors.access import identifiers_visible_to
+from cases.selectors.filters import CaseFilters
+from cases.selectors.lists import case_list_for
 from cases.sla.policy import sla_state_at
 from catalog.models import CaseKind
 from contacts.access import contact_views_log, mask_email, mask_value

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from cases.selectors import CaseFilters
+from cases.selectors.filters import CaseFilters
 
 _INSTANTS = ("received_after", "received_before")
 

@@ -11,7 +11,7 @@ Access classes:
 * ``PUBLIC``: no login (the citizen's pages, health probes, login, API docs). A public page
   that shows a case needs its secret (folio + tracking code, or a signed survey token).
 * ``LOGIN``: staff pages without a case in the address; anonymous users go to the login page;
-  what they list comes from ``cases.selectors.cases_visible_to``.
+  what they list comes from ``cases.selectors.access.cases_visible_to``.
 * ``CASE``: a staff page or action on one case: outside the user's scope, 404.
 * ``API``: API endpoints without a case in the address: 401 anonymous, 403 without the scope.
 * ``API_CASE``: API on one case: 401 / 403 as above, and 404 outside the caller's scope.

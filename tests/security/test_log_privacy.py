@@ -159,7 +159,7 @@ def _server_error(world: World) -> None:
     """A 500 whose exception and traceback quote the identifiers (django.request logs it)."""
     from unittest import mock
 
-    from cases import selectors
+    from cases.selectors import detail as selectors
 
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError(f"Key (nss)=({ANA_NSS}), (curp)=({ANA_CURP}) already exists.")

@@ -256,7 +256,7 @@ def test_area_staff_do_not_register_cases(world):
 
 
 def test_the_role_table_names_every_lifecycle_action():
-    from cases.selectors import LIFECYCLE_ACTIONS, ROLE_ACTIONS
+    from cases.selectors.access import LIFECYCLE_ACTIONS, ROLE_ACTIONS
     from cases.services import TRANSITIONS
 
     assert set(LIFECYCLE_ACTIONS) == set(TRANSITIONS)

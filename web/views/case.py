@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import selectors
 from cases.downloads import attachment_response
 from cases.integrity import case_history_break
 from cases.models import Case
 from cases.privacy import sealed_identity_visible_to
+from cases.selectors.detail import attachment_get_for, case_get_for
 from cases.services import attachment_add, case_transition, comment_add
 from catalog.selectors import canned_responses_for, directorate_list, service_list
 from contacts.access import contact_card, contact_reveal
@@ -24,7 +24,7 @@ from infonavit_atencion.core.errors import ApplicationError, NotFound
 
 from ..actions import ACTION_SPECS, actions_for, role_allows
 from ..forms import AttachmentForm, CommentForm, TransitionForm
-from ..navigation import is_supervisor, user_role
+from ..roles import is_supervisor, user_role
 from ..selectors import case_content, case_for_page
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, form_error_text, is_htmx, not_found
@@ -81,7 +81,7 @@ def _back(folio: str) -> HttpResponse:
 def case_action(request: HttpRequest, folio: str) -> HttpResponse:
     actor, now = actor_of(request), timezone.now()
     try:
-        selectors.case_get_for(actor, folio)
+        case_get_for(actor, folio)
     except NotFound:
         return not_found(request)
     form = TransitionForm(request.POST)
@@ -102,7 +102,7 @@ def case_action(request: HttpRequest, folio: str) -> HttpResponse:
         _("Listo: %(action)s.") % {"action": ACTION_SPECS[transition.action].label},
     )
     try:
-        selectors.case_get_for(actor, folio)
+        case_get_for(actor, folio)
     except NotFound:  # a transfer moved it out of the user's sight
         return redirect("web:queue")
     return _back(folio)
@@ -113,7 +113,7 @@ def case_action(request: HttpRequest, folio: str) -> HttpResponse:
 def case_comment(request: HttpRequest, folio: str) -> HttpResponse:
     actor, now = actor_of(request), timezone.now()
     try:
-        selectors.case_get_for(actor, folio)
+        case_get_for(actor, folio)
     except NotFound:
         return not_found(request)
     form = CommentForm(request.POST)
@@ -134,7 +134,7 @@ def case_comment(request: HttpRequest, folio: str) -> HttpResponse:
 def case_attachment_upload(request: HttpRequest, folio: str) -> HttpResponse:
     actor, now = actor_of(request), timezone.now()
     try:
-        selectors.case_get_for(actor, folio)
+        case_get_for(actor, folio)
     except NotFound:
         return not_found(request)
     form = AttachmentForm(request.POST, request.FILES)
@@ -156,7 +156,7 @@ def case_attachment_download(
     request: HttpRequest, folio: str, attachment_id: int
 ) -> HttpResponse | FileResponse:
     try:
-        attachment = selectors.attachment_get_for(actor_of(request), folio, attachment_id)
+        attachment = attachment_get_for(actor_of(request), folio, attachment_id)
     except NotFound:
         return not_found(request)
     return attachment_response(attachment)
@@ -167,7 +167,7 @@ def case_attachment_download(
 def case_contact_reveal(request: HttpRequest, folio: str) -> HttpResponse:
     """The contact's full record, logged (who, when, which, from which case)."""
     try:
-        case: Case = selectors.case_get_for(actor_of(request), folio)
+        case: Case = case_get_for(actor_of(request), folio)
     except NotFound:
         return not_found(request)
     if case.contact is None:

@@ -38,8 +38,8 @@ from infonavit_atencion.core.errors import ValidationFailed
 from infonavit_atencion.core.pagination import KeysetPagination
 
 from ..dashboard_forms import DashboardForm, DrillDownForm
-from ..navigation import is_supervisor
 from ..queues import PAGE_SIZE, QUEUE_ROW_RELATIONS
+from ..roles import is_supervisor
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, is_htmx, relative
 

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.sealed_role import is_administrator, sealed_role_record
 from arco.export import contact_data_export_zip, contact_export_allowed
-from cases import selectors
 from cases.models import Case
 from cases.privacy import sealed_identity_reveal, sealed_identity_visible_to
+from cases.selectors.detail import case_get_for
 from contacts.arco import arco_request_for
 from contacts.models import ArcoRequest, ArcoRight
 from infonavit_atencion.core.errors import NotFound
@@ -56,7 +56,7 @@ def privacy_context(case: Case, user: Any) -> dict[str, Any]:
 def case_sealed_identity(request: HttpRequest, folio: str) -> HttpResponse:
     """The reporter's sealed identity, logged; 404 for everyone but the dedicated role."""
     try:
-        case = selectors.case_get_for(actor_of(request), folio)
+        case = case_get_for(actor_of(request), folio)
     except NotFound:
         return not_found(request)
     identity = sealed_identity_reveal(case, request.user, timezone.now())
@@ -73,7 +73,7 @@ def case_sealed_identity(request: HttpRequest, folio: str) -> HttpResponse:
 def case_arco_export(request: HttpRequest, folio: str) -> HttpResponse | FileResponse:
     """Everything held about the titular of an ARCO access request, as a ZIP download."""
     try:
-        case = selectors.case_get_for(actor_of(request), folio)
+        case = case_get_for(actor_of(request), folio)
     except NotFound:
         return not_found(request)
     arco = arco_request_for(case)

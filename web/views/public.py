@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.models import Case
-from cases.selectors import case_public_comments, case_public_lookup
+from cases.selectors.public import case_public_comments, case_public_lookup
 from cases.services import case_citizen_reply
 from infonavit_atencion.core.errors import ApplicationError, InvalidTransition, NotFound
 

@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.request import Request
 
-from cases.selectors import case_get_for
+from cases.selectors.detail import case_get_for
 from cases.services import TransitionInput, case_transition
 from infonavit_atencion.core.errors import ApplicationError, ValidationFailed
 from infonavit_atencion.core.pagination import KeysetPagination
 
 from ..forms import BulkActionForm, QueueFilterForm
-from ..navigation import is_supervisor
 from ..queues import PAGE_SIZE, QUEUES, default_queue_for, queue_cases, queues_for
+from ..roles import is_supervisor
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, is_htmx, relative
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from cases.representation import case_document
-from cases.selectors import case_output_queryset
+from cases.selectors.relations import case_output_queryset
 from infonavit_atencion.core.api_scopes import Scope
 from webhooks import tasks
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
