@@ -1,12 +1,9 @@
 """Project-wide fixtures: the reference data loaded once into the test database, and users."""
 
-import secrets
-
 import pytest
 
 from accounts.services import UserPlacement, user_create
-
-TEST_PASSWORD = f"prueba-{secrets.token_hex(8)}-2026"  # a fresh one per run, never a fixed secret
+from tests.support.accounts import TEST_PASSWORD
 
 
 @pytest.fixture(scope="session")

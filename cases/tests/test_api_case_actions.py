@@ -10,14 +10,7 @@ from accounts.models import Scope
 from cases.events import Actor
 from cases.models import Case, CaseEvent, Comment
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import (
-    PROBLEM,
-    READ_WRITE,
-    client_for,
-    make_case,
-    session_for,
-    staff,
-)
+from tests.support.cases import PROBLEM, READ_WRITE, client_for, make_case, session_for, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -10,17 +10,17 @@ from accounts.models import Scope
 from cases.events import Actor
 from cases.models import Case, CaseEvent
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import (
+from tests.support.cases import (
     ANA_NSS,
-    CASE_KEYS,
     PROBLEM,
     READ_WRITE,
     client_for,
-    field_errors,
     make_case,
     session_for,
     staff,
 )
+
+from .support import CASE_KEYS, field_errors
 
 pytestmark = pytest.mark.django_db
 

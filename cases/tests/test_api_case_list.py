@@ -12,7 +12,8 @@ from accounts.models import Scope
 from cases.events import Actor
 from cases.models import Case
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import (
+from contacts.services import ContactInput
+from tests.support.cases import (
     ANA_NSS,
     PROBLEM,
     READ_WRITE,
@@ -22,7 +23,6 @@ from cases.tests.api_support import (
     session_for,
     staff,
 )
-from contacts.services import ContactInput
 
 pytestmark = pytest.mark.django_db
 

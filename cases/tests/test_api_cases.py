@@ -11,18 +11,17 @@ from rest_framework.test import APIClient
 
 from accounts.models import Scope
 from cases.models import Case
-from cases.tests.api_support import (
+from tests.support.cases import (
     ANA_CURP,
     ANA_NSS,
-    CASE_KEYS,
-    OFFSET,
     PROBLEM,
     READ_WRITE,
     client_for,
-    field_errors,
     payload,
     session_for,
 )
+
+from .support import CASE_KEYS, OFFSET, field_errors
 
 pytestmark = pytest.mark.django_db
 

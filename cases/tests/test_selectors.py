@@ -13,8 +13,8 @@ from cases.events import SYSTEM, Actor
 from cases.models import Case
 from cases.selectors import CaseFilters, case_get_for, case_list_for, cases_visible_to
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import make_case, staff
 from infonavit_atencion.core.errors import NotFound, ValidationFailed
+from tests.support.cases import make_case, staff
 
 pytestmark = pytest.mark.django_db
 

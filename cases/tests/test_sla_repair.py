@@ -22,11 +22,11 @@ from cases.services.sla_repair import sla_repair_continue, sla_repair_pending, s
 from cases.sla import clock
 from cases.sla.monitor import sla_monitor_run
 from cases.tasks import repair_notices_enqueue
-from cases.tests.api_support import make_case
 from cases.timeline_check import case_timeline_problems
 from channels.models import BusinessCalendar, CalendarException
 from channels.selectors import calendar_spec_for
 from contacts.services import ContactInput
+from tests.support.cases import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from cases.services import CaseInput, TransitionInput, case_create, case_transit
 from contacts.models import Contact
 from contacts.services import ContactInput
 
-from .conftest import token_client
+from .support import token_client
 
 pytestmark = pytest.mark.django_db
 

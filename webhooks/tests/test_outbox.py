@@ -14,7 +14,7 @@ from webhooks import tasks
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.services import webhook_event_record, webhook_events_record
 
-from .conftest import ANA_CURP, ANA_NSS, T0, make_case
+from .support import ANA_CURP, ANA_NSS, T0, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Scope
-from cases.tests.api_support import client_for, payload, session_for
+from tests.support.cases import client_for, payload, session_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
-"""Shared set-up for the cases API tests: callers of every kind and cases made by the services."""
+"""Set-up the tests of many apps share: callers of every kind (staff users, API clients,
+sessions), a valid API body and cases made through the real intake service."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.utils import timezone
@@ -16,8 +16,9 @@ from cases.events import Actor
 from cases.models import Case
 from cases.routing import case_route
 from cases.services import CaseInput, case_create
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
+
+from .accounts import TEST_PASSWORD
 
 PASSWORD = TEST_PASSWORD  # the run's one test password (fresh each run)
 PROBLEM = "application/problem+json"
@@ -97,34 +98,3 @@ def make_case(
         assert routed is not None
         case = routed
     return Case.objects.get(pk=case.pk)
-
-
-# Shapes every case-JSON test checks.
-OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
-CASE_KEYS = [
-    "folio",
-    "kind",
-    "status",
-    "priority",
-    "service",
-    "channel",
-    "office",
-    "directorate",
-    "area",
-    "assignee",
-    "contact",
-    "subject",
-    "description",
-    "received_at",
-    "created_at",
-    "updated_at",
-    "sla",
-    "external_reference",
-    "version",
-]
-
-
-def field_errors(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
-    return [(e["field"], e["code"]) for e in response.json()["errors"]]
