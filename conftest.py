@@ -2,8 +2,7 @@
 
 import pytest
 
-from accounts.services import UserPlacement, user_create
-from tests.support.accounts import TEST_PASSWORD
+from tests.support.accounts import StaffFactory
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +28,7 @@ def _fresh_routing_rule_cache():  # type: ignore[no-untyped-def]
 
 
 def _user(username: str, role: str, **placement):  # type: ignore[no-untyped-def]
-    return user_create(username, role, TEST_PASSWORD, UserPlacement(**placement))
+    return StaffFactory(username=username, role=role, **placement)
 
 
 @pytest.fixture

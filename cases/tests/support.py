@@ -9,8 +9,7 @@ from cases.events import Actor
 from cases.models import Attachment, Case, CaseEvent, Comment
 from cases.routing import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
-from contacts.services import ContactInput
-from tests.support.cases import PROBLEM
+from tests.support.cases import PROBLEM, ContactFactory
 
 MX = ZoneInfo("America/Mexico_City")
 RECEIVED = dt.datetime(2026, 11, 18, 10, 0, tzinfo=MX)
@@ -22,7 +21,7 @@ def routed_case(agent) -> Case:
         CaseInput(
             service="QUEJA_CANALES_DIGITALES",
             channel="MICUENTA",
-            contact=ContactInput(given_names="Ana", first_surname="Pérez", nss="92919084431"),
+            contact=ContactFactory(),
             description="La página falla al descargar mi constancia.",
             received_at=RECEIVED,
         ),
@@ -50,9 +49,7 @@ def snapshot(case: Case) -> tuple[dict, int, int, int]:
 
 
 PAST_GRACE = dt.timedelta(minutes=10)  # the default grace is five minutes
-ANA = ContactInput(
-    given_names="Ana", first_surname="Pérez", nss="92919084431", email="ana.perez@example.com"
-)
+ANA = ContactFactory(email="ana.perez@example.com")
 NOTHING = {
     "acknowledgement": 0,
     "assignment": 0,

@@ -17,13 +17,12 @@ from cases.events import Actor, event_record
 from cases.models import Case, EventKind
 from cases.routing import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition, comment_add
-from contacts.services import ContactInput
-from tests.support.cases import ANA_CURP, ANA_NSS, make_case, staff
+from tests.support.cases import ANA_CURP, ContactFactory, make_case, staff
 
 MX = ZoneInfo("America/Mexico_City")
 # Wednesday 18 Nov 2026, 10:00 in Mexico City; INSTITUCIONAL is open Mon–Fri 09:00–18:00.
 WED = dt.datetime(2026, 11, 18, 10, 0, tzinfo=MX)
-CONTACT = ContactInput(given_names="Ana", first_surname="Pérez", nss="92919084431")
+CONTACT = ContactFactory()
 
 
 def new_case(
@@ -81,14 +80,8 @@ def survey(case: Case, at: dt.datetime, csat: int, nps: int) -> None:
     event_record(fresh, EventKind.SURVEY_ANSWERED, Actor(), at, {"csat": csat, "nps": nps})
 
 
-ANA = ContactInput(
-    given_names="Ana",
-    first_surname="Pérez",
-    second_surname="López",
-    nss=ANA_NSS,
-    curp=ANA_CURP,
-    email="ana.perez@example.com",
-    phone="5512345678",
+ANA = ContactFactory(
+    second_surname="López", curp=ANA_CURP, email="ana.perez@example.com", phone="5512345678"
 )
 CESI = "CESI_CDMX_BENITO_JUAREZ"
 SEALED = "Juan Gómez, 55 1234 5678"

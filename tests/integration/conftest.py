@@ -38,7 +38,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.accounts import TEST_PASSWORD
+from tests.support.accounts import StaffFactory
 
 from .support import (
     Worker,
@@ -179,9 +179,7 @@ def publishing_to_fixture() -> Callable[[str], contextlib.AbstractContextManager
 
 
 def _user(username: str, role: str, **placement: Any) -> Any:
-    from accounts.services import UserPlacement, user_create
-
-    return user_create(username, role, TEST_PASSWORD, UserPlacement(**placement))
+    return StaffFactory(username=username, role=role, **placement)
 
 
 @pytest.fixture

@@ -20,12 +20,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import ApiClient, Scope
-from accounts.services import api_client_create
 from cases.events import Actor
 from cases.models import Case
 from cases.services import attachment_add, comment_add
-from contacts.services import ContactInput
-from tests.support.cases import make_case, staff
+from tests.support.accounts import CallerFactory
+from tests.support.cases import ContactFactory, make_case, staff
 from webhooks import destinations
 from webhooks.services import webhook_subscribe
 
@@ -42,7 +41,8 @@ from .support import (
 
 
 def _client(name: str, scopes: list[str], channel: str = "CESI") -> tuple[ApiClient, str]:
-    return api_client_create(name, channel, [str(scope) for scope in scopes])
+    caller = CallerFactory(name=name, scopes=[str(scope) for scope in scopes], channel=channel)
+    return caller.client, caller.key
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def world(agent, area_staff, supervisor, admin_user, monkeypatch) -> World:  # t
         office=OFFICE,
         subject="Asunto del caso objetivo",
         description=DESCRIPTION,
-        contact=ContactInput(given_names="Ana", first_surname="Pérez", nss=ANA_NSS, curp=ANA_CURP),
+        contact=ContactFactory(nss=ANA_NSS, curp=ANA_CURP),
     )
     now = timezone.now()
     comment_add(case.folio, "Nota interna del caso objetivo", False, owner, now)

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiClient, Scope
 from cases.models import Attachment, Case
+from tests.support.accounts import token_client
 
 ANA_NSS = "92919084431"
 ANA_CURP = "BOXW310820HNERXN09"
@@ -27,12 +28,6 @@ OUTSIDERS = ("agent_tijuana", "cartera_staff", "sup_tijuana", "sup_iztapalapa", 
 
 def pdf_upload(name: str = "constancia.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def token_client(key: str) -> APIClient:
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
 
 
 @dataclass

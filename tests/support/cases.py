@@ -6,21 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import factory
 from django.utils import timezone
 from rest_framework.test import APIClient
 from stdnum import luhn
 
 from accounts.models import ApiClient, Scope
-from accounts.services import UserPlacement, api_client_create, user_create
 from cases.events import Actor
 from cases.models import Case
 from cases.routing import case_route
 from cases.services import CaseInput, case_create
 from contacts.services import ContactInput
 
-from .accounts import TEST_PASSWORD
+from .accounts import CallerFactory, StaffFactory
 
-PASSWORD = TEST_PASSWORD  # the run's one test password (fresh each run)
 PROBLEM = "application/problem+json"
 ANA_NSS = "92919084431"
 ANA_CURP = "BOXW310820HNERXN09"
@@ -33,8 +32,20 @@ def nss(serial: int) -> str:
     return base + luhn.calc_check_digit(base)
 
 
+class ContactFactory(factory.Factory):
+    """Ana Pérez, with her NSS, as the intake service receives a contact; add or change any
+    field: `ContactFactory(curp=ANA_CURP, email="ana@example.com")`."""
+
+    class Meta:
+        model = ContactInput
+
+    given_names = "Ana"
+    first_surname = "Pérez"
+    nss = ANA_NSS
+
+
 def staff(username: str, role: str, **placement: Any):  # type: ignore[no-untyped-def]
-    return user_create(username, role, PASSWORD, UserPlacement(**placement))
+    return StaffFactory(username=username, role=role, **placement)
 
 
 def session_for(user: Any, *, csrf: bool = False) -> APIClient:
@@ -46,10 +57,8 @@ def session_for(user: Any, *, csrf: bool = False) -> APIClient:
 def client_for(
     name: str, scopes: list[str], channel: str = "MICUENTA"
 ) -> tuple[APIClient, ApiClient]:
-    client, key = api_client_create(name, channel, scopes)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api, client
+    caller = CallerFactory(name=name, scopes=scopes, channel=channel)
+    return caller.api, caller.client
 
 
 def payload(**overrides: Any) -> dict[str, Any]:
@@ -87,7 +96,7 @@ def make_case(
         "service": "QUEJA_CANALES_DIGITALES",
         "channel": "MICUENTA",
         "description": "La página falla al descargar mi constancia.",
-        "contact": contact or ContactInput(given_names="Ana", first_surname="Pérez", nss=ANA_NSS),
+        "contact": contact or ContactFactory(),
     }
     if actor.client is not None:
         values["channel"] = actor.client.channel.code

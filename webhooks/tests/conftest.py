@@ -11,13 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
-from accounts.models import ApiClient, Scope
-from accounts.services import api_client_create
+from accounts.models import Scope
+from tests.support.accounts import Caller, CallerFactory
 from webhooks import destinations
-
-from .support import api_for
 
 PUBLIC_ADDRESS = "93.184.216.34"
 
@@ -48,20 +45,13 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return DNS
 
 
-@dataclass
-class Caller:
-    client: ApiClient
-    api: APIClient
-
-
 @pytest.fixture
 def caller_for(db: Any) -> Callable[..., Caller]:
     """`caller_for("SISTEMA_A", [scopes])` → an API client and an APIClient with its token."""
 
     def make(name: str, scopes: list[str] | None = None, channel: str = "MICUENTA") -> Caller:
         granted = [Scope.WEBHOOKS_MANAGE, Scope.CASES_READ, Scope.CASES_WRITE]
-        client, key = api_client_create(name, channel, granted if scopes is None else scopes)
-        return Caller(client, api_for(key))
+        return CallerFactory(name=name, scopes=granted if scopes is None else scopes, channel=channel)
 
     return make
 

@@ -12,11 +12,7 @@ from accounts.models import ApiClient
 from cases.events import Actor
 from cases.models import Case
 from cases.services import CaseInput, case_create
-from contacts.services import ContactInput
-
-ANA_NSS = "92919084431"
-ANA_CURP = "BOXW310820HNERXN09"
-
+from tests.support.cases import ANA_CURP, ContactFactory
 
 T0 = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.UTC)
 
@@ -34,9 +30,7 @@ def make_case(client: ApiClient | None, now: dt.datetime = T0, **overrides: Any)
         "service": "QUEJA_CANALES_DIGITALES",
         "channel": client.channel.code if client is not None else "MICUENTA",
         "description": "La página falla al descargar mi constancia.",
-        "contact": ContactInput(
-            given_names="Ana", first_surname="Pérez", nss=ANA_NSS, curp=ANA_CURP
-        ),
+        "contact": ContactFactory(curp=ANA_CURP),
     }
     values.update(overrides)
     actor = Actor(client=client) if client is not None else Actor()
