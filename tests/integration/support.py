@@ -15,6 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import redis
+from django.db import connection
+
+from infonavit_atencion.celery import app
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_REDIS_DB = 14
 QUEUES = "default,routing,sla,notifications"
@@ -71,8 +76,6 @@ def _reset_publisher_pools(app: Any) -> None:
 @contextlib.contextmanager
 def publishing_to(broker_url: str) -> Iterator[None]:
     """This process publishes tasks to `broker_url` for real (not eagerly) inside the block."""
-    from infonavit_atencion.celery import app
-
     saved = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = broker_url
@@ -180,8 +183,6 @@ class Worker:
 
     def control(self, command: str, queue: str) -> None:
         """`cancel_consumer` / `add_consumer` on this worker (remote control through Redis)."""
-        from infonavit_atencion.celery import app
-
         method = getattr(app.control, command)
         replies = method(queue, destination=[self.nodename], reply=True, timeout=10)
         assert replies, f"the worker did not answer {command}({queue})\n{self.tail()}"
@@ -192,8 +193,6 @@ class Worker:
 
     def queue_length(self, queue: str) -> int:
         """Messages waiting in a queue (kombu keeps a Redis list named after the queue)."""
-        import redis
-
         with redis.Redis.from_url(self.broker_url) as client:
             return int(client.llen(queue))
 
@@ -228,8 +227,6 @@ class Worker:
 
 def _wait_for_other_sessions_to_leave(django_db_blocker: Any) -> None:
     """The killed workers' server processes must be gone before pytest drops the test DB."""
-    from django.db import connection
-
     query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         deadline = time.monotonic() + 10

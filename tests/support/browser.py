@@ -20,6 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from cases.catalog_cache import catalog_cache_forget
+from cases.routing import active_rules_forget
+from catalog.reference_data import reference_data_load
+from channels.models import Channel
+from channels.selectors import calendar_spec_cache_clear
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -31,16 +39,9 @@ requires_chromium = pytest.mark.skipif(
 
 
 def _load_reference_data_if_flushed() -> None:
-    from catalog.reference_data import reference_data_load
-    from channels.models import Channel
-
     if not Channel.objects.exists():
         reference_data_load()
         # Per-process caches keyed by ids or fingerprints of the rows that were just replaced.
-        from cases.catalog_cache import catalog_cache_forget
-        from cases.routing import active_rules_forget
-        from channels.selectors import calendar_spec_cache_clear
-
         calendar_spec_cache_clear()
         active_rules_forget()
         catalog_cache_forget()
@@ -62,8 +63,6 @@ def _restore_reference_data(django_db_blocker: Any) -> Iterator[None]:
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
@@ -119,8 +118,6 @@ def axe_violations(page: Any) -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations on the page as shown now, one line per failing node
     (axe-playwright-python bundles axe-core and injects it through the DevTools protocol, which
     the Content-Security-Policy does not block)."""
-    from axe_playwright_python.sync_playwright import Axe
-
     results = Axe().run(page, options=WCAG_21_AA)
     return [
         f"{page.url} {violation['id']}: {node['target']} — {node['failureSummary']}"
