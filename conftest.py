@@ -1,12 +1,8 @@
 """Project-wide fixtures: the reference data loaded once into the test database, and users."""
 
-import secrets
-
 import pytest
 
-from accounts.services import UserPlacement, user_create
-
-TEST_PASSWORD = f"prueba-{secrets.token_hex(8)}-2026"  # a fresh one per run, never a fixed secret
+from tests.support.accounts import StaffFactory
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +28,7 @@ def _fresh_routing_rule_cache():  # type: ignore[no-untyped-def]
 
 
 def _user(username: str, role: str, **placement):  # type: ignore[no-untyped-def]
-    return user_create(username, role, TEST_PASSWORD, UserPlacement(**placement))
+    return StaffFactory(username=username, role=role, **placement)
 
 
 @pytest.fixture

@@ -292,4 +292,4 @@ def contact_data_export_zip(
         archive.writestr("datos.json", export_json(document))
     spool.seek(0)
     filename = f"datos-contacto-{contact.pk}-{now:%Y%m%d-%H%M%S}.zip"
-    return ContactExportFile(filename, spool, document)  # type: ignore[arg-type]
+    return ContactExportFile(filename, spool, document)

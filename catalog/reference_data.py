@@ -90,7 +90,7 @@ def _get(model: Any, code: str | None, what: str) -> Any:
         return None
     try:
         return model.objects.get(code=code)
-    except model.DoesNotExist as missing:  # type: ignore[attr-defined]
+    except model.DoesNotExist as missing:
         raise ReferenceDataError(f"{what}: no existe la clave «{code}».") from missing
 
 

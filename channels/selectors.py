@@ -105,7 +105,7 @@ def _calendar_version(calendar_id: int) -> tuple[Any, ...]:
     writes one); for exceptions their count, highest id and latest ``updated_at``. Raw SQL and
     ``QuerySet.update()`` bypass it: call :func:`calendar_spec_cache_clear` after those.
     """
-    history = CalendarInterval.history.model.objects  # type: ignore[attr-defined]
+    history = CalendarInterval.history.model.objects
     row = (
         BusinessCalendar.objects.filter(pk=calendar_id)
         .annotate(

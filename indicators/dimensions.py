@@ -138,7 +138,7 @@ def indicator_scope_for(actor: Actor) -> IndicatorFilters | None:
     if user.is_superuser:
         return IndicatorFilters()
     try:
-        profile = user.profile  # type: ignore[union-attr]
+        profile = user.profile
     except (AttributeError, ObjectDoesNotExist):
         return None
     if profile.role == Role.ADMIN:

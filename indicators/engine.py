@@ -95,7 +95,7 @@ class Pending:
         for sign, spells in ((-1, self.old_spells), (1, self.new_spells)):
             for spell in spells:
                 if filters.admits(spell.dims) and spell.open_at(moment):
-                    entry = change[dims_key(spell.dims, day, group_by)]  # type: ignore[arg-type]
+                    entry = change[dims_key(spell.dims, day, group_by)]
                     entry[0] += sign
                     entry[1] += sign * (spell.due_at < moment)
         return change

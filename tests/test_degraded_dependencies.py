@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent, IdempotencyKey
-from cases.tests.api_support import PROBLEM, READ_WRITE, client_for, make_case, payload
+from tests.support.cases import PROBLEM, READ_WRITE, client_for, make_case, payload
 
 pytestmark = pytest.mark.django_db
 CASES_URL = "/api/v1/cases/"

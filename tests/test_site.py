@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from conftest import TEST_PASSWORD
+from tests.support.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

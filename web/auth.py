@@ -16,7 +16,7 @@ class LockoutBackend(AxesStandaloneBackend):
     is not a login attempt, so it is neither counted nor refused.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -106,7 +106,7 @@ class QueueFilterForm(forms.Form):
                         groups.append((None, [(key, label)]))
                 control.update(kind="select", groups=groups)
             else:
-                control["kind"] = field.field.widget.input_type  # type: ignore[attr-defined]
+                control["kind"] = field.field.widget.input_type
             controls.append(control)
         return controls
 

@@ -66,7 +66,7 @@ class HasScope(BasePermission):
         if getattr(user, "is_superuser", False):
             return True
         try:
-            profile = user.profile  # type: ignore[union-attr]
+            profile = user.profile
         except (AttributeError, ObjectDoesNotExist):
             self.message = _("Su usuario no tiene un perfil asignado; pida uno a un administrador.")
             return False

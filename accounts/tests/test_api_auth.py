@@ -14,8 +14,8 @@ from accounts.api import request_api_client, request_staff_user
 from accounts.api.authentication import ApiClientTokenAuthentication
 from accounts.models import ApiClient
 from accounts.services import api_client_create
-from conftest import TEST_PASSWORD
 from infonavit_atencion.core.api_scopes import Scope
+from tests.support.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

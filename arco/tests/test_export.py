@@ -20,13 +20,13 @@ from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.services.contacts import contact_merge
 from cases.services.content import attachment_add, comment_add
-from cases.tests.api_support import staff
 from contacts.access import contact_reveal
 from contacts.models import Contact, ContactAccessLog
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import PermissionDenied
 from surveys.selectors import survey_token_for
 from surveys.services import SurveyInput, survey_answer
+from tests.support.cases import staff
 
 pytestmark = pytest.mark.django_db
 

@@ -116,10 +116,10 @@ class CaseOutputSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=PRIORITIES, source="priority_name")
     service = serializers.CharField(source="service.code")
     channel = serializers.CharField(source="channel.code")
-    office = serializers.CharField(source="office.code", allow_null=True, default=None)  # type: ignore[assignment]
-    directorate = serializers.CharField(source="directorate.code", allow_null=True, default=None)  # type: ignore[assignment]
-    area = serializers.CharField(source="area.code", allow_null=True, default=None)  # type: ignore[assignment]
-    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)  # type: ignore[assignment]
+    office = serializers.CharField(source="office.code", allow_null=True, default=None)
+    directorate = serializers.CharField(source="directorate.code", allow_null=True, default=None)
+    area = serializers.CharField(source="area.code", allow_null=True, default=None)
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
     contact = CaseContactOutputSerializer(
         source="*",
         allow_null=True,

@@ -9,15 +9,8 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Case, CaseEvent, Comment
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import (
-    PROBLEM,
-    READ_WRITE,
-    client_for,
-    make_case,
-    session_for,
-    staff,
-)
 from infonavit_atencion.core.api_scopes import Scope
+from tests.support.cases import PROBLEM, READ_WRITE, client_for, make_case, session_for, staff
 
 pytestmark = pytest.mark.django_db
 

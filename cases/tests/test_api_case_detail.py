@@ -9,18 +9,18 @@ from rest_framework.test import APIClient
 from cases.events import Actor
 from cases.models import Case, CaseEvent
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import (
+from infonavit_atencion.core.api_scopes import Scope
+from tests.support.cases import (
     ANA_NSS,
-    CASE_KEYS,
     PROBLEM,
     READ_WRITE,
     client_for,
-    field_errors,
     make_case,
     session_for,
     staff,
 )
-from infonavit_atencion.core.api_scopes import Scope
+
+from .support import CASE_KEYS, field_errors
 
 pytestmark = pytest.mark.django_db
 

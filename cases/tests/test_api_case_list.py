@@ -11,7 +11,9 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Case
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import (
+from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
+from tests.support.cases import (
     ANA_NSS,
     PROBLEM,
     READ_WRITE,
@@ -21,8 +23,6 @@ from cases.tests.api_support import (
     session_for,
     staff,
 )
-from contacts.services import ContactInput
-from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -10,19 +10,18 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import Case
-from cases.tests.api_support import (
+from infonavit_atencion.core.api_scopes import Scope
+from tests.support.cases import (
     ANA_CURP,
     ANA_NSS,
-    CASE_KEYS,
-    OFFSET,
     PROBLEM,
     READ_WRITE,
     client_for,
-    field_errors,
     payload,
     session_for,
 )
-from infonavit_atencion.core.api_scopes import Scope
+
+from .support import CASE_KEYS, OFFSET, field_errors
 
 pytestmark = pytest.mark.django_db
 

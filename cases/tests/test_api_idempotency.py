@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.services import api_client_create
 from cases.models import Case, IdempotencyKey
 from cases.services.idempotency import idempotency_keys_purge, request_fingerprint
-from cases.tests.api_support import PROBLEM, READ_WRITE, client_for, payload, session_for
+from tests.support.cases import PROBLEM, READ_WRITE, client_for, payload, session_for
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from rest_framework.test import APIClient
 
 from cases.events import Actor
-from cases.tests.api_support import READ_WRITE, client_for, make_case, payload
+from tests.support.cases import READ_WRITE, client_for, make_case, payload
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,10 @@ from cases.models import Attachment, CaseEvent
 from cases.services.content import attachment_add, attachment_open, original_name_clean
 from infonavit_atencion.core.errors import InvalidTransition, ValidationFailed
 
-from .content_support import LATER, RECEIVED
-from .content_support import act as _act
-from .content_support import routed_case as _routed_case
-from .content_support import snapshot as _snapshot
+from .support import LATER, RECEIVED
+from .support import act as _act
+from .support import routed_case as _routed_case
+from .support import snapshot as _snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from cases.catalog_cache import catalog_cache_forget, catalog_snapshot
 from cases.events import Actor
 from cases.models import Case
 from cases.services import CaseInput, case_create
-from cases.tests.api_support import READ_WRITE, client_for, payload
 from catalog.models import Directorate, Service, ServiceChannel, SlaPolicy
 from channels.models import BusinessCalendar, CalendarException, Channel, Office
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import ValidationFailed
+from tests.support.cases import READ_WRITE, client_for, payload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ import pytest
 
 from cases.catalog_cache import catalog_snapshot
 from cases.events import Actor
-from cases.tests.api_support import READ_WRITE, client_for, make_case
 from catalog.models import Directorate
 from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.request_stamps import stamp_take
+from tests.support.cases import READ_WRITE, client_for, make_case
 
 pytestmark = pytest.mark.django_db
 

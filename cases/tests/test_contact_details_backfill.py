@@ -10,9 +10,9 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Case
 from cases.services import CaseInput, case_create
-from cases.tests.api_support import ANA_CURP, ANA_NSS, make_case, staff
 from contacts.details import ContactDetails
 from contacts.services import ContactInput
+from tests.support.cases import ANA_CURP, ANA_NSS, make_case, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,7 @@ from cases.routing.engine import case_route
 from cases.services import TransitionInput, case_transition, comment_add
 from cases.sla.monitor import sla_monitor_run
 from cases.timeline_check import case_timeline_problems
-
-from .api_support import make_case
+from tests.support.cases import make_case
 
 pytestmark = pytest.mark.django_db
 

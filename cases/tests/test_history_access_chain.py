@@ -19,9 +19,8 @@ from cases.integrity import access_log_verify
 from contacts.access import access_log_hash, contact_reveal, personal_data_views_log
 from contacts.models import AccessReason, Contact, ContactAccessLog
 from infonavit_atencion.core import hashchain
-
-from .api_support import make_case
-from .history_tamper import raw, settle_deferred_checks
+from tests.support.cases import make_case
+from tests.support.history import raw, settle_deferred_checks
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,8 @@ from cases.events import Actor, event_hash
 from cases.models import CaseEvent, HistoryAnchor
 from cases.tasks import seal_history_anchors
 from infonavit_atencion.core import hashchain
-
-from .api_support import make_case
-from .history_tamper import raw
+from tests.support.cases import make_case
+from tests.support.history import raw
 
 pytestmark = pytest.mark.django_db
 

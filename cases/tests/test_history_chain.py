@@ -20,9 +20,8 @@ from cases.models import Case, CaseEvent, EventKind
 from cases.services import TransitionInput, case_transition, comment_add
 from cases.sla.monitor import sla_monitor_run
 from infonavit_atencion.core import hashchain
-
-from .api_support import make_case
-from .history_tamper import raw, settle_deferred_checks, triggers_off
+from tests.support.cases import make_case
+from tests.support.history import raw, settle_deferred_checks, triggers_off
 
 pytestmark = pytest.mark.django_db
 

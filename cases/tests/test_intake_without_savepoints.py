@@ -4,8 +4,8 @@ contact was written still leaves nothing behind, and the key stays free for a co
 import pytest
 
 from cases.models import Case, IdempotencyKey
-from cases.tests.api_support import READ_WRITE, client_for, payload
 from contacts.models import Contact
+from tests.support.cases import READ_WRITE, client_for, payload
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from cases.services import (
 from cases.tasks import send_public_comment_notice
 from contacts.services import ContactInput
 
-from .notice_sweep_support import NOTHING, PAST_GRACE, sweep_counts
+from .support import NOTHING, PAST_GRACE, sweep_counts
 
 pytestmark = pytest.mark.django_db
 

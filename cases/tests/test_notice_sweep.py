@@ -15,18 +15,10 @@ from cases.tasks import (
     send_resolution_notice,
 )
 from catalog.models import Area
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
+from tests.support.accounts import TEST_PASSWORD
 
-from .notice_sweep_support import (
-    NOTHING,
-    PAST_GRACE,
-    RECEIVED,
-    latest_event,
-    notified,
-    queja,
-    sweep_counts,
-)
+from .support import NOTHING, PAST_GRACE, RECEIVED, latest_event, notified, queja, sweep_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -19,18 +19,10 @@ from cases.tasks import (
     sweep_pending_notices,
 )
 from catalog.models import SlaPolicy
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
+from tests.support.accounts import TEST_PASSWORD
 
-from .notice_sweep_support import (
-    NOTHING,
-    PAST_GRACE,
-    RECEIVED,
-    latest_event,
-    notified,
-    queja,
-    sweep_counts,
-)
+from .support import NOTHING, PAST_GRACE, RECEIVED, latest_event, notified, queja, sweep_counts
 
 pytestmark = pytest.mark.django_db
 

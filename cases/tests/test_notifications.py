@@ -15,10 +15,10 @@ from cases.notices.notifications import notify_acknowledgement, spanish_date
 from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.tasks import send_acknowledgement, send_assignment_notice
-from cases.tests.api_support import READ_WRITE, client_for
 from catalog.models import Area
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.cases import READ_WRITE, client_for
 
 pytestmark = pytest.mark.django_db
 

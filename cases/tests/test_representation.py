@@ -14,7 +14,9 @@ from cases.models import Case
 from cases.representation import case_created_json, case_document, case_json, cases_json
 from cases.selectors.relations import case_output_queryset, with_case_output_relations
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
-from cases.tests.api_support import (
+from contacts.services import ContactInput
+from infonavit_atencion.core.api_scopes import Scope
+from tests.support.cases import (
     ANA_CURP,
     ANA_NSS,
     READ_WRITE,
@@ -24,8 +26,6 @@ from cases.tests.api_support import (
     session_for,
     staff,
 )
-from contacts.services import ContactInput
-from infonavit_atencion.core.api_scopes import Scope
 
 pytestmark = pytest.mark.django_db
 

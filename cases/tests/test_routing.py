@@ -10,8 +10,8 @@ from cases.models import Case, CaseEvent, RoutingRule
 from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create
 from catalog.models import Area, Directorate
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
+from tests.support.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

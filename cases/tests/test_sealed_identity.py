@@ -24,10 +24,9 @@ from cases.representation import case_document
 from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from contacts.models import ContactAccessLog
+from tests.support.cases import client_for, make_case, session_for, staff
 from webhooks.models import WebhookDelivery
 from webhooks.services import webhook_subscribe
-
-from .api_support import client_for, make_case, session_for, staff
 
 pytestmark = pytest.mark.django_db
 

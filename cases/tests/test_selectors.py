@@ -15,9 +15,9 @@ from cases.selectors.detail import case_get_for
 from cases.selectors.filters import CaseFilters, CaseFilterSet, CaseListFilterSet
 from cases.selectors.lists import case_list_for
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import make_case, staff
 from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import NotFound, ValidationFailed
+from tests.support.cases import make_case, staff
 
 pytestmark = pytest.mark.django_db
 

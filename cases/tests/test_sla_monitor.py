@@ -13,8 +13,8 @@ from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.sla.monitor import sla_monitor_run
 from cases.tasks import run_sla_monitor
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
+from tests.support.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

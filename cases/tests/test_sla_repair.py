@@ -26,11 +26,11 @@ from cases.sla.repair import (
     sla_repair_start,
 )
 from cases.sla.repair_changes import sla_repair_preview
-from cases.tests.api_support import make_case
 from cases.timeline_check import case_timeline_problems
 from channels.models import BusinessCalendar, CalendarException
 from channels.selectors import calendar_spec_for
 from contacts.services import ContactInput
+from tests.support.cases import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,12 @@ from cases.events import Actor
 from cases.models import Case, CaseEvent
 from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
-from cases.tests.api_support import PROBLEM, session_for
 from cases.timeline_check import case_timeline_problems
-from conftest import TEST_PASSWORD
 from contacts.models import ArcoRequest
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import InvalidTransition, ValidationFailed
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.cases import PROBLEM, session_for
 
 pytestmark = pytest.mark.django_db
 

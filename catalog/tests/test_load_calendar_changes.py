@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent
-from cases.tests.api_support import make_case
 from catalog.reference_data import DEFAULT_DIRECTORY
+from tests.support.cases import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,6 @@ calendars: [INSTITUCIONAL]
 days:
   - {date: 2026-11-18, name: "Suspensión de plazos"}
 """
-
 
 @pytest.fixture
 def directory(tmp_path: Path) -> Path:

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent, SlaRepairRun
-from cases.tests.api_support import make_case
 from channels.models import BusinessCalendar, CalendarException, CalendarInterval, CalendarNotice
+from tests.support.cases import make_case
 
 pytestmark = pytest.mark.django_db
 

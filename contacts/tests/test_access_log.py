@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.events import Actor
-from cases.tests.api_support import ANA_NSS, client_for, make_case, session_for
 from contacts.access import contact_reveal, personal_data_views_log
 from contacts.models import AccessReason, Contact, ContactAccessLog
+from tests.support.cases import ANA_NSS, client_for, make_case, session_for
 
 pytestmark = pytest.mark.django_db
 

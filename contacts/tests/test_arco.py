@@ -12,13 +12,13 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Case, CaseEvent
 from cases.services import CaseInput, case_create
-from cases.tests.api_support import PROBLEM, client_for, payload, session_for
 from catalog.models import Service, ServiceChannel
 from catalog.reference_data import reference_data_load
 from contacts.models import ArcoRequest, ArcoRight
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import ValidationFailed
-from intake.tests.support import NOW, form_body, logged_in
+from tests.support.cases import PROBLEM, client_for, payload, session_for
+from tests.support.intake import NOW, form_body, logged_in
 
 pytestmark = pytest.mark.django_db
 

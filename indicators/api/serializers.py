@@ -110,7 +110,7 @@ class IndicatorTableSerializer(serializers.Serializer):
     from_ = serializers.DateField(source="date_from")
     to = serializers.DateField(source="date_to")
     group_by = serializers.ListField(child=serializers.ChoiceField(choices=GROUP_DIMENSIONS))
-    rows = IndicatorRowSerializer(many=True)  # type: ignore[operator]
+    rows = IndicatorRowSerializer(many=True)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         return {

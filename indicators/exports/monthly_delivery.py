@@ -72,7 +72,7 @@ def report_recipients() -> QuerySet[User]:
 
 
 def scope_label(user: User) -> str:
-    profile = user.profile  # type: ignore[attr-defined]
+    profile = user.profile
     scope = profile.supervisor_scope
     if scope == SupervisorScope.NATIONAL:
         return _("Nacional")

@@ -236,6 +236,6 @@ def csv_stream(
     writer = csv.writer(_Line())
     cells = converters(tz, "csv")
     yield "\ufeff".encode()
-    yield writer.writerow([neutralised(str(h)) for h in headers]).encode()  # type: ignore[func-returns-value]
+    yield writer.writerow([neutralised(str(h)) for h in headers]).encode()
     for values in rows:
-        yield writer.writerow([convert(v, cells) for v in values]).encode()  # type: ignore[func-returns-value]
+        yield writer.writerow([convert(v, cells) for v in values]).encode()

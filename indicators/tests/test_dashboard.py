@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.events import Actor
-from cases.tests.api_support import staff
 from catalog.models import Directorate
 from channels.models import Channel
 from indicators.dashboard import GROUP_COLUMNS, TREND_COLUMNS
@@ -22,6 +21,7 @@ from indicators.metrics import COUNT_METRICS
 from indicators.models import Target
 from indicators.selectors import indicators_compute, target_evaluate
 from indicators.services import indicators_refresh
+from tests.support.cases import staff
 
 from .support import WED, act, new_case
 

@@ -11,10 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from cases.events import Actor
-from cases.tests.api_support import make_case, staff
-from conftest import TEST_PASSWORD
 from indicators.models import ExportJob
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.browser import (  # noqa: F401 (fixtures)
     _restore_reference_data,
     browser,
     log_in,
@@ -23,8 +22,9 @@ from tests.browser.conftest import (  # noqa: F401 (fixtures)
     requires_chromium,
     screenshot,
 )
+from tests.support.cases import make_case, staff
 
-from .exports_support import CESI
+from .support import CESI
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 

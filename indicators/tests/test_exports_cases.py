@@ -14,7 +14,7 @@ from contacts.models import ContactAccessLog
 from indicators.exports.writers import csv_cell, neutralised, xlsx_cell
 from indicators.models import ExportJob
 
-from .exports_support import (
+from .support import (
     ANA,
     SEALED,
     anonymous_denuncia,

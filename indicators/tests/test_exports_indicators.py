@@ -10,8 +10,7 @@ from indicators.metrics import METRICS
 from indicators.models import ExportJob
 from indicators.services import indicators_refresh
 
-from .exports_support import as_dicts, body_of, csv_rows, xlsx_rows
-from .support import WED, act, new_case
+from .support import WED, act, as_dicts, body_of, csv_rows, new_case, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 URL = "/exportaciones/indicadores/"

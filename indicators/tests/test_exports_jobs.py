@@ -20,7 +20,7 @@ from indicators.exports.jobs import (
 from indicators.models import ExportJob, ExportStatus
 from indicators.tasks import build_export, purge_expired_exports, sweep_export_jobs
 
-from .exports_support import as_dicts, cesi_case, csv_rows, portal_case, xlsx_rows
+from .support import as_dicts, cesi_case, csv_rows, portal_case, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 

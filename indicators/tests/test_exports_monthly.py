@@ -14,7 +14,6 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from cases.events import Actor
-from cases.tests.api_support import staff
 from catalog.models import Directorate
 from channels.models import Channel
 from indicators.exports.monthly import SHEETS
@@ -22,6 +21,7 @@ from indicators.exports.monthly_delivery import monthly_report_send, previous_mo
 from indicators.models import ExportJob, Target
 from indicators.services import indicators_refresh
 from indicators.tasks import send_monthly_report
+from tests.support.cases import staff
 
 from .support import act, new_case
 

@@ -55,7 +55,7 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
             _("No encontrado"),
             _("No existe ningún recurso en la dirección %(path)s.") % {"path": request.path},
         )
-    return page_not_found(request, exception)  # type: ignore[arg-type]
+    return page_not_found(request, exception)
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

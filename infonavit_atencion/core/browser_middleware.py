@@ -38,21 +38,21 @@ def token_api_call(request: HttpRequest) -> bool:
 
 
 class BrowserSessionMiddleware(SessionMiddleware):
-    def __call__(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if token_api_call(request):
             return self.get_response(request)  # type: ignore[return-value]
         return super().__call__(request)  # type: ignore[return-value]
 
 
 class BrowserAuthenticationMiddleware(AuthenticationMiddleware):
-    def __call__(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if token_api_call(request):
             return self.get_response(request)  # type: ignore[return-value]
         return super().__call__(request)  # type: ignore[return-value]
 
 
 class BrowserMessageMiddleware(MessageMiddleware):
-    def __call__(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if token_api_call(request):
             return self.get_response(request)  # type: ignore[return-value]
         return super().__call__(request)  # type: ignore[return-value]

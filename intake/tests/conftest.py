@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from .support import NOW
+from tests.support.intake import NOW
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ import pytest
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.services import CaseInput, case_create
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput, contact_upsert
-
-from .support import ANA_CURP, ANA_NSS, NEW_URL, NOW, logged_in
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.intake import ANA_CURP, ANA_NSS, NEW_URL, NOW, logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,10 @@ from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.models import Case
 from cases.services import CaseInput, case_create
-from conftest import TEST_PASSWORD
 from contacts.models import Contact
 from contacts.services import ContactInput, contact_upsert
-
-from .support import ANA_CURP, ANA_NSS, NEW_URL, NOW, form_body, logged_in
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.intake import ANA_CURP, ANA_NSS, NEW_URL, NOW, form_body, logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,12 @@ from cases.models import Case
 from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from contacts.services import ContactInput
+from tests.support.cases import ContactFactory
 
 MX = ZoneInfo("America/Mexico_City")
 RECEIVED = dt.datetime(2026, 11, 18, 10, 0, tzinfo=MX)
 RESOLVED = RECEIVED + dt.timedelta(hours=2)
-ANA = ContactInput(
-    given_names="Ana", first_surname="Pérez", nss="92919084431", email="ana.perez@example.com"
-)
+ANA = ContactFactory(email="ana.perez@example.com")
 
 
 def resolved_case(agent, staff, contact: ContactInput | None = ANA, **overrides) -> Case:  # type: ignore[no-untyped-def]

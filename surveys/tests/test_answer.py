@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from accounts.services import UserPlacement, user_create
 from cases.models import CaseEvent
-from conftest import TEST_PASSWORD
 from infonavit_atencion.core.errors import ValidationFailed
 from surveys import selectors
 from surveys.errors import SurveyAlreadyAnswered
 from surveys.models import SurveyAnswer
 from surveys.selectors import survey_token_for
 from surveys.services import SurveyInput, survey_answer
+from tests.support.accounts import TEST_PASSWORD
 
 from .support import RESOLVED, resolved_case
 

@@ -9,13 +9,13 @@ from django.test import override_settings
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 from surveys import selectors
 from surveys.errors import SurveyAlreadyAnswered, SurveyLinkExpired, SurveyLinkInvalid
 from surveys.models import SurveyAnswer
 from surveys.selectors import survey_case_for, survey_case_id, survey_link_for, survey_token_for
 from surveys.services import SurveyInput, survey_answer
+from tests.support.accounts import TEST_PASSWORD
 
 from .support import ANA, RECEIVED, RESOLVED, resolved_case
 

@@ -4,8 +4,8 @@ import pytest
 
 from accounts.services import UserPlacement, user_create
 from cases.ports import notice_extras
-from conftest import TEST_PASSWORD
 from surveys.selectors import survey_link_for
+from tests.support.accounts import TEST_PASSWORD
 
 from .support import resolved_case
 

@@ -15,11 +15,10 @@ import pytest
 from cases.events import Actor
 from cases.models import Case
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import make_case, staff
-from conftest import TEST_PASSWORD
 from surveys.selectors import survey_token_for
-
-from .conftest import axe_violations, log_in, requires_chromium
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.browser import axe_violations, log_in, requires_chromium
+from tests.support.cases import make_case, staff
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 

@@ -10,10 +10,9 @@ from django.core.cache import cache
 
 from cases.events import Actor
 from cases.models import Case, Comment
-from cases.tests.api_support import make_case, staff
-from conftest import TEST_PASSWORD
-
-from .conftest import log_in, requires_chromium, screenshot
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.browser import log_in, requires_chromium, screenshot
+from tests.support.cases import make_case, staff
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 

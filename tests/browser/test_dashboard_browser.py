@@ -10,13 +10,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from cases.tests.api_support import staff
 from channels.models import Channel
-from conftest import TEST_PASSWORD
 from indicators.metrics import local_date
 from indicators.models import Target
-
-from .conftest import log_in, requires_chromium, screenshot
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.browser import log_in, requires_chromium, screenshot
+from tests.support.cases import staff
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 

@@ -8,10 +8,9 @@ import re
 import pytest
 
 from cases.models import Case
-from cases.tests.api_support import staff
-from conftest import TEST_PASSWORD
-
-from .conftest import axe_violations, log_in, requires_chromium, screenshot
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.browser import axe_violations, log_in, requires_chromium, screenshot
+from tests.support.cases import staff
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,8 @@ from django.core.cache import cache
 
 from cases.events import Actor
 from cases.models import Attachment, Comment
-from cases.tests.api_support import make_case
-
-from .conftest import axe_violations, requires_chromium, screenshot
+from tests.support.browser import axe_violations, requires_chromium, screenshot
+from tests.support.cases import make_case
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 

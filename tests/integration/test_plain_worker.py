@@ -31,11 +31,11 @@ from cases.events import Actor
 from cases.models import Case, CaseEvent, CaseStatus, EventKind
 from cases.services import CaseInput, case_create
 from cases.tasks import run_sla_monitor
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 from infonavit_atencion.core.health import UNSERVED_QUEUES_CACHE_KEY
+from tests.support.accounts import TEST_PASSWORD
 
-from .conftest import Worker, _wait_for_other_sessions_to_leave, database_url, publishing_to
+from .support import Worker, _wait_for_other_sessions_to_leave, database_url, publishing_to
 
 pytestmark = [pytest.mark.services, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

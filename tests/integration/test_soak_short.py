@@ -32,7 +32,7 @@ if "postgresql" not in settings.DATABASES["default"]["ENGINE"] or not os.environ
 if not (os.access(REDIS_SERVER, os.X_OK) or shutil.which("redis-server")):
     pytest.skip("The soak run needs the redis-server binary.", allow_module_level=True)
 
-from tests.integration.conftest import ROOT, database_url, wait_until  # noqa: E402
+from .support import ROOT, database_url, wait_until  # noqa: E402
 
 pytestmark = [pytest.mark.services, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

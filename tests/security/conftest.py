@@ -16,86 +16,34 @@ and CURP, an internal comment and a PDF attachment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import ApiClient
-from accounts.services import api_client_create
 from cases.events import Actor
-from cases.models import Attachment, Case
+from cases.models import Case
 from cases.services import attachment_add, comment_add
-from cases.tests.api_support import make_case, staff
-from contacts.services import ContactInput
 from infonavit_atencion.core.api_scopes import Scope
+from tests.support.accounts import CallerFactory
+from tests.support.cases import ContactFactory, make_case, staff
 from webhooks import destinations
 from webhooks.services import webhook_subscribe
 
-ANA_NSS = "92919084431"
-ANA_CURP = "BOXW310820HNERXN09"
-OFFICE = "CESI_CDMX_BENITO_JUAREZ"
-DESCRIPTION = "Descripción confidencial del caso objetivo"
-PUBLIC_ADDRESS = "93.184.216.34"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-CLIENT_SCOPES = [Scope.CASES_READ, Scope.CASES_WRITE, Scope.CATALOG_READ, Scope.WEBHOOKS_MANAGE]
-
-# Browser users by role in the world, and which of them see the target case.
-INSIDERS = ("agent", "quejas_staff", "sup_delegacion", "sup_operaciones", "supervisor", "admin")
-OUTSIDERS = ("agent_tijuana", "cartera_staff", "sup_tijuana", "sup_iztapalapa", "sup_cartera")
-
-
-def pdf_upload(name: str = "constancia.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def token_client(key: str) -> APIClient:
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
-
-
-@dataclass
-class World:
-    case: Case
-    attachment: Attachment
-    users: dict[str, Any]
-    clients: dict[str, ApiClient]
-    keys: dict[str, str]
-
-    def api(self, name: str) -> APIClient:
-        """An API client authenticated with the token of client `name`."""
-        return token_client(self.keys[name])
-
-    def session(self, username: str, *, csrf: bool = False) -> APIClient:
-        """A browser session of user `username` (APIClient serves the pages too)."""
-        api = APIClient(enforce_csrf_checks=csrf)
-        api.force_login(self.users[username])
-        return api
-
-    def fresh(self) -> Case:
-        return Case.objects.get(pk=self.case.pk)
-
-    def footprint(self) -> tuple[Any, ...]:
-        """What any write to the target case would change."""
-        case = self.fresh()
-        return (
-            case.version,
-            case.status,
-            case.assignee_id,
-            case.area_id,
-            case.priority,
-            case.events.count(),
-            case.comments.count(),
-            case.attachments.count(),
-        )
+from .support import (
+    ANA_CURP,
+    ANA_NSS,
+    CLIENT_SCOPES,
+    DESCRIPTION,
+    OFFICE,
+    PUBLIC_ADDRESS,
+    World,
+    pdf_upload,
+)
 
 
 def _client(name: str, scopes: list[str], channel: str = "CESI") -> tuple[ApiClient, str]:
-    return api_client_create(name, channel, [str(scope) for scope in scopes])
+    caller = CallerFactory(name=name, scopes=[str(scope) for scope in scopes], channel=channel)
+    return caller.client, caller.key
 
 
 @pytest.fixture
@@ -126,7 +74,7 @@ def world(agent, area_staff, supervisor, admin_user, monkeypatch) -> World:  # t
         office=OFFICE,
         subject="Asunto del caso objetivo",
         description=DESCRIPTION,
-        contact=ContactInput(given_names="Ana", first_surname="Pérez", nss=ANA_NSS, curp=ANA_CURP),
+        contact=ContactFactory(nss=ANA_NSS, curp=ANA_CURP),
     )
     now = timezone.now()
     comment_add(case.folio, "Nota interna del caso objetivo", False, owner, now)

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from .conftest import World, pdf_upload
+from .support import World, pdf_upload
 
 PUBLIC, LOGIN, CASE, OWNED, API, API_CASE, API_OWNED, ADMIN = (
     "public",

@@ -33,7 +33,7 @@ from infonavit_atencion.core.admin_guard import (
 )
 from webhooks.models import WebhookSubscription
 
-from .conftest import ANA_CURP, ANA_NSS, World
+from .support import ANA_CURP, ANA_NSS, World
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from contacts.models import Contact
 from contacts.services import ContactInput
 from infonavit_atencion.core.api_scopes import Scope
 
-from .conftest import token_client
+from .support import token_client
 
 pytestmark = pytest.mark.django_db
 

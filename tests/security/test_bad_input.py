@@ -22,11 +22,11 @@ from cases.limits import (
     SUBJECT_MAX_LENGTH,
 )
 from cases.models import Case, Comment
-from cases.tests.api_support import READ_WRITE, client_for, payload
 from infonavit_atencion.core.json_parser import MAX_JSON_DEPTH
-from intake.tests.support import NEW_URL, form_body
+from tests.support.cases import READ_WRITE, client_for, payload
+from tests.support.intake import NEW_URL, form_body
 
-from .conftest import World
+from .support import World
 
 pytestmark = pytest.mark.django_db
 

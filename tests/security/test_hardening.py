@@ -27,12 +27,12 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from cases.tests.api_support import READ_WRITE, client_for, payload
-from conftest import TEST_PASSWORD
 from infonavit_atencion.core.log_masking import PersonalDataFilter
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.cases import READ_WRITE, client_for, payload
 from webhooks import destinations
 
-from .conftest import World
+from .support import World
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

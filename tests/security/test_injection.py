@@ -17,7 +17,7 @@ from django.test import Client
 from cases.models import Case, CaseEvent
 from contacts.models import Contact
 
-from .conftest import World
+from .support import World
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 
-from cases.tests.api_support import ANA_CURP, ANA_NSS, nss
 from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.log_masking import PersonalDataFilter
-from intake.tests.support import form_body
+from tests.support.cases import ANA_CURP, ANA_NSS, nss
+from tests.support.intake import form_body
 
-from .conftest import World
+from .support import World
 
 pytestmark = pytest.mark.django_db
 OTHER_NSS = nss(123456)

@@ -16,9 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases.models import Case
-from conftest import TEST_PASSWORD
+from tests.support.accounts import TEST_PASSWORD
 
-from .conftest import World
+from .support import World
 
 pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"

@@ -18,9 +18,9 @@ from rest_framework.test import APIClient
 
 from cases.events import Actor
 from cases.services import CaseInput, case_create
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 from infonavit_atencion.core.client_address import client_address
+from tests.support.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from contacts.models import ContactAccessLog
 from webhooks.models import WebhookSubscription
 
-from .conftest import ANA_NSS, DESCRIPTION, INSIDERS, OUTSIDERS
 from .inventory import (
     API_CASE,
     API_OWNED,
@@ -28,6 +27,7 @@ from .inventory import (
     route_methods,
     send,
 )
+from .support import ANA_NSS, DESCRIPTION, INSIDERS, OUTSIDERS
 
 pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"

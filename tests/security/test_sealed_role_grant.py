@@ -33,9 +33,9 @@ from accounts.sealed_role import (
 )
 from accounts.services import user_create
 from cases.privacy import sealed_identity_visible_to
-from cases.tests.api_support import staff
 from catalog.models import Area
-from conftest import TEST_PASSWORD
+from tests.support.accounts import TEST_PASSWORD
+from tests.support.cases import staff
 
 pytestmark = pytest.mark.django_db
 GRANTS_URL = "/admin/accounts/sealedrolegrant/"

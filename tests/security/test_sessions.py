@@ -11,10 +11,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from rest_framework.test import APIClient
 
-from conftest import TEST_PASSWORD
+from tests.support.accounts import TEST_PASSWORD
 
-from .conftest import World
 from .inventory import API, API_CASE, CASE, LOGIN, OWNED, call_for, route_methods, send
+from .support import World
 
 pytestmark = pytest.mark.django_db
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 
 from cases.models import Attachment
 
-from .conftest import World
+from .support import World
 
 pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"

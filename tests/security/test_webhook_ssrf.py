@@ -17,7 +17,7 @@ from webhooks.delivery import webhook_delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.services import webhook_event_record
 
-from .conftest import PUBLIC_ADDRESS, World
+from .support import PUBLIC_ADDRESS, World
 
 pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"

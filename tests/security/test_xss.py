@@ -15,12 +15,12 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Attachment, Case
 from cases.services import TransitionInput, attachment_add, case_transition, comment_add
-from cases.tests.api_support import make_case
 from catalog.models import CannedResponse, Service
 from contacts.models import Contact
 from surveys.models import SurveyAnswer
+from tests.support.cases import make_case
 
-from .conftest import World, pdf_upload
+from .support import World, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.utils import dateformat, timezone
 from cases.events import Actor
 from cases.models import Case, CaseEvent, Comment
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import make_case, staff
 from catalog.models import CannedResponse, Service
 from contacts.models import ContactAccessLog
+from tests.support.cases import make_case, staff
 
 pytestmark = pytest.mark.django_db
 

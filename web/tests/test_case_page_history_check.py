@@ -7,8 +7,8 @@ from django.utils import dateformat, timezone
 from accounts.models import UserProfile
 from cases.events import Actor
 from cases.models import CaseEvent
-from cases.tests.api_support import make_case, staff
-from cases.tests.history_tamper import raw
+from tests.support.cases import make_case, staff
+from tests.support.history import raw
 
 pytestmark = pytest.mark.django_db
 

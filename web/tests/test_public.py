@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases.events import Actor
 from cases.services import comment_add
-from cases.tests.api_support import make_case
+from tests.support.cases import make_case
 
 pytestmark = pytest.mark.django_db
 

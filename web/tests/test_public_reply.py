@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Attachment, Case, CaseEvent, Comment
 from cases.services import CaseInput, TransitionInput, case_create, case_transition, comment_add
-from cases.tests.api_support import make_case, staff
+from tests.support.cases import make_case, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Case
 from cases.services import TransitionInput, case_transition
-from cases.tests.api_support import make_case, staff
+from tests.support.cases import make_case, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -68,7 +68,7 @@ class DeliveryOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="event_id", help_text="El `id` del cuerpo enviado.")
     # Plain strings in the schema: enums named `type`/`status` already exist for cases.
     type = serializers.CharField(source="event_type", help_text=EVENTS_HELP)
-    case = serializers.CharField(source="case.folio", allow_null=True, default=None)  # type: ignore[assignment]
+    case = serializers.CharField(source="case.folio", allow_null=True, default=None)
     status = serializers.CharField(
         help_text="pending (se intentará de nuevo), delivered (respondió 2xx) o failed "
         "(agotó los intentos o se eliminó la suscripción)."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import socket
 import threading
@@ -12,21 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
-from accounts.models import ApiClient
-from accounts.services import api_client_create
-from cases.events import Actor
-from cases.models import Case
-from cases.services import CaseInput, case_create
-from contacts.services import ContactInput
 from infonavit_atencion.core.api_scopes import Scope
+from tests.support.accounts import Caller, CallerFactory
 from webhooks import destinations
 
-ANA_NSS = "92919084431"
-ANA_CURP = "BOXW310820HNERXN09"
 PUBLIC_ADDRESS = "93.184.216.34"
-T0 = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.UTC)
 
 # What the fake DNS answers; a test may change an entry (DNS rebinding).
 DNS: dict[str, list[str]] = {}
@@ -55,44 +45,15 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return DNS
 
 
-def api_for(key: str | None) -> APIClient:
-    api = APIClient()
-    if key is not None:
-        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
-
-
-@dataclass
-class Caller:
-    client: ApiClient
-    api: APIClient
-
-
 @pytest.fixture
 def caller_for(db: Any) -> Callable[..., Caller]:
     """`caller_for("SISTEMA_A", [scopes])` → an API client and an APIClient with its token."""
 
     def make(name: str, scopes: list[str] | None = None, channel: str = "MICUENTA") -> Caller:
         granted = [Scope.WEBHOOKS_MANAGE, Scope.CASES_READ, Scope.CASES_WRITE]
-        client, key = api_client_create(name, channel, granted if scopes is None else scopes)
-        return Caller(client, api_for(key))
+        return CallerFactory(name=name, scopes=granted if scopes is None else scopes, channel=channel)
 
     return make
-
-
-def make_case(client: ApiClient | None, now: dt.datetime = T0, **overrides: Any) -> Case:
-    """A case registered through the intake service by `client` (or by the system)."""
-    values: dict[str, Any] = {
-        "service": "QUEJA_CANALES_DIGITALES",
-        "channel": client.channel.code if client is not None else "MICUENTA",
-        "description": "La página falla al descargar mi constancia.",
-        "contact": ContactInput(
-            given_names="Ana", first_surname="Pérez", nss=ANA_NSS, curp=ANA_CURP
-        ),
-    }
-    values.update(overrides)
-    actor = Actor(client=client) if client is not None else Actor()
-    return case_create(CaseInput(**values), actor, now).case
 
 
 # --- A real HTTP receiver on 127.0.0.1 ------------------------------------------------------

@@ -11,7 +11,7 @@ from webhooks import tasks
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.services import webhook_event_record, webhook_subscribe
 
-from .conftest import T0, make_case
+from .support import T0, make_case
 
 pytestmark = pytest.mark.django_db
 

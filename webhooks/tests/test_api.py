@@ -9,7 +9,7 @@ from infonavit_atencion.core.api_scopes import Scope
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.services import webhook_event_record
 
-from .conftest import T0, api_for, make_case
+from .support import T0, api_for, make_case
 
 URL = "/api/v1/webhooks/"
 PROBLEM = "application/problem+json"

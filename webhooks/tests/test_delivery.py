@@ -20,7 +20,7 @@ from webhooks.delivery import (
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from webhooks.services import webhook_event_record, webhook_subscribe, webhook_unsubscribe
 
-from .conftest import T0, make_case
+from .support import T0, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,12 @@ from django.db import transaction
 from cases.representation import case_document
 from cases.selectors.relations import case_output_queryset
 from infonavit_atencion.core.api_scopes import Scope
+from tests.support.cases import ANA_CURP, ANA_NSS
 from webhooks import tasks
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.services import webhook_event_record, webhook_events_record
 
-from .conftest import ANA_CURP, ANA_NSS, T0, make_case
+from .support import T0, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from cases import ports
 from webhooks import tasks
 from webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
-from .conftest import T0, make_case
+from .support import T0, make_case
 
 pytestmark = pytest.mark.django_db
 

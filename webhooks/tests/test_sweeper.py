@@ -11,7 +11,7 @@ from django.utils import timezone
 from webhooks import tasks
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
-from .conftest import T0
+from .support import T0
 
 pytestmark = pytest.mark.django_db
 

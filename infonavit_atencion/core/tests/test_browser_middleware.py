@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from cases.tests.api_support import client_for, payload, session_for
 from infonavit_atencion.core.api_scopes import Scope
+from tests.support.cases import client_for, payload, session_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,26 +1,26 @@
-"""Shared set-up for the cases API tests: callers of every kind and cases made by the services."""
+"""Set-up the tests of many apps share: callers of every kind (staff users, API clients,
+sessions), a valid API body and cases made through the real intake service."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
+import factory
 from django.utils import timezone
 from rest_framework.test import APIClient
 from stdnum import luhn
 
 from accounts.models import ApiClient
-from accounts.services import UserPlacement, api_client_create, user_create
 from cases.events import Actor
 from cases.models import Case
 from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create
-from conftest import TEST_PASSWORD
 from contacts.services import ContactInput
 from infonavit_atencion.core.api_scopes import Scope
 
-PASSWORD = TEST_PASSWORD  # the run's one test password (fresh each run)
+from .accounts import CallerFactory, StaffFactory
+
 PROBLEM = "application/problem+json"
 ANA_NSS = "92919084431"
 ANA_CURP = "BOXW310820HNERXN09"
@@ -33,8 +33,20 @@ def nss(serial: int) -> str:
     return base + luhn.calc_check_digit(base)
 
 
+class ContactFactory(factory.Factory):
+    """Ana Pérez, with her NSS, as the intake service receives a contact; add or change any
+    field: `ContactFactory(curp=ANA_CURP, email="ana@example.com")`."""
+
+    class Meta:
+        model = ContactInput
+
+    given_names = "Ana"
+    first_surname = "Pérez"
+    nss = ANA_NSS
+
+
 def staff(username: str, role: str, **placement: Any):  # type: ignore[no-untyped-def]
-    return user_create(username, role, PASSWORD, UserPlacement(**placement))
+    return StaffFactory(username=username, role=role, **placement)
 
 
 def session_for(user: Any, *, csrf: bool = False) -> APIClient:
@@ -46,10 +58,8 @@ def session_for(user: Any, *, csrf: bool = False) -> APIClient:
 def client_for(
     name: str, scopes: list[str], channel: str = "MICUENTA"
 ) -> tuple[APIClient, ApiClient]:
-    client, key = api_client_create(name, channel, scopes)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api, client
+    caller = CallerFactory(name=name, scopes=scopes, channel=channel)
+    return caller.api, caller.client
 
 
 def payload(**overrides: Any) -> dict[str, Any]:
@@ -87,7 +97,7 @@ def make_case(
         "service": "QUEJA_CANALES_DIGITALES",
         "channel": "MICUENTA",
         "description": "La página falla al descargar mi constancia.",
-        "contact": contact or ContactInput(given_names="Ana", first_surname="Pérez", nss=ANA_NSS),
+        "contact": contact or ContactFactory(),
     }
     if actor.client is not None:
         values["channel"] = actor.client.channel.code
@@ -98,34 +108,3 @@ def make_case(
         assert routed is not None
         case = routed
     return Case.objects.get(pk=case.pk)
-
-
-# Shapes every case-JSON test checks.
-OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
-CASE_KEYS = [
-    "folio",
-    "kind",
-    "status",
-    "priority",
-    "service",
-    "channel",
-    "office",
-    "directorate",
-    "area",
-    "assignee",
-    "contact",
-    "subject",
-    "description",
-    "received_at",
-    "created_at",
-    "updated_at",
-    "sla",
-    "external_reference",
-    "version",
-]
-
-
-def field_errors(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
-    return [(e["field"], e["code"]) for e in response.json()["errors"]]
