@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 
-from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
+from infonavit_atencion.core.queueing import enqueue_named_now, enqueue_named_on_commit
 
 ROUTE_CASE = "cases.tasks.route_case"
 RUN_SLA_REPAIR = "cases.tasks.run_sla_repair"
@@ -34,9 +34,9 @@ def followup_task(name: str) -> Any:
 
 def followup_on_commit(name: str, *args: Any) -> None:
     """Queue task ``name`` with ``args`` when the current transaction commits."""
-    enqueue_on_commit(followup_task(name), *args)
+    enqueue_named_on_commit(name, *args)
 
 
 def followup_now(name: str, *args: Any) -> bool:
     """Queue task ``name`` now (sweepers, outside a case's transaction); False if it failed."""
-    return enqueue_now(followup_task(name), *args)
+    return enqueue_named_now(name, *args)

@@ -10,14 +10,15 @@ from itertools import accumulate
 from typing import Any
 
 from businesstime import clock
+from cases.services.intake import TRACKING_ALPHABET
+from cases.sla.policy import reopen_deadline
 
 from . import profiles as p
 from . import texts
 from .arrivals import Arrival
 from .catalog import PolicyInfo, ServiceInfo, Snapshot
-from .simulate import GAP, SYSTEM, Actor, CaseLife, autoclose_at, lognormal_share, reopen_deadline
+from .simulate import GAP, SYSTEM, Actor, CaseLife, autoclose_at, lognormal_share
 
-TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as cases.services.intake
 SURVEY_LINK_DAYS = 30
 
 

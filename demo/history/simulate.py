@@ -13,8 +13,6 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-
 from businesstime import clock
 from businesstime.calendar_spec import CalendarSpec
 
@@ -297,11 +295,6 @@ def _ceil_minute(t: dt.datetime) -> dt.datetime:
 
 def _after_minute(t: dt.datetime) -> dt.datetime:
     return t.replace(second=0, microsecond=0) + MINUTE
-
-
-def reopen_deadline(spec: CalendarSpec, resolved_at: dt.datetime) -> dt.datetime:
-    """cases.services.autoclose.reopen_deadline."""
-    return clock.add_business_days(spec, resolved_at, settings.REOPEN_WINDOW_BUSINESS_DAYS)
 
 
 def autoclose_at(deadline: dt.datetime) -> dt.datetime:

@@ -33,3 +33,8 @@ def enqueue_named_on_commit(name: str, *args: Any) -> None:
     """`enqueue_on_commit` for the task registered as `name` (its dotted path, Celery's default
     name): a service queues a task of the tasks module above it without importing that module."""
     enqueue_on_commit(import_string(name), *args)
+
+
+def enqueue_named_now(name: str, *args: Any) -> bool:
+    """`enqueue_now` for the task registered as `name` (sweepers, outside a transaction)."""
+    return enqueue_now(import_string(name), *args)
