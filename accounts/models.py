@@ -27,14 +27,27 @@ class UserProfile(TimeStampedModel):
     """A staff member's role and where they work; it decides what they may see (SPEC §9)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("usuario")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("usuario"),
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     office = models.ForeignKey(
-        "channels.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("oficina")
+        "channels.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("oficina"),
     )
     area = models.ForeignKey(
-        "catalog.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("área")
+        "catalog.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("área"),
     )
     directorate = models.ForeignKey(
         "catalog.Directorate",
@@ -58,18 +71,25 @@ class UserProfile(TimeStampedModel):
         verbose_name_plural = _("perfiles de usuario")
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=["agent", "area_staff", "supervisor", "admin"]), name="profile_role_valid"
-            ),
-            models.CheckConstraint(condition=~Q(role="agent") | Q(office__isnull=False), name="profile_agent_has_office"),
-            models.CheckConstraint(
-                condition=~Q(role="area_staff") | Q(area__isnull=False), name="profile_area_staff_has_area"
+                condition=Q(role__in=["agent", "area_staff", "supervisor", "admin"]),
+                name="profile_role_valid",
             ),
             models.CheckConstraint(
-                condition=(Q(role="supervisor") & ~Q(supervisor_scope="")) | (~Q(role="supervisor") & Q(supervisor_scope="")),
+                condition=~Q(role="agent") | Q(office__isnull=False),
+                name="profile_agent_has_office",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="area_staff") | Q(area__isnull=False),
+                name="profile_area_staff_has_area",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="supervisor") & ~Q(supervisor_scope=""))
+                | (~Q(role="supervisor") & Q(supervisor_scope="")),
                 name="profile_supervisor_scope_iff_supervisor",
             ),
             models.CheckConstraint(
-                condition=~Q(supervisor_scope__in=["office", "delegacion"]) | Q(office__isnull=False),
+                condition=~Q(supervisor_scope__in=["office", "delegacion"])
+                | Q(office__isnull=False),
                 name="profile_office_scope_has_office",
             ),
             models.CheckConstraint(
@@ -92,7 +112,10 @@ class ApiClient(TimeStampedModel):
 
     name = models.CharField(_("nombre"), max_length=120, unique=True)
     channel = models.ForeignKey(
-        "channels.Channel", on_delete=models.PROTECT, related_name="api_clients", verbose_name=_("canal")
+        "channels.Channel",
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("canal"),
     )
     key_prefix = models.CharField(_("prefijo de la llave"), max_length=12, unique=True)
     key_digest = models.CharField(_("huella de la llave"), max_length=64)
@@ -105,7 +128,9 @@ class ApiClient(TimeStampedModel):
         verbose_name_plural = _("clientes de la API")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(key_digest__regex=r"^[0-9a-f]{64}$"), name="api_client_digest_sha256"),
+            models.CheckConstraint(
+                condition=Q(key_digest__regex=r"^[0-9a-f]{64}$"), name="api_client_digest_sha256"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +170,10 @@ class SealedRoleGrant(models.Model):
     )
     reason = models.TextField(_("motivo"), blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("propuesto por")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("propuesto por"),
     )
     proposed_at = models.DateTimeField(_("propuesto el"))
     approved_by = models.ForeignKey(
@@ -182,7 +210,9 @@ class SealedRoleGrant(models.Model):
         ordering = ["-proposed_at", "-id"]
         constraints = [
             # The database keeps the two-person rule even against a write that skips the service.
-            models.CheckConstraint(condition=~Q(proposed_by=F("for_user")), name="sealed_grant_not_self_proposed"),
+            models.CheckConstraint(
+                condition=~Q(proposed_by=F("for_user")), name="sealed_grant_not_self_proposed"
+            ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True)
                 | (~Q(approved_by=F("proposed_by")) & ~Q(approved_by=F("for_user"))),
@@ -190,10 +220,30 @@ class SealedRoleGrant(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(status="proposed", approved_by__isnull=True, rejected_by__isnull=True, revoked_by__isnull=True)
-                    | Q(status="approved", approved_by__isnull=False, approved_at__isnull=False, revoked_by__isnull=True)
-                    | Q(status="rejected", approved_by__isnull=True, rejected_by__isnull=False, rejected_at__isnull=False)
-                    | Q(status="revoked", approved_by__isnull=False, revoked_by__isnull=False, revoked_at__isnull=False)
+                    Q(
+                        status="proposed",
+                        approved_by__isnull=True,
+                        rejected_by__isnull=True,
+                        revoked_by__isnull=True,
+                    )
+                    | Q(
+                        status="approved",
+                        approved_by__isnull=False,
+                        approved_at__isnull=False,
+                        revoked_by__isnull=True,
+                    )
+                    | Q(
+                        status="rejected",
+                        approved_by__isnull=True,
+                        rejected_by__isnull=False,
+                        rejected_at__isnull=False,
+                    )
+                    | Q(
+                        status="revoked",
+                        approved_by__isnull=False,
+                        revoked_by__isnull=False,
+                        revoked_at__isnull=False,
+                    )
                 ),
                 name="sealed_grant_status_matches_steps",
             ),

@@ -37,7 +37,9 @@ def _lookup(model, code: str | None, field: str):  # type: ignore[no-untyped-def
     try:
         return model.objects.get(code=code)
     except model.DoesNotExist as missing:
-        raise ValidationFailed.single(field, "does_not_exist", _("No existe la clave «%(code)s».") % {"code": code}) from missing
+        raise ValidationFailed.single(
+            field, "does_not_exist", _("No existe la clave «%(code)s».") % {"code": code}
+        ) from missing
 
 
 def _profile_values(role: str, placement: UserPlacement) -> dict:
@@ -48,14 +50,22 @@ def _profile_values(role: str, placement: UserPlacement) -> dict:
         directorate = area.directorate
     scope = SupervisorScope.NONE
     if role == Role.AGENT and office is None:
-        raise ValidationFailed.single("office", "required", _("Un asesor necesita una oficina (--office)."))
+        raise ValidationFailed.single(
+            "office", "required", _("Un asesor necesita una oficina (--office).")
+        )
     if role == Role.AREA_STAFF and area is None:
-        raise ValidationFailed.single("area", "required", _("El personal de área necesita un área (--area)."))
+        raise ValidationFailed.single(
+            "area", "required", _("El personal de área necesita un área (--area).")
+        )
     if role == Role.SUPERVISOR:
         if placement.national:
             scope = SupervisorScope.NATIONAL
         elif office is not None:
-            scope = SupervisorScope.DELEGACION if office.kind == Office.Kind.DELEGACION else SupervisorScope.OFFICE
+            scope = (
+                SupervisorScope.DELEGACION
+                if office.kind == Office.Kind.DELEGACION
+                else SupervisorScope.OFFICE
+            )
         elif directorate is not None:
             scope = SupervisorScope.DIRECTORATE
         else:
@@ -64,21 +74,31 @@ def _profile_values(role: str, placement: UserPlacement) -> dict:
                 "required",
                 _("Un supervisor necesita un alcance: --office, --directorate o --national."),
             )
-    return {"role": role, "office": office, "area": area, "directorate": directorate, "supervisor_scope": scope}
+    return {
+        "role": role,
+        "office": office,
+        "area": area,
+        "directorate": directorate,
+        "supervisor_scope": scope,
+    }
 
 
 @transaction.atomic
 def user_create(username: str, role: str, password: str, placement: UserPlacement) -> AbstractUser:
     """Create a staff user with a profile, or update the existing one (idempotent)."""
     if role not in Role.values:
-        raise ValidationFailed.single("role", "invalid", _("Rol desconocido «%(role)s».") % {"role": role})
+        raise ValidationFailed.single(
+            "role", "invalid", _("Rol desconocido «%(role)s».") % {"role": role}
+        )
     profile_values = _profile_values(role, placement)
     User = get_user_model()
     user = User.objects.filter(username=username).first() or User(username=username)
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise ValidationFailed.single("password", "weak_password", " ".join(error.messages)) from error
+        raise ValidationFailed.single(
+            "password", "weak_password", " ".join(error.messages)
+        ) from error
     user.set_password(password)
     user.is_active = True
     user.is_staff = role == Role.ADMIN
@@ -99,13 +119,21 @@ def api_client_create(name: str, channel_code: str, scopes: list[str]) -> tuple[
     unknown = sorted(set(scopes) - set(Scope.values))
     if unknown:
         raise ValidationFailed.single(
-            "scopes", "invalid", _("Alcances desconocidos: %(scopes)s.") % {"scopes": ", ".join(unknown)}
+            "scopes",
+            "invalid",
+            _("Alcances desconocidos: %(scopes)s.") % {"scopes": ", ".join(unknown)},
         )
     if ApiClient.objects.filter(name=name).exists():
-        raise ValidationFailed.single("name", "unique", _("Ya existe un cliente con el nombre «%(name)s».") % {"name": name})
+        raise ValidationFailed.single(
+            "name", "unique", _("Ya existe un cliente con el nombre «%(name)s».") % {"name": name}
+        )
     prefix = secrets.token_hex(4)
     key = f"{prefix}.{secrets.token_urlsafe(32)}"
     client = ApiClient.objects.create(
-        name=name, channel=channel, key_prefix=prefix, key_digest=api_key_digest(key), scopes=sorted(set(scopes))
+        name=name,
+        channel=channel,
+        key_prefix=prefix,
+        key_digest=api_key_digest(key),
+        scopes=sorted(set(scopes)),
     )
     return client, key

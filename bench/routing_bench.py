@@ -39,7 +39,15 @@ sys.path.insert(0, str(ROOT))
 DB_NAME = os.environ.get("ROUTING_BENCH_DATABASE", "atencion_bench_routing")
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atencion_bench")
 _redis = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
-BROKER = urlunsplit((_redis.scheme, _redis.netloc, "/" + os.environ.get("ROUTING_BENCH_REDIS_DB", "13"), _redis.query, ""))
+BROKER = urlunsplit(
+    (
+        _redis.scheme,
+        _redis.netloc,
+        "/" + os.environ.get("ROUTING_BENCH_REDIS_DB", "13"),
+        _redis.query,
+        "",
+    )
+)
 _server = urlsplit(SERVER)
 DATABASE_URL = urlunsplit((_server.scheme, _server.netloc, f"/{DB_NAME}", _server.query, ""))
 os.environ.update(

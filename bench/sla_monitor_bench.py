@@ -37,7 +37,11 @@ def main() -> None:
     parser.add_argument("--crossing", type=int, default=3000)
     args = parser.parse_args()
 
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "atencion_bench"], capture_output=True, check=False)  # noqa: S607
+    subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", "atencion_bench"],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
     import django
 
     django.setup()
@@ -51,7 +55,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM cases_case WHERE status IN ('assigned','in_progress','new')")
+        cursor.execute(
+            "SELECT count(*) FROM cases_case WHERE status IN ('assigned','in_progress','new')"
+        )
         have = cursor.fetchone()[0]
         if have < args.cases:
             started = time.perf_counter()
@@ -76,7 +82,9 @@ def main() -> None:
                 [have + 1, args.cases],
             )
             cursor.execute("ANALYZE cases_case")
-            print(f"inserted {args.cases - have:,} open cases in {time.perf_counter() - started:.1f} s")
+            print(
+                f"inserted {args.cases - have:,} open cases in {time.perf_counter() - started:.1f} s"
+            )
         # Reset the thresholds: everything on track in the future, then `crossing` cases due now.
         cursor.execute(
             "UPDATE cases_case SET sla_state = 'on_track', warn_at = now() + interval '1 day', "
@@ -95,13 +103,19 @@ def main() -> None:
         )
         # A steady-state table: no dead tuples left by the reset above, pages at the fillfactor.
         cursor.execute("VACUUM FULL ANALYZE cases_case")
-        cursor.execute("SELECT count(*) FROM cases_case WHERE status IN ('assigned','in_progress','new')")
+        cursor.execute(
+            "SELECT count(*) FROM cases_case WHERE status IN ('assigned','in_progress','new')"
+        )
         total = cursor.fetchone()[0]
 
     now = timezone.now()
     # The last complete pass ran a minute ago; the hourly check is not due.
     SlaMonitorMark.objects.update_or_create(
-        pk=1, defaults={"scanned_to": now - dt.timedelta(minutes=1), "full_scan_at": now - dt.timedelta(minutes=1)}
+        pk=1,
+        defaults={
+            "scanned_to": now - dt.timedelta(minutes=1),
+            "full_scan_at": now - dt.timedelta(minutes=1),
+        },
     )
     started = time.perf_counter()
     report = sla_monitor_run(now)
@@ -114,10 +128,16 @@ def main() -> None:
     hourly = sla_monitor_run(now)
     hourly_elapsed = time.perf_counter() - started
     print(f"open cases: {total:,}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"regular pass: {report.warned + report.breached - min(report.warned, report.breached):,} cases crossed a threshold "
-          f"(warnings written {report.warned:,}, breaches {report.breached:,}) in {elapsed * 1000:.0f} ms")
-    print(f"idle pass (nothing to do): warned {idle.warned}, breached {idle.breached} in {idle_elapsed * 1000:.1f} ms")
-    print(f"hourly check over every running case: warned {hourly.warned}, breached {hourly.breached} in {hourly_elapsed * 1000:.0f} ms")
+    print(
+        f"regular pass: {report.warned + report.breached - min(report.warned, report.breached):,} cases crossed a threshold "
+        f"(warnings written {report.warned:,}, breaches {report.breached:,}) in {elapsed * 1000:.0f} ms"
+    )
+    print(
+        f"idle pass (nothing to do): warned {idle.warned}, breached {idle.breached} in {idle_elapsed * 1000:.1f} ms"
+    )
+    print(
+        f"hourly check over every running case: warned {hourly.warned}, breached {hourly.breached} in {hourly_elapsed * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

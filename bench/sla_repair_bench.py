@@ -45,7 +45,8 @@ def main() -> None:
     args = parser.parse_args()
 
     name = SERVER.rsplit("/", 1)[1]
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", name], check=True)  # noqa: S603, S607
+    dropdb = ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", name]
+    subprocess.run(dropdb, check=True)  # noqa: S603
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)  # noqa: S603, S607
     import django
 
@@ -66,9 +67,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
     cdmx = BusinessCalendar.objects.get(code="CESI_CDMX")
-    region = BusinessCalendar.objects.create(code="CESI_GUERRERO", name="Cesi Guerrero", timezone=cdmx.timezone)
+    region = BusinessCalendar.objects.create(
+        code="CESI_GUERRERO", name="Cesi Guerrero", timezone=cdmx.timezone
+    )
     for interval in cdmx.intervals.all():
-        CalendarInterval.objects.create(calendar=region, weekday=interval.weekday, start=interval.start, end=interval.end)
+        CalendarInterval.objects.create(
+            calendar=region, weekday=interval.weekday, start=interval.start, end=interval.end
+        )
     Office.objects.filter(code__in=["CESI_ACAPULCO", "CESI_CHILPANCINGO"]).update(calendar=region)
     print(f"database ready in {time.perf_counter() - started:.0f} s")
 
@@ -81,17 +86,33 @@ def main() -> None:
         received = (base + step * slot).replace(microsecond=0)
         snap = Snapshot(received, (8, "business_hours"), (15, "business_days"), 70, None, None)
         dues = recompute_dues(spec, snap)
-        plain.append((slot, received, dues.first_response_due_at, dues.resolution_due_at, dues.warn_at, 0))
+        plain.append(
+            (slot, received, dues.first_response_due_at, dues.resolution_due_at, dues.warn_at, 0)
+        )
         wait = Wait(received + dt.timedelta(hours=20), received + dt.timedelta(hours=44))
         dues = recompute_dues(spec, dataclasses.replace(snap, history=(wait,)))
-        paused.append((slot, received, dues.first_response_due_at, dues.resolution_due_at, dues.warn_at, dues.paused_open_seconds))
+        paused.append(
+            (
+                slot,
+                received,
+                dues.first_response_due_at,
+                dues.resolution_due_at,
+                dues.warn_at,
+                dues.paused_open_seconds,
+            )
+        )
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE slots (paused boolean, slot int, received timestamptz, first_due timestamptz, due timestamptz, warn timestamptz, paused_open int)")
+        cursor.execute(
+            "CREATE TEMP TABLE slots (paused boolean, slot int, received timestamptz, first_due timestamptz, due timestamptz, warn timestamptz, paused_open int)"
+        )
         cursor.executemany("INSERT INTO slots VALUES (false, %s, %s, %s, %s, %s, %s)", plain)
         cursor.executemany("INSERT INTO slots VALUES (true, %s, %s, %s, %s, %s, %s)", paused)
-        for label, calendar, count, first in (("G", region, args.cases, 1), ("C", cdmx, args.others, args.cases + 1)):
+        for label, calendar, count, first in (
+            ("G", region, args.cases, 1),
+            ("C", cdmx, args.others, args.cases + 1),
+        ):
             cursor.execute(
                 """
                 INSERT INTO cases_case (folio, tracking_code, kind, service_id, channel_id, office_id, contact_id,
@@ -134,35 +155,55 @@ def main() -> None:
         )
         cursor.execute("VACUUM ANALYZE cases_case")
         cursor.execute("VACUUM ANALYZE cases_caseevent")
-    print(f"inserted {args.cases:,} open cases on CESI_GUERRERO and {args.others:,} on CESI_CDMX "
-          f"with their events in {time.perf_counter() - started:.0f} s")
+    print(
+        f"inserted {args.cases:,} open cases on CESI_GUERRERO and {args.others:,} on CESI_CDMX "
+        f"with their events in {time.perf_counter() - started:.0f} s"
+    )
 
     # The notice: terms suspended on five business days of the last two weeks.
     first_day = (now - dt.timedelta(days=9)).date()
-    days = [first_day + dt.timedelta(days=n) for n in range(9) if (first_day + dt.timedelta(days=n)).weekday() < 5][:5]
+    days = [
+        first_day + dt.timedelta(days=n)
+        for n in range(9)
+        if (first_day + dt.timedelta(days=n)).weekday() < 5
+    ][:5]
     for day in days:
-        CalendarException.objects.create(calendar=region, date=day, closed=True, name="Suspensión de plazos (huracán)")
-    print(f"notice: CESI_GUERRERO closed on {', '.join(d.isoformat() for d in days)}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        CalendarException.objects.create(
+            calendar=region, date=day, closed=True, name="Suspensión de plazos (huracán)"
+        )
+    print(
+        f"notice: CESI_GUERRERO closed on {', '.join(d.isoformat() for d in days)}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
 
     started = time.perf_counter()
     preview = sla_repair_preview(region.pk, timezone.now()).as_dict()
-    print(f"preview: {preview['changed']:,} of {preview['open_cases']:,} open cases would change "
-          f"(lifted {preview['breaches_lifted']:,}, appearing {preview['breaches_appearing']:,}) "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"preview: {preview['changed']:,} of {preview['open_cases']:,} open cases would change "
+        f"(lifted {preview['breaches_lifted']:,}, appearing {preview['breaches_appearing']:,}) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
     started = time.perf_counter()
-    run = sla_repair_continue(sla_repair_start(region, "Suspensión de plazos (huracán)", timezone.now()), timezone.now)
+    run = sla_repair_continue(
+        sla_repair_start(region, "Suspensión de plazos (huracán)", timezone.now()), timezone.now
+    )
     elapsed = time.perf_counter() - started
-    print(f"repair: {run.changed:,} of {run.seen:,} open cases recomputed (lifted {run.lifted:,}, "
-          f"new breaches {run.breached:,}) in {elapsed:.1f} s "
-          f"({'under' if elapsed < 60 else 'OVER'} the one-minute target)")
+    print(
+        f"repair: {run.changed:,} of {run.seen:,} open cases recomputed (lifted {run.lifted:,}, "
+        f"new breaches {run.breached:,}) in {elapsed:.1f} s "
+        f"({'under' if elapsed < 60 else 'OVER'} the one-minute target)"
+    )
 
     new_spec = calendar_spec_for(region.pk)
     for case in Case.objects.filter(sla_calendar=region, paused_seconds=0).order_by("?")[:200]:
-        assert case.resolution_due_at == clock.due_at(new_spec, case.received_at, 15, "business_days"), case.folio
+        assert case.resolution_due_at == clock.due_at(
+            new_spec, case.received_at, 15, "business_days"
+        ), case.folio
     untouched = Case.objects.filter(sla_calendar=cdmx, version=1).count()
-    print(f"sample of 200 checked against the clock; CESI_CDMX cases untouched: {untouched:,}/{args.others:,}")
+    print(
+        f"sample of 200 checked against the clock; CESI_CDMX cases untouched: {untouched:,}/{args.others:,}"
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,9 @@ os.environ.update(
     {
         "DJANGO_SETTINGS_MODULE": "infonavit_atencion.settings.local",
         "DJANGO_DEBUG": "false",
-        "DATABASE_URL": urlunsplit((_server.scheme, _server.netloc, f"/{DB_NAME}", _server.query, "")),
+        "DATABASE_URL": urlunsplit(
+            (_server.scheme, _server.netloc, f"/{DB_NAME}", _server.query, "")
+        ),
         "LOG_LEVEL": "WARNING",
     }
 )
@@ -41,7 +43,14 @@ TARGET = 10_000_000
 
 
 def _setup(cases: int, months: int) -> None:
-    createdb = ["createdb", "-h", _server.hostname or "127.0.0.1", "-U", _server.username or "postgres", DB_NAME]
+    createdb = [
+        "createdb",
+        "-h",
+        _server.hostname or "127.0.0.1",
+        "-U",
+        _server.username or "postgres",
+        DB_NAME,
+    ]
     subprocess.run(createdb, capture_output=True, check=False)  # noqa: S603 - fixed command line
     import django
 
@@ -77,7 +86,9 @@ def _access_rows(count: int) -> None:
         return
     started = time.perf_counter()
     for start in range(0, missing, 1000):
-        views = [(contacts[i % len(contacts)], None) for i in range(start, min(start + 1000, missing))]
+        views = [
+            (contacts[i % len(contacts)], None) for i in range(start, min(start + 1000, missing))
+        ]
         personal_data_views_log(views, timezone.now(), reason=AccessReason.EXPORT, user=user)
     print(f"logged {missing:,} access rows in {time.perf_counter() - started:.1f} s")
 
@@ -111,7 +122,9 @@ def main() -> None:
     for round_no in range(1, args.rounds + 1):
         events = events_verify()
         access = access_log_verify()
-        assert events.broken is None and access.broken is None, "the bench database's history is broken"
+        assert events.broken is None and access.broken is None, (
+            "the bench database's history is broken"
+        )
         rates.append(events.rate)
         print(
             f"round {round_no}: {events.checked:,} events in {events.seconds:.1f} s → {events.rate:,.0f} events/s; "
@@ -125,7 +138,9 @@ def main() -> None:
     started = time.perf_counter()
     checked, broken = anchors_verify()
     assert broken is None, "the bench database's anchors are broken"
-    print(f"anchors: {checked} days re-sealed and compared in {time.perf_counter() - started:.1f} s")
+    print(
+        f"anchors: {checked} days re-sealed and compared in {time.perf_counter() - started:.1f} s"
+    )
     # The case page's check: one case's events, already loaded by the page.
     case = Case.objects.order_by("-id").first()
     if case is not None:
@@ -133,7 +148,9 @@ def main() -> None:
         started = time.perf_counter()
         for _ in range(100):
             case_history_break(timeline)
-        print(f"case page check: {len(timeline)} events in {(time.perf_counter() - started) * 10:.2f} ms")
+        print(
+            f"case page check: {len(timeline)} events in {(time.perf_counter() - started) * 10:.2f} ms"
+        )
     connection.close()
 
 

@@ -27,7 +27,18 @@ from infonavit_atencion.core import hashchain
 
 from .models import CaseEvent, HistoryAnchor
 
-EXPORT_FIELDS = ("day", "digest", "heads", "events", "accesses", "last_event_id", "last_access_id", "prev_hash", "anchor_hash", "sealed_at")
+EXPORT_FIELDS = (
+    "day",
+    "digest",
+    "heads",
+    "events",
+    "accesses",
+    "last_event_id",
+    "last_access_id",
+    "prev_hash",
+    "anchor_hash",
+    "sealed_at",
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,9 @@ def day_seal(day: dt.date, last_event_id: int, last_access_id: int) -> DaySeal:
 
 
 def _anchor_hash(anchor: HistoryAnchor) -> str:
-    return hashchain.anchor_link(anchor.prev_hash, [getattr(anchor, name) for name in hashchain.ANCHOR_FIELDS])
+    return hashchain.anchor_link(
+        anchor.prev_hash, [getattr(anchor, name) for name in hashchain.ANCHOR_FIELDS]
+    )
 
 
 def _local_day(instant: dt.datetime) -> dt.date:

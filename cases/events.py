@@ -57,7 +57,10 @@ def _last_events(case_ids: Sequence[int]) -> dict[int, tuple[dt.datetime, str]]:
     last = CaseEvent.objects.filter(case_id=OuterRef("pk")).order_by("-at", "-id")
     rows = (
         Case.objects.filter(pk__in=case_ids)
-        .annotate(last_at=Subquery(last.values("at")[:1]), last_hash=Subquery(last.values("chain_hash")[:1]))
+        .annotate(
+            last_at=Subquery(last.values("at")[:1]),
+            last_hash=Subquery(last.values("chain_hash")[:1]),
+        )
         .values_list("pk", "last_at", "last_hash")
     )
     return {pk: (at, head) for pk, at, head in rows if at is not None}
@@ -68,7 +71,12 @@ def event_instant(case: Case, now: dt.datetime) -> dt.datetime:
     event's instant if that is later. The caller read its clock before waiting for the lock;
     a change committed meanwhile may carry a later instant, and acting "before" it would run
     the timeline (and its status replay) backwards. The same probe reads the chain head."""
-    last = CaseEvent.objects.filter(case=case).order_by("-at", "-id").values_list("at", "chain_hash").first()
+    last = (
+        CaseEvent.objects.filter(case=case)
+        .order_by("-at", "-id")
+        .values_list("at", "chain_hash")
+        .first()
+    )
     _head_remember(case, last[1] if last is not None else hashchain.GENESIS)
     return last[0] if last is not None and last[0] > now else now
 
@@ -84,14 +92,18 @@ def event_instants(cases: Sequence[Case], now: dt.datetime) -> dict[int, dt.date
     return instants
 
 
-def event_record(case: Case, kind: str, actor: Actor, at: dt.datetime, data: dict[str, Any] | None = None) -> CaseEvent:
+def event_record(
+    case: Case, kind: str, actor: Actor, at: dt.datetime, data: dict[str, Any] | None = None
+) -> CaseEvent:
     """Append one event, copying where the case stands now (call after updating the case)."""
     event = event_build(case, kind, actor, at, data)
     event.save()
     return event
 
 
-def event_build(case: Case, kind: str, actor: Actor, at: dt.datetime, data: dict[str, Any] | None = None) -> CaseEvent:
+def event_build(
+    case: Case, kind: str, actor: Actor, at: dt.datetime, data: dict[str, Any] | None = None
+) -> CaseEvent:
     """An unsaved event row, chained onto the case's last one; batch jobs bulk_create these
     (all of them, in the order built) in the transaction that holds the case's lock."""
     event = CaseEvent(
@@ -115,7 +127,12 @@ def event_build(case: Case, kind: str, actor: Actor, at: dt.datetime, data: dict
         head = hashchain.GENESIS
     elif head is None:
         # No probe in this transaction: read the head now.
-        head = CaseEvent.objects.filter(case=case).order_by("-at", "-id").values_list("chain_hash", flat=True).first()
+        head = (
+            CaseEvent.objects.filter(case=case)
+            .order_by("-at", "-id")
+            .values_list("chain_hash", flat=True)
+            .first()
+        )
     event.chain_hash = event_hash(event, head or hashchain.GENESIS)
     _head_remember(case, event.chain_hash)
     return event
@@ -123,4 +140,6 @@ def event_build(case: Case, kind: str, actor: Actor, at: dt.datetime, data: dict
 
 def event_hash(event: CaseEvent, prev_hash: str) -> str:
     """The event's link in its case's chain, after `prev_hash`."""
-    return hashchain.event_link(prev_hash, [getattr(event, name) for name in hashchain.EVENT_FIELDS])
+    return hashchain.event_link(
+        prev_hash, [getattr(event, name) for name in hashchain.EVENT_FIELDS]
+    )

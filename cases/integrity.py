@@ -59,17 +59,26 @@ def events_verify(since: dt.datetime | None = None, progress: Progress = _quiet)
     after it), in (case, at, id) order."""
     rows = CaseEvent.objects.order_by("case_id", "at", "id")
     if since is not None:
-        rows = rows.filter(case_id__in=Subquery(CaseEvent.objects.filter(at__gte=since).values("case_id")))
+        rows = rows.filter(
+            case_id__in=Subquery(CaseEvent.objects.filter(at__gte=since).values("case_id"))
+        )
     started = time.monotonic()
     checked = 0
     case_id, head = None, hashchain.GENESIS
     link = hashchain.event_link
-    for row in rows.values_list("id", "chain_hash", *hashchain.EVENT_FIELDS).iterator(chunk_size=CHUNK):
+    for row in rows.values_list("id", "chain_hash", *hashchain.EVENT_FIELDS).iterator(
+        chunk_size=CHUNK
+    ):
         if row[2] != case_id:
             case_id, head = row[2], hashchain.GENESIS
         if link(head, row[2:]) != row[1]:
             folio = Case.objects.filter(pk=row[2]).values_list("folio", flat=True).first() or ""
-            return ChainReport("events", checked, time.monotonic() - started, Break("events", row[0], row[4], folio))
+            return ChainReport(
+                "events",
+                checked,
+                time.monotonic() - started,
+                Break("events", row[0], row[4], folio),
+            )
         head = row[1]
         checked += 1
         if checked % PROGRESS_EVERY == 0:
@@ -83,18 +92,34 @@ def access_log_verify(since: dt.datetime | None = None, progress: Progress = _qu
     rows = ContactAccessLog.objects.order_by("id")
     head = hashchain.GENESIS
     if since is not None:
-        first = ContactAccessLog.objects.filter(at__gte=since).order_by("id").values_list("id", flat=True).first()
+        first = (
+            ContactAccessLog.objects.filter(at__gte=since)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
         if first is None:
             return ChainReport("access_log", 0, 0.0, None)
         rows = rows.filter(id__gte=first)
-        before = ContactAccessLog.objects.filter(id__lt=first).order_by("-id").values_list("chain_hash", flat=True)
+        before = (
+            ContactAccessLog.objects.filter(id__lt=first)
+            .order_by("-id")
+            .values_list("chain_hash", flat=True)
+        )
         head = before.first() or hashchain.GENESIS
     started = time.monotonic()
     checked = 0
     link = hashchain.access_link
-    for row in rows.values_list("id", "chain_hash", *hashchain.ACCESS_FIELDS).iterator(chunk_size=CHUNK):
+    for row in rows.values_list("id", "chain_hash", *hashchain.ACCESS_FIELDS).iterator(
+        chunk_size=CHUNK
+    ):
         if link(head, row[2:]) != row[1]:
-            return ChainReport("access_log", checked, time.monotonic() - started, Break("access_log", row[0], row[7]))
+            return ChainReport(
+                "access_log",
+                checked,
+                time.monotonic() - started,
+                Break("access_log", row[0], row[7]),
+            )
         head = row[1]
         checked += 1
         if checked % PROGRESS_EVERY == 0:

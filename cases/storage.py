@@ -21,7 +21,9 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:
-        raise ValueError("Attachments have no public URL; stream them through a permission-checked view.")
+        raise ValueError(
+            "Attachments have no public URL; stream them through a permission-checked view."
+        )
 
 
 _PRIVATE = PrivateStorage()

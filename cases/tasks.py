@@ -155,4 +155,3 @@ def run_sla_repair(run_id: int) -> dict:
         SlaRepairRun.objects.get(pk=run_id), timezone.now, notify=repair_notices_enqueue
     )
     return {"seen": run.seen, "changed": run.changed}
-

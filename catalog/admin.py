@@ -51,8 +51,23 @@ class ServiceChannelInline(GuardedInlineMixin, admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("code", "name", "kind", "directorate", "area", "sla_policy", "first_contact_resolution", "active")
-    list_filter = ("kind", "directorate", "first_contact_resolution", "active", "channel_links__channel")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "directorate",
+        "area",
+        "sla_policy",
+        "first_contact_resolution",
+        "active",
+    )
+    list_filter = (
+        "kind",
+        "directorate",
+        "first_contact_resolution",
+        "active",
+        "channel_links__channel",
+    )
     search_fields = ("code", "name", "description")
     autocomplete_fields = ("area", "sla_policy")
     list_select_related = ("directorate", "area", "sla_policy")

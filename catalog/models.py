@@ -78,12 +78,16 @@ class SlaPolicy(TimeStampedModel):
 
     code = code_field()
     name = models.CharField(_("nombre"), max_length=160)
-    first_response_value = models.PositiveIntegerField(_("primera respuesta: plazo"), null=True, blank=True)
+    first_response_value = models.PositiveIntegerField(
+        _("primera respuesta: plazo"), null=True, blank=True
+    )
     first_response_unit = models.CharField(
         _("primera respuesta: unidad"), max_length=20, choices=SlaUnit.choices, blank=True
     )
     resolution_value = models.PositiveIntegerField(_("resolución: plazo"))
-    resolution_unit = models.CharField(_("resolución: unidad"), max_length=20, choices=SlaUnit.choices)
+    resolution_unit = models.CharField(
+        _("resolución: unidad"), max_length=20, choices=SlaUnit.choices
+    )
     calendar = models.ForeignKey(
         "channels.BusinessCalendar",
         on_delete=models.PROTECT,
@@ -94,7 +98,9 @@ class SlaPolicy(TimeStampedModel):
         help_text=_("Vacío: el de la oficina en canales presenciales, si no el INSTITUCIONAL."),
     )
     warn_pct = models.PositiveSmallIntegerField(
-        _("umbral de alerta (%)"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)]
+        _("umbral de alerta (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     # A term the law lets the institute extend once (ARCO and access-to-information requests:
     # 20 business days, +10 if the titular is told before they run out). Same unit as the
@@ -106,7 +112,9 @@ class SlaPolicy(TimeStampedModel):
         help_text=_("En la unidad del plazo de resolución. Vacío: el plazo no admite ampliación."),
     )
     escalate_raise_priority = models.BooleanField(_("al vencer, elevar prioridad"), default=True)
-    escalate_notify_supervisors = models.BooleanField(_("al vencer, avisar a supervisores"), default=True)
+    escalate_notify_supervisors = models.BooleanField(
+        _("al vencer, avisar a supervisores"), default=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -119,14 +127,19 @@ class SlaPolicy(TimeStampedModel):
                 | (Q(first_response_value__gt=0) & ~Q(first_response_unit="")),
                 name="sla_first_response_value_and_unit_together",
             ),
-            models.CheckConstraint(condition=Q(resolution_value__gt=0), name="sla_resolution_positive"),
+            models.CheckConstraint(
+                condition=Q(resolution_value__gt=0), name="sla_resolution_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(extension_value__isnull=True) | Q(extension_value__gt=0),
                 name="sla_extension_positive",
             ),
-            models.CheckConstraint(condition=Q(warn_pct__gte=1, warn_pct__lte=99), name="sla_warn_pct_range"),
             models.CheckConstraint(
-                condition=Q(resolution_unit__in=[u.value for u in SlaUnit]), name="sla_resolution_unit_valid"
+                condition=Q(warn_pct__gte=1, warn_pct__lte=99), name="sla_warn_pct_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_unit__in=[u.value for u in SlaUnit]),
+                name="sla_resolution_unit_valid",
             ),
             models.CheckConstraint(
                 condition=Q(first_response_unit__in=["", *[u.value for u in SlaUnit]]),
@@ -145,20 +158,33 @@ class Service(TimeStampedModel):
     name = models.CharField(_("nombre"), max_length=200)
     kind = models.CharField(_("tipo de caso"), max_length=20, choices=CaseKind.choices)
     directorate = models.ForeignKey(
-        Directorate, on_delete=models.PROTECT, related_name="services", verbose_name=_("dirección responsable")
+        Directorate,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("dirección responsable"),
     )
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="services", verbose_name=_("área por omisión")
     )
     sla_policy = models.ForeignKey(
-        SlaPolicy, on_delete=models.PROTECT, related_name="services", verbose_name=_("política de servicio")
+        SlaPolicy,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("política de servicio"),
     )
-    description = models.TextField(_("información pública"), help_text=_("Requisitos y pasos; el mismo texto en todos los canales."))
-    first_contact_resolution = models.BooleanField(_("se puede resolver en el primer contacto"), default=False)
+    description = models.TextField(
+        _("información pública"),
+        help_text=_("Requisitos y pasos; el mismo texto en todos los canales."),
+    )
+    first_contact_resolution = models.BooleanField(
+        _("se puede resolver en el primer contacto"), default=False
+    )
     arco_request = models.BooleanField(
         _("solicitud de derechos ARCO"),
         default=False,
-        help_text=_("La captura pide el derecho que se ejerce: acceso, rectificación, cancelación u oposición."),
+        help_text=_(
+            "La captura pide el derecho que se ejerce: acceso, rectificación, cancelación u oposición."
+        ),
     )
     active = models.BooleanField(_("activo"), default=True)
     history = HistoricalRecords()
@@ -168,7 +194,9 @@ class Service(TimeStampedModel):
         verbose_name_plural = _("servicios")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=[k.value for k in CaseKind]), name="service_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in CaseKind]), name="service_kind_valid"
+            ),
         ]
         indexes = [models.Index(fields=["kind", "active"], name="service_kind_active_idx")]
 
@@ -177,15 +205,22 @@ class Service(TimeStampedModel):
 
     def clean(self) -> None:
         if self.area_id and self.directorate_id and self.area.directorate_id != self.directorate_id:
-            raise ValidationError({"area": _("El área debe pertenecer a la dirección responsable.")})
+            raise ValidationError(
+                {"area": _("El área debe pertenecer a la dirección responsable.")}
+            )
 
 
 class ServiceChannel(models.Model):
     """On which channels a service may be registered, with an optional SLA override."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channel_links", verbose_name=_("servicio"))
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="channel_links", verbose_name=_("servicio")
+    )
     channel = models.ForeignKey(
-        "channels.Channel", on_delete=models.PROTECT, related_name="service_links", verbose_name=_("canal")
+        "channels.Channel",
+        on_delete=models.PROTECT,
+        related_name="service_links",
+        verbose_name=_("canal"),
     )
     sla_policy = models.ForeignKey(
         SlaPolicy,
@@ -214,7 +249,10 @@ class CannedResponse(TimeStampedModel):
     """A prepared answer (respuesta tipo) staff insert into a comment on a case of the service."""
 
     service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, related_name="canned_responses", verbose_name=_("servicio")
+        Service,
+        on_delete=models.CASCADE,
+        related_name="canned_responses",
+        verbose_name=_("servicio"),
     )
     title = models.CharField(_("título"), max_length=120)
     body = models.TextField(_("texto"))
@@ -225,7 +263,9 @@ class CannedResponse(TimeStampedModel):
         verbose_name_plural = _("respuestas tipo")
         ordering = ["service__code", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "title"], name="canned_response_title_unique"),
+            models.UniqueConstraint(
+                fields=["service", "title"], name="canned_response_title_unique"
+            ),
             models.CheckConstraint(condition=~Q(body=""), name="canned_response_body_required"),
         ]
 

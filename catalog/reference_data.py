@@ -99,7 +99,12 @@ def _load_channels(data: dict, report: LoadReport) -> None:
         _, outcome = _upsert(
             Channel,
             {"code": row["code"]},
-            {"name": row["name"], "kind": row["kind"], "ownership": row["ownership"], "active": row.get("active", True)},
+            {
+                "name": row["name"],
+                "kind": row["kind"],
+                "ownership": row["ownership"],
+                "active": row.get("active", True),
+            },
         )
         report.record("channels", outcome)
 
@@ -113,13 +118,19 @@ def _load_calendars(data: dict, report: LoadReport) -> None:
         calendar, outcome = _upsert(
             BusinessCalendar,
             {"code": row["code"]},
-            {"name": row["name"], "timezone": row["timezone"], "observe_holidays": row.get("observe_holidays", True)},
+            {
+                "name": row["name"],
+                "timezone": row["timezone"],
+                "observe_holidays": row.get("observe_holidays", True),
+            },
         )
         wanted = {(int(i["weekday"]), str(i["start"]), str(i["end"])) for i in row["weekly"]}
         if _interval_tuples(calendar) != wanted:
             calendar.intervals.all().delete()
             for weekday, start, end in sorted(wanted):
-                interval = CalendarInterval(calendar=calendar, weekday=weekday, start=start, end=end)
+                interval = CalendarInterval(
+                    calendar=calendar, weekday=weekday, start=start, end=end
+                )
                 interval.full_clean()
                 interval.save()
             outcome = "updated" if outcome == "unchanged" else outcome
@@ -128,13 +139,22 @@ def _load_calendars(data: dict, report: LoadReport) -> None:
             _load_exception(calendar, exception, report)
 
 
-def _load_exception(calendar: BusinessCalendar, row: dict, report: LoadReport, source: str = "") -> None:
+def _load_exception(
+    calendar: BusinessCalendar, row: dict, report: LoadReport, source: str = ""
+) -> None:
     closed = bool(row.get("closed", True))
-    intervals = "" if closed else ", ".join(f"{i['start']}-{i['end']}" for i in row.get("intervals") or [])
+    intervals = (
+        "" if closed else ", ".join(f"{i['start']}-{i['end']}" for i in row.get("intervals") or [])
+    )
     _, outcome = _upsert(
         CalendarException,
         {"calendar": calendar, "date": row["date"]},
-        {"closed": closed, "intervals": intervals, "name": row["name"], "source": row.get("source", source)},
+        {
+            "closed": closed,
+            "intervals": intervals,
+            "name": row["name"],
+            "source": row.get("source", source),
+        },
     )
     report.record("calendar_exceptions", outcome)
 
@@ -155,11 +175,18 @@ def _load_dias_inhabiles(directory: Path, report: LoadReport) -> None:
         for day in data["days"]:
             date = day["date"]
             if not isinstance(date, dt.date) or date.year != year:
-                raise ReferenceDataError(f"{path.name}: fecha inválida {date!r} para el año {year}.")
+                raise ReferenceDataError(
+                    f"{path.name}: fecha inválida {date!r} para el año {year}."
+                )
             if date in holidays:
                 continue  # already an official holiday for the SLA clock
             for calendar in calendars:
-                _load_exception(calendar, {"date": date, "closed": True, "name": day["name"]}, report, data.get("source", ""))
+                _load_exception(
+                    calendar,
+                    {"date": date, "closed": True, "name": day["name"]},
+                    report,
+                    data.get("source", ""),
+                )
 
 
 def _load_offices(data: dict, report: LoadReport) -> None:
@@ -182,7 +209,9 @@ def _load_offices(data: dict, report: LoadReport) -> None:
         )
         wanted = set(row.get("channels") or by_kind.get(row["kind"], []))
         if set(office.channels.values_list("code", flat=True)) != wanted:
-            office.channels.set([_get(Channel, code, f"oficina {row['code']}") for code in sorted(wanted)])
+            office.channels.set(
+                [_get(Channel, code, f"oficina {row['code']}") for code in sorted(wanted)]
+            )
             outcome = "updated" if outcome == "unchanged" else outcome
         report.record("offices", outcome)
 
@@ -190,7 +219,9 @@ def _load_offices(data: dict, report: LoadReport) -> None:
 def _load_directorates(data: dict, report: LoadReport) -> None:
     for row in data["directorates"]:
         directorate, outcome = _upsert(
-            Directorate, {"code": row["code"]}, {"name": row["name"], "active": row.get("active", True)}
+            Directorate,
+            {"code": row["code"]},
+            {"name": row["name"], "active": row.get("active", True)},
         )
         report.record("directorates", outcome)
         for area_row in row.get("areas", []):
@@ -200,7 +231,9 @@ def _load_directorates(data: dict, report: LoadReport) -> None:
                 {
                     "name": area_row["name"],
                     "directorate": directorate,
-                    "calendar": _get(BusinessCalendar, area_row.get("calendar"), f"área {area_row['code']}"),
+                    "calendar": _get(
+                        BusinessCalendar, area_row.get("calendar"), f"área {area_row['code']}"
+                    ),
                     "active": area_row.get("active", True),
                 },
             )
@@ -265,7 +298,10 @@ def _load_services(data: dict, report: LoadReport) -> None:
             _, link_outcome = _upsert(
                 ServiceChannel,
                 {"service": service, "channel": _get(Channel, link["channel"], where)},
-                {"sla_policy": _get(SlaPolicy, link.get("sla_policy"), where), "active": link.get("active", True)},
+                {
+                    "sla_policy": _get(SlaPolicy, link.get("sla_policy"), where),
+                    "active": link.get("active", True),
+                },
             )
             report.record("service_channels", link_outcome)
 

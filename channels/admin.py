@@ -102,7 +102,17 @@ class CalendarExceptionAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
 class CalendarNoticeForm(forms.ModelForm):
     class Meta:
         model = CalendarNotice
-        fields = ("calendar", "action", "date_from", "date_to", "closed", "intervals", "weekly", "name", "source")
+        fields = (
+            "calendar",
+            "action",
+            "date_from",
+            "date_to",
+            "closed",
+            "intervals",
+            "weekly",
+            "name",
+            "source",
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -118,7 +128,17 @@ class CalendarNoticeAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "calendar", "action", "date_from", "date_to", "name", "status")
     list_filter = ("status", "action", "calendar")
     search_fields = ("name", "source", "calendar__code")
-    fields = ("calendar", "action", "date_from", "date_to", "closed", "intervals", "weekly", "name", "source")
+    fields = (
+        "calendar",
+        "action",
+        "date_from",
+        "date_to",
+        "closed",
+        "intervals",
+        "weekly",
+        "name",
+        "source",
+    )
     change_form_template = "admin/channels/calendarnotice/change_form.html"
     form = CalendarNoticeForm
 
@@ -137,15 +157,23 @@ class CalendarNoticeAdmin(GuardedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Casos abiertos que cambiarían"))
     def preview_table(self, obj: CalendarNotice) -> str:
-        return render_to_string("admin/channels/calendarnotice/preview.html", {"preview": obj.preview})
+        return render_to_string(
+            "admin/channels/calendarnotice/preview.html", {"preview": obj.preview}
+        )
 
-    def save_model(self, request: HttpRequest, obj: CalendarNotice, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CalendarNotice, form: Any, change: bool
+    ) -> None:
         if change:
             return  # a notice is never edited: it is confirmed, discarded or replaced
         calendar_notice_create(obj, request.user, timezone.now())  # type: ignore[arg-type]
 
-    def response_add(self, request: HttpRequest, obj: CalendarNotice, post_url_continue: str | None = None) -> HttpResponse:
-        messages.info(request, _t("Aviso registrado. Revise qué cambiaría y confírmelo para aplicarlo."))
+    def response_add(
+        self, request: HttpRequest, obj: CalendarNotice, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        messages.info(
+            request, _t("Aviso registrado. Revise qué cambiaría y confírmelo para aplicarlo.")
+        )
         return HttpResponseRedirect(reverse("admin:channels_calendarnotice_change", args=[obj.pk]))
 
     def response_change(self, request: HttpRequest, obj: CalendarNotice) -> HttpResponse:
@@ -158,7 +186,9 @@ class CalendarNoticeAdmin(GuardedAdminMixin, admin.ModelAdmin):
                 return here
             messages.success(
                 request,
-                _t("Aviso aplicado al calendario %(code)s; los casos abiertos se están recalculando.")
+                _t(
+                    "Aviso aplicado al calendario %(code)s; los casos abiertos se están recalculando."
+                )
                 % {"code": obj.calendar.code},
             )
             return here

@@ -39,7 +39,9 @@ def missing_notice_message(year: int) -> str:
     ) % {"year": year}
 
 
-def next_year_notice_check(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Warning]:
+def next_year_notice_check(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[Warning]:
     if not databases:
         return []
     try:

@@ -45,7 +45,10 @@ class MexicanTimezone(models.TextChoices):
     MERIDA = "America/Merida", _("Centro — Península (America/Merida)")
     MONTERREY = "America/Monterrey", _("Centro — Noreste (America/Monterrey)")
     CHIHUAHUA = "America/Chihuahua", _("Centro — Chihuahua (America/Chihuahua)")
-    CIUDAD_JUAREZ = "America/Ciudad_Juarez", _("Montaña con horario de verano (America/Ciudad_Juarez)")
+    CIUDAD_JUAREZ = (
+        "America/Ciudad_Juarez",
+        _("Montaña con horario de verano (America/Ciudad_Juarez)"),
+    )
     HERMOSILLO = "America/Hermosillo", _("Pacífico sin horario de verano (America/Hermosillo)")
     MAZATLAN = "America/Mazatlan", _("Pacífico (America/Mazatlan)")
     TIJUANA = "America/Tijuana", _("Noroeste (America/Tijuana)")

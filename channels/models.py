@@ -91,7 +91,10 @@ class CalendarInterval(models.Model):
     """One weekly open interval. An end before the start spans midnight into the next day."""
 
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="intervals", verbose_name=_("calendario")
+        BusinessCalendar,
+        on_delete=models.CASCADE,
+        related_name="intervals",
+        verbose_name=_("calendario"),
     )
     weekday = models.PositiveSmallIntegerField(_("día de la semana"), choices=Weekday.choices)
     start = models.CharField(_("inicio"), max_length=5, validators=[hhmm_validator])
@@ -103,10 +106,16 @@ class CalendarInterval(models.Model):
         verbose_name_plural = _("horarios semanales")
         ordering = ["calendar", "weekday", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="interval_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="interval_weekday_valid"
+            ),
             models.CheckConstraint(condition=~Q(start=models.F("end")), name="interval_not_empty"),
-            models.CheckConstraint(condition=~Q(start="24:00"), name="interval_start_before_midnight"),
-            models.UniqueConstraint(fields=["calendar", "weekday", "start"], name="interval_unique_start"),
+            models.CheckConstraint(
+                condition=~Q(start="24:00"), name="interval_start_before_midnight"
+            ),
+            models.UniqueConstraint(
+                fields=["calendar", "weekday", "start"], name="interval_unique_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,7 +140,9 @@ def validate_interval_list(text: str) -> None:
         parse_interval_list(text)
     except ValueError as bad:
         raise ValidationError(
-            _("Intervalo inválido «%(chunk)s». Use HH:MM-HH:MM separados por comas, p. ej. 09:00-13:00, 15:00-18:00."),
+            _(
+                "Intervalo inválido «%(chunk)s». Use HH:MM-HH:MM separados por comas, p. ej. 09:00-13:00, 15:00-18:00."
+            ),
             code="interval_list",
             params={"chunk": str(bad)},
         ) from bad
@@ -146,7 +157,10 @@ class CalendarException(TimeStampedModel):
     """
 
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("calendario")
+        BusinessCalendar,
+        on_delete=models.CASCADE,
+        related_name="exceptions",
+        verbose_name=_("calendario"),
     )
     date = models.DateField(_("fecha"))
     closed = models.BooleanField(_("cerrado"), default=True)
@@ -158,7 +172,9 @@ class CalendarException(TimeStampedModel):
         help_text=_("Sólo para días abiertos: HH:MM-HH:MM separados por comas."),
     )
     name = models.CharField(_("motivo"), max_length=200)
-    source = models.CharField(_("fundamento"), max_length=200, blank=True, help_text=_("p. ej. DOF 13-01-2026"))
+    source = models.CharField(
+        _("fundamento"), max_length=200, blank=True, help_text=_("p. ej. DOF 13-01-2026")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -167,7 +183,10 @@ class CalendarException(TimeStampedModel):
         ordering = ["calendar", "date"]
         constraints = [
             models.UniqueConstraint(fields=["calendar", "date"], name="exception_unique_date"),
-            models.CheckConstraint(condition=Q(closed=False) | Q(intervals=""), name="exception_closed_has_no_intervals"),
+            models.CheckConstraint(
+                condition=Q(closed=False) | Q(intervals=""),
+                name="exception_closed_has_no_intervals",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,7 +218,10 @@ class Office(TimeStampedModel):
     )
     timezone = models.CharField(_("zona horaria"), max_length=40, choices=MexicanTimezone.choices)
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.PROTECT, related_name="offices", verbose_name=_("calendario")
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        related_name="offices",
+        verbose_name=_("calendario"),
     )
     channels = models.ManyToManyField(
         Channel, blank=True, related_name="offices", verbose_name=_("canales que atiende")
@@ -213,12 +235,16 @@ class Office(TimeStampedModel):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["delegacion", "cesi", "contact_centre", "central"]), name="office_kind_valid"
+                condition=Q(kind__in=["delegacion", "cesi", "contact_centre", "central"]),
+                name="office_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(state__in=[s.value for s in State]), name="office_state_valid"
             ),
-            models.CheckConstraint(condition=Q(kind="cesi") | Q(parent__isnull=True), name="office_only_cesi_has_parent"),
+            models.CheckConstraint(
+                condition=Q(kind="cesi") | Q(parent__isnull=True),
+                name="office_only_cesi_has_parent",
+            ),
         ]
         indexes = [models.Index(fields=["state", "kind"], name="office_state_kind_idx")]
 
@@ -255,7 +281,10 @@ class CalendarNotice(TimeStampedModel):
         DISCARDED = "discarded", _("Descartado")
 
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.PROTECT, related_name="notices", verbose_name=_("calendario")
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("calendario"),
     )
     action = models.CharField(_("cambio"), max_length=20, choices=Action.choices)
     date_from = models.DateField(_("desde"), null=True, blank=True)
@@ -279,14 +308,28 @@ class CalendarNotice(TimeStampedModel):
         ),
     )
     name = models.CharField(_("motivo"), max_length=200)
-    source = models.CharField(_("fundamento"), max_length=200, blank=True, help_text=_("p. ej. DOF 27-10-2023"))
-    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField(
+        _("fundamento"), max_length=200, blank=True, help_text=_("p. ej. DOF 27-10-2023")
+    )
+    status = models.CharField(
+        _("estado"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
     preview = models.JSONField(_("vista previa"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registrado por")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrado por"),
     )
     applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("aplicado por")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aplicado por"),
     )
     applied_at = models.DateTimeField(_("aplicado"), null=True, blank=True)
 
@@ -296,13 +339,16 @@ class CalendarNotice(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["exception_set", "exception_remove", "weekly_set"]), name="notice_action_valid"
+                condition=Q(action__in=["exception_set", "exception_remove", "weekly_set"]),
+                name="notice_action_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "applied", "discarded"]), name="notice_status_valid"
+                condition=Q(status__in=["pending", "applied", "discarded"]),
+                name="notice_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(action="weekly_set") | Q(date_from__isnull=False), name="notice_dated_has_date"
+                condition=Q(action="weekly_set") | Q(date_from__isnull=False),
+                name="notice_dated_has_date",
             ),
         ]
 

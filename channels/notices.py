@@ -34,19 +34,21 @@ MAX_NOTICE_DAYS = 366
 
 
 def parse_weekly(text: str) -> list[tuple[int, str, str]]:
-    """"0 09:00-14:00, 15:00-18:00" per line (0 = Monday) into (weekday, start, end) rows."""
+    """ "0 09:00-14:00, 15:00-18:00" per line (0 = Monday) into (weekday, start, end) rows."""
     rows: list[tuple[int, str, str]] = []
     for line in [raw.strip() for raw in text.splitlines() if raw.strip()]:
         head, _space, rest = line.partition(" ")
         if not head.isdigit() or not 0 <= int(head) <= 6:
             raise ValidationError(
-                _("Línea «%(line)s»: empiece con el día de la semana (0 = lunes … 6 = domingo).") % {"line": line}
+                _("Línea «%(line)s»: empiece con el día de la semana (0 = lunes … 6 = domingo).")
+                % {"line": line}
             )
         try:
             pairs = parse_interval_list(rest)
         except ValueError as bad:
             raise ValidationError(
-                _("Línea «%(line)s»: intervalo inválido «%(chunk)s».") % {"line": line, "chunk": bad}
+                _("Línea «%(line)s»: intervalo inválido «%(chunk)s».")
+                % {"line": line, "chunk": bad}
             ) from bad
         rows.extend((int(head), start, end) for start, end in pairs)
     return rows
@@ -55,7 +57,9 @@ def parse_weekly(text: str) -> list[tuple[int, str, str]]:
 def notice_days(notice: CalendarNotice) -> list[dt.date]:
     assert notice.date_from is not None
     last = notice.date_to or notice.date_from
-    return [notice.date_from + dt.timedelta(days=n) for n in range((last - notice.date_from).days + 1)]
+    return [
+        notice.date_from + dt.timedelta(days=n) for n in range((last - notice.date_from).days + 1)
+    ]
 
 
 def calendar_notice_validate(notice: CalendarNotice) -> None:
@@ -72,7 +76,9 @@ def calendar_notice_validate(notice: CalendarNotice) -> None:
         raise ValidationError({"date_from": _("Indique la fecha (o la primera fecha) del aviso.")})
     if notice.date_to is not None:
         if notice.date_to < notice.date_from:
-            raise ValidationError({"date_to": _("La fecha final no puede ser anterior a la inicial.")})
+            raise ValidationError(
+                {"date_to": _("La fecha final no puede ser anterior a la inicial.")}
+            )
         if (notice.date_to - notice.date_from).days >= MAX_NOTICE_DAYS:
             raise ValidationError({"date_to": _("Un aviso abarca como máximo un año.")})
     if notice.action == CalendarNotice.Action.EXCEPTION_SET and notice.closed and notice.intervals:
@@ -94,7 +100,11 @@ def notice_spec(notice: CalendarNotice) -> CalendarSpec:
         for day in notice_days(notice):
             exceptions[day] = pairs  # type: ignore[assignment]
     return make_calendar(
-        current.code, current.timezone, weekly, exceptions, observe_holidays=current.observe_holidays
+        current.code,
+        current.timezone,
+        weekly,
+        exceptions,
+        observe_holidays=current.observe_holidays,
     )
 
 
@@ -106,7 +116,9 @@ def calendar_notice_preview(notice: CalendarNotice, now: dt.datetime) -> dict:
     return notice.preview
 
 
-def calendar_notice_create(notice: CalendarNotice, user: User | None, now: dt.datetime) -> CalendarNotice:
+def calendar_notice_create(
+    notice: CalendarNotice, user: User | None, now: dt.datetime
+) -> CalendarNotice:
     """Record a pending notice and its preview."""
     calendar_notice_validate(notice)
     notice.created_by = user
@@ -125,7 +137,9 @@ def _write(notice: CalendarNotice) -> None:
     if notice.action == CalendarNotice.Action.WEEKLY_SET:
         calendar.intervals.all().delete()
         for weekday, start, end in parse_weekly(notice.weekly):
-            CalendarInterval.objects.create(calendar=calendar, weekday=weekday, start=start, end=end)
+            CalendarInterval.objects.create(
+                calendar=calendar, weekday=weekday, start=start, end=end
+            )
         return
     days = notice_days(notice)
     if notice.action == CalendarNotice.Action.EXCEPTION_REMOVE:
@@ -148,13 +162,19 @@ def calendar_notice_apply(notice_id: int, user: User | None, now: dt.datetime) -
     """Confirm a pending notice: write it to the calendar and start recomputing the open cases.
     A notice already applied or discarded is refused (ValidationError) and nothing changes."""
     with transaction.atomic():
-        notice = CalendarNotice.objects.select_for_update().select_related("calendar").get(pk=notice_id)
+        notice = (
+            CalendarNotice.objects.select_for_update().select_related("calendar").get(pk=notice_id)
+        )
         if notice.status != CalendarNotice.Status.PENDING:
             raise ValidationError(_("Este aviso ya no está pendiente; no se aplicó de nuevo."))
         calendar_notice_validate(notice)
         _write(notice)
         BusinessCalendar.objects.filter(pk=notice.calendar_id).update(updated_at=now)
-        notice.status, notice.applied_by, notice.applied_at = CalendarNotice.Status.APPLIED, user, now
+        notice.status, notice.applied_by, notice.applied_at = (
+            CalendarNotice.Status.APPLIED,
+            user,
+            now,
+        )
         notice.save(update_fields=["status", "applied_by", "applied_at", "updated_at"])
         calendar_change_port().repair(notice.calendar, notice, now)
     return notice
@@ -182,7 +202,11 @@ def preview_lines(preview: dict) -> list[str]:
             f"  Desplazamiento de la resolución: de {preview['shift_min_hours']:+.1f} h "
             f"a {preview['shift_max_hours']:+.1f} h."
         )
-    for key, title in (("by_office", "oficina"), ("by_service", "servicio"), ("by_channel", "canal")):
+    for key, title in (
+        ("by_office", "oficina"),
+        ("by_service", "servicio"),
+        ("by_channel", "canal"),
+    ):
         for row in preview[key]:
             lines.append(
                 f"  Por {title} {row['code']}: {row['cases']} casos "

@@ -87,7 +87,11 @@ def contact_reveal(
     """The unmasked card, after logging the view. The caller has checked the user may see the
     case the contact belongs to (`cases.selectors.detail.case_get_for`)."""
     access_log_append(
-        [ContactAccessLog(contact=contact, user=user, case_id=case_id, reason=AccessReason.CASE_PAGE, at=now)]
+        [
+            ContactAccessLog(
+                contact=contact, user=user, case_id=case_id, reason=AccessReason.CASE_PAGE, at=now
+            )
+        ]
     )
     return contact_card(contact, revealed=True)
 
@@ -135,7 +139,9 @@ def contact_views_log(
 
 def access_log_hash(row: ContactAccessLog, prev_hash: str) -> str:
     """The row's link in the access log's chain, after `prev_hash`."""
-    return hashchain.access_link(prev_hash, [getattr(row, name) for name in hashchain.ACCESS_FIELDS])
+    return hashchain.access_link(
+        prev_hash, [getattr(row, name) for name in hashchain.ACCESS_FIELDS]
+    )
 
 
 def access_log_append(rows: list[ContactAccessLog]) -> None:
@@ -156,7 +162,11 @@ def access_log_append(rows: list[ContactAccessLog]) -> None:
                 cursor.execute("SELECT contacts_access_log_head(%s)", [ACCESS_CHAIN_LOCK])
                 head = cursor.fetchone()[0]
         else:
-            head = ContactAccessLog.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+            head = (
+                ContactAccessLog.objects.order_by("-id")
+                .values_list("chain_hash", flat=True)
+                .first()
+            )
         head = head or hashchain.GENESIS
         for row in rows:
             row.chain_hash = head = access_log_hash(row, head)

@@ -26,16 +26,24 @@ class Contact(TimeStampedModel):
 
     # Identifiers are stored normalised (upper case, no spaces) and are unique where present.
     # NULL (not "") where absent, so that the unique constraints ignore contacts without one.
-    nss = models.CharField(_("NSS"), max_length=11, null=True, blank=True, validators=[nss_validator])  # noqa: DJ001
-    curp = models.CharField(_("CURP"), max_length=18, null=True, blank=True, validators=[curp_validator])  # noqa: DJ001
+    nss = models.CharField(  # noqa: DJ001
+        _("NSS"), max_length=11, null=True, blank=True, validators=[nss_validator]
+    )
+    curp = models.CharField(  # noqa: DJ001
+        _("CURP"), max_length=18, null=True, blank=True, validators=[curp_validator]
+    )
     rfc = models.CharField(_("RFC"), max_length=13, blank=True, validators=[rfc_validator])
     given_names = models.CharField(_("nombre(s)"), max_length=120)
     first_surname = models.CharField(_("primer apellido"), max_length=120)
     second_surname = models.CharField(_("segundo apellido"), max_length=120, blank=True)
     email = models.EmailField(_("correo electrónico"), blank=True)
     phone = models.CharField(_("teléfono"), max_length=20, blank=True)
-    type = models.CharField(_("tipo"), max_length=20, choices=Type.choices, default=Type.DERECHOHABIENTE)
-    consent_notifications = models.BooleanField(_("acepta avisos por correo o teléfono"), default=False)
+    type = models.CharField(
+        _("tipo"), max_length=20, choices=Type.choices, default=Type.DERECHOHABIENTE
+    )
+    consent_notifications = models.BooleanField(
+        _("acepta avisos por correo o teléfono"), default=False
+    )
     consent_survey = models.BooleanField(_("acepta encuestas de satisfacción"), default=True)
     merged_into = models.ForeignKey(
         "self",
@@ -56,21 +64,32 @@ class Contact(TimeStampedModel):
         verbose_name_plural = _("contactos")
         ordering = ["first_surname", "second_surname", "given_names"]
         constraints = [
-            models.UniqueConstraint(fields=["nss"], condition=Q(nss__isnull=False), name="contact_nss_unique"),
-            models.UniqueConstraint(fields=["curp"], condition=Q(curp__isnull=False), name="contact_curp_unique"),
+            models.UniqueConstraint(
+                fields=["nss"], condition=Q(nss__isnull=False), name="contact_nss_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["curp"], condition=Q(curp__isnull=False), name="contact_curp_unique"
+            ),
             models.CheckConstraint(
-                condition=Q(nss__isnull=True) | Q(nss__regex=r"^[0-9]{11}$"), name="contact_nss_11_digits"
+                condition=Q(nss__isnull=True) | Q(nss__regex=r"^[0-9]{11}$"),
+                name="contact_nss_11_digits",
             ),
             models.CheckConstraint(
                 condition=Q(curp__isnull=True) | Q(curp__length=18), name="contact_curp_18_chars"
             ),
             models.CheckConstraint(
-                condition=Q(type__in=["derechohabiente", "acreditado", "patron", "other"]), name="contact_type_valid"
+                condition=Q(type__in=["derechohabiente", "acreditado", "patron", "other"]),
+                name="contact_type_valid",
             ),
-            models.CheckConstraint(condition=~Q(given_names=""), name="contact_given_names_required"),
-            models.CheckConstraint(condition=~Q(first_surname=""), name="contact_first_surname_required"),
             models.CheckConstraint(
-                condition=Q(merged_into__isnull=True) | ~Q(merged_into=models.F("id")), name="contact_not_merged_into_self"
+                condition=~Q(given_names=""), name="contact_given_names_required"
+            ),
+            models.CheckConstraint(
+                condition=~Q(first_surname=""), name="contact_first_surname_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=models.F("id")),
+                name="contact_not_merged_into_self",
             ),
         ]
         indexes = [

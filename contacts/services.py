@@ -49,7 +49,9 @@ class ContactUpsertResult:
     details: ContactDetails = field(default_factory=ContactDetails)
 
 
-def _validated_identifiers(data: ContactInput, prefix: str) -> tuple[str | None, str | None, str, list[str]]:
+def _validated_identifiers(
+    data: ContactInput, prefix: str
+) -> tuple[str | None, str | None, str, list[str]]:
     errors: list[FieldError] = []
     warnings: list[str] = []
     nss = curp = None
@@ -67,7 +69,11 @@ def _validated_identifiers(data: ContactInput, prefix: str) -> tuple[str | None,
                 rfc = result.value
                 warnings.extend(result.warnings)
         except ValidationError as error:
-            errors.append(FieldError(f"{prefix}{field_name}", error.code or "invalid", " ".join(error.messages)))
+            errors.append(
+                FieldError(
+                    f"{prefix}{field_name}", error.code or "invalid", " ".join(error.messages)
+                )
+            )
     if errors:
         raise ValidationFailed(_("Revise los identificadores del contacto."), errors=errors)
     return nss, curp, rfc, warnings
@@ -98,7 +104,9 @@ def contact_upsert(
     """
     nss, curp, rfc, warnings = _validated_identifiers(data, prefix)
     if data.type not in Contact.Type.values:
-        raise ValidationFailed.single(f"{prefix}type", "invalid_choice", _("Tipo de contacto desconocido."))
+        raise ValidationFailed.single(
+            f"{prefix}type", "invalid_choice", _("Tipo de contacto desconocido.")
+        )
     sent = _sent_details(data, nss, curp, rfc)
 
     with transaction.atomic(savepoint=savepoint):
@@ -108,20 +116,30 @@ def contact_upsert(
             raise ValidationFailed.single(
                 f"{prefix}curp",
                 "identity_conflict",
-                _("El NSS y la CURP pertenecen a contactos distintos; fusione los contactos antes de continuar."),
+                _(
+                    "El NSS y la CURP pertenecen a contactos distintos; fusione los contactos antes de continuar."
+                ),
             )
         existing = by_nss or by_curp
         if data.contact_id is not None:
-            picked = Contact.objects.select_for_update().filter(pk=data.contact_id, merged_into__isnull=True).first()
+            picked = (
+                Contact.objects.select_for_update()
+                .filter(pk=data.contact_id, merged_into__isnull=True)
+                .first()
+            )
             if picked is None:
                 raise ValidationFailed.single(
-                    f"{prefix}contact_id", "not_found", _("El contacto elegido ya no existe o fue fusionado.")
+                    f"{prefix}contact_id",
+                    "not_found",
+                    _("El contacto elegido ya no existe o fue fusionado."),
                 )
             if existing is not None and existing.pk != picked.pk:
                 raise ValidationFailed.single(
                     f"{prefix}nss" if by_nss else f"{prefix}curp",
                     "identity_conflict",
-                    _("El identificador pertenece a otro contacto; fusione los contactos antes de continuar."),
+                    _(
+                        "El identificador pertenece a otro contacto; fusione los contactos antes de continuar."
+                    ),
                 )
             existing = picked
         if existing is not None and not update:
@@ -134,7 +152,9 @@ def contact_upsert(
         return replace(result, details=_filled(sent, result.contact) if update else sent)
 
 
-def _sent_details(data: ContactInput, nss: str | None, curp: str | None, rfc: str) -> ContactDetails:
+def _sent_details(
+    data: ContactInput, nss: str | None, curp: str | None, rfc: str
+) -> ContactDetails:
     return ContactDetails(
         given_names=data.given_names.strip(),
         first_surname=data.first_surname.strip(),
@@ -167,7 +187,12 @@ def _record_editor(contact: Contact, editor: ContactEditor | None) -> None:
 
 
 def _complete(
-    contact: Contact, data: ContactInput, nss: str | None, curp: str | None, rfc: str, editor: ContactEditor | None
+    contact: Contact,
+    data: ContactInput,
+    nss: str | None,
+    curp: str | None,
+    rfc: str,
+    editor: ContactEditor | None,
 ) -> Contact:
     changes: dict[str, object] = {}
     if nss and not contact.nss:
@@ -225,7 +250,9 @@ def _create(
         type=data.type,
     )
     try:
-        contact.full_clean(exclude=["nss", "curp", "rfc"], validate_unique=False, validate_constraints=False)
+        contact.full_clean(
+            exclude=["nss", "curp", "rfc"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         raise ValidationFailed(
             _("Revise los datos del contacto."),

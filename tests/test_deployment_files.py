@@ -68,11 +68,16 @@ def test_the_app_services_share_the_private_media_volume_and_run_production_sett
     for name in (*APP_SERVICES, "migrate"):
         service = SERVICES[name]
         assert "private-media:/app/var/private" in service["volumes"], name
-        assert service["environment"]["DJANGO_SETTINGS_MODULE"] == "infonavit_atencion.settings.production"
+        assert (
+            service["environment"]["DJANGO_SETTINGS_MODULE"]
+            == "infonavit_atencion.settings.production"
+        )
         # Starts without an .env file (configuration may come from the environment alone).
         assert service["env_file"] == [{"path": ".env", "required": False}], name
         # Production settings refuse to start without an explicitly chosen mail backend.
-        assert service["environment"]["EMAIL_BACKEND"].startswith("${EMAIL_BACKEND:-django.core.mail"), name
+        assert service["environment"]["EMAIL_BACKEND"].startswith(
+            "${EMAIL_BACKEND:-django.core.mail"
+        ), name
 
 
 def _healthcheck_path() -> str:
@@ -128,7 +133,9 @@ def test_production_does_not_install_the_demo_data_app(production_settings):
 
 def test_the_image_runs_unprivileged_and_owns_its_data_directories():
     user_at = DOCKERFILE.index("\nUSER atencion")
-    chown = re.search(r"mkdir -p /app/var/private[^\n]*\\\n\s*&& chown -R atencion:atencion /app/var", DOCKERFILE)
+    chown = re.search(
+        r"mkdir -p /app/var/private[^\n]*\\\n\s*&& chown -R atencion:atencion /app/var", DOCKERFILE
+    )
     assert chown and chown.start() < user_at
     assert DOCKERFILE.index("collectstatic") < user_at
     assert 'CMD ["gunicorn", "infonavit_atencion.wsgi"' in DOCKERFILE

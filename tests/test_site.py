@@ -38,7 +38,9 @@ def test_login_page_is_in_spanish_with_username_and_password_fields(client):
 
 
 def test_a_user_logs_in_and_sees_the_catalog_summary(client, agent):
-    response = client.post("/accounts/login/", {"username": "asesor", "password": TEST_PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "asesor", "password": TEST_PASSWORD}, follow=True
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Bienvenido a Atención Infonavit" in html
@@ -52,7 +54,9 @@ def test_wrong_password_is_refused_in_spanish(client, agent):
 
 
 @pytest.mark.parametrize("model", [m for m in admin.site._registry], ids=lambda m: m._meta.label)
-def test_every_admin_changelist_and_add_form_renders_for_an_administrator(client, admin_user, model):
+def test_every_admin_changelist_and_add_form_renders_for_an_administrator(
+    client, admin_user, model
+):
     client.force_login(admin_user)
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))

@@ -25,10 +25,38 @@ def _create_user(*args: str) -> str:
     ("args", "role", "scope", "office", "area", "directorate"),
     [
         (["--role", "agent", "--office", "CESI_TIJUANA"], "agent", "", "CESI_TIJUANA", None, None),
-        (["--role", "area_staff", "--area", "CARTERA_CANCELACION"], "area_staff", "", None, "CARTERA_CANCELACION", "CARTERA"),
-        (["--role", "supervisor", "--office", "DEL_BC"], "supervisor", "delegacion", "DEL_BC", None, None),
-        (["--role", "supervisor", "--office", "CESI_TIJUANA"], "supervisor", "office", "CESI_TIJUANA", None, None),
-        (["--role", "supervisor", "--directorate", "CREDITO"], "supervisor", "directorate", None, None, "CREDITO"),
+        (
+            ["--role", "area_staff", "--area", "CARTERA_CANCELACION"],
+            "area_staff",
+            "",
+            None,
+            "CARTERA_CANCELACION",
+            "CARTERA",
+        ),
+        (
+            ["--role", "supervisor", "--office", "DEL_BC"],
+            "supervisor",
+            "delegacion",
+            "DEL_BC",
+            None,
+            None,
+        ),
+        (
+            ["--role", "supervisor", "--office", "CESI_TIJUANA"],
+            "supervisor",
+            "office",
+            "CESI_TIJUANA",
+            None,
+            None,
+        ),
+        (
+            ["--role", "supervisor", "--directorate", "CREDITO"],
+            "supervisor",
+            "directorate",
+            None,
+            None,
+            "CREDITO",
+        ),
         (["--role", "supervisor", "--national"], "supervisor", "national", None, None, None),
         (["--role", "admin"], "admin", "", None, None, None),
     ],
@@ -36,7 +64,9 @@ def _create_user(*args: str) -> str:
 def test_create_user_gives_each_role_its_placement(args, role, scope, office, area, directorate):
     _create_user("maria", "--password", PASSWORD, *args)
 
-    profile = UserProfile.objects.select_related("user", "office", "area", "directorate").get(user__username="maria")
+    profile = UserProfile.objects.select_related("user", "office", "area", "directorate").get(
+        user__username="maria"
+    )
     assert profile.role == role
     assert profile.supervisor_scope == scope
     assert (profile.office.code if profile.office else None) == office
@@ -48,7 +78,15 @@ def test_create_user_gives_each_role_its_placement(args, role, scope, office, ar
 
 def test_create_user_twice_updates_instead_of_failing():
     _create_user("maria", "--role", "agent", "--office", "CESI_TIJUANA", "--password", PASSWORD)
-    _create_user("maria", "--role", "area_staff", "--area", "OPERACIONES_QUEJAS", "--password", PASSWORD + "x")
+    _create_user(
+        "maria",
+        "--role",
+        "area_staff",
+        "--area",
+        "OPERACIONES_QUEJAS",
+        "--password",
+        PASSWORD + "x",
+    )
 
     profile = UserProfile.objects.get(user__username="maria")
     assert profile.role == "area_staff"
@@ -78,7 +116,15 @@ def test_create_user_refuses_a_weak_password():
 
 def test_create_api_client_prints_the_key_last_and_stores_only_its_digest():
     out = StringIO()
-    call_command("create_api_client", "portal", "--channel", "MICUENTA", "--scopes", "cases:read,cases:write", stdout=out)
+    call_command(
+        "create_api_client",
+        "portal",
+        "--channel",
+        "MICUENTA",
+        "--scopes",
+        "cases:read,cases:write",
+        stdout=out,
+    )
 
     key = out.getvalue().strip().splitlines()[-1]
     client = ApiClient.objects.get(name="portal")
@@ -104,5 +150,7 @@ def test_create_api_client_refuses_unknown_channel_or_scope(args, message):
 
 def test_create_api_client_accepts_every_scope_of_the_spec():
     every = "cases:read,cases:write,cases:read_all,cases:import,catalog:read,contacts:read,contacts:write,indicators:read,webhooks:manage"
-    call_command("create_api_client", "todo", "--channel", "MICUENTA", "--scopes", every, stdout=StringIO())
+    call_command(
+        "create_api_client", "todo", "--channel", "MICUENTA", "--scopes", every, stdout=StringIO()
+    )
     assert ApiClient.objects.get(name="todo").scopes == sorted(every.split(","))

@@ -3,7 +3,11 @@ from django.urls import path
 from . import content_views, public_views, views
 
 urlpatterns = [
-    path("public/cases/<str:folio>/", public_views.PublicCaseStatusApi.as_view(), name="public-case-status"),
+    path(
+        "public/cases/<str:folio>/",
+        public_views.PublicCaseStatusApi.as_view(),
+        name="public-case-status",
+    ),
     path(
         "public/cases/<str:folio>/comments/",
         public_views.PublicCaseReplyApi.as_view(),

@@ -9,12 +9,24 @@ from cases.storage import attachment_path, private_storage
 
 
 class Comment(models.Model):
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="comments", verbose_name=_("caso"))
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="comments", verbose_name=_("caso")
+    )
     author_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("autor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("autor"),
     )
     author_client = models.ForeignKey(
-        "accounts.ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sistema")
+        "accounts.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sistema"),
     )
     body = models.TextField(_("texto"))
     public = models.BooleanField(_("visible para el ciudadano"), default=False)
@@ -29,7 +41,8 @@ class Comment(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(body=""), name="comment_body_required"),
             models.CheckConstraint(
-                condition=Q(author_user__isnull=True) | Q(author_client__isnull=True), name="comment_single_author"
+                condition=Q(author_user__isnull=True) | Q(author_client__isnull=True),
+                name="comment_single_author",
             ),
         ]
         indexes = [models.Index(fields=["case", "public", "created_at"], name="comment_case_idx")]
@@ -39,17 +52,31 @@ class Comment(models.Model):
 
 
 class Attachment(models.Model):
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="attachments", verbose_name=_("caso"))
-    file = models.FileField(_("archivo"), storage=private_storage, upload_to=attachment_path, max_length=255)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="attachments", verbose_name=_("caso")
+    )
+    file = models.FileField(
+        _("archivo"), storage=private_storage, upload_to=attachment_path, max_length=255
+    )
     original_name = models.CharField(_("nombre original"), max_length=255)
     content_type = models.CharField(_("tipo de contenido"), max_length=100)
     size = models.PositiveBigIntegerField(_("tamaño (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("subido por")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subido por"),
     )
     uploaded_by_client = models.ForeignKey(
-        "accounts.ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sistema")
+        "accounts.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sistema"),
     )
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
 
@@ -59,7 +86,9 @@ class Attachment(models.Model):
         ordering = ["case", "created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
-            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_hex"),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_hex"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -42,7 +42,11 @@ class CaseEvent(models.Model):
     # or of the acting user or client, and none of them is ever deleted. Every index and check
     # here is paid on each of the millions of inserts (ADR 0010).
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="events", verbose_name=_("caso"), db_index=False
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("caso"),
+        db_index=False,
     )
     kind = models.CharField(_("tipo"), max_length=20, choices=EventKind.choices)
     at = models.DateTimeField(_("momento"), db_index=True)
@@ -53,7 +57,8 @@ class CaseEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("usuario"),
-        db_index=False, db_constraint=False,
+        db_index=False,
+        db_constraint=False,
     )
     actor_client = models.ForeignKey(
         "accounts.ApiClient",
@@ -62,22 +67,53 @@ class CaseEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("sistema"),
-        db_index=False, db_constraint=False,
+        db_index=False,
+        db_constraint=False,
     )
     data = models.JSONField(_("datos"), default=dict, blank=True)
 
     status = models.CharField(_("estado"), max_length=20)
     case_kind = models.CharField(_("tipo de caso"), max_length=20)
-    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
-    office = models.ForeignKey(
-        "channels.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+    channel = models.ForeignKey(
+        "channels.Channel",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    office = models.ForeignKey(
+        "channels.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    service = models.ForeignKey(
+        "catalog.Service",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     directorate = models.ForeignKey(
-        "catalog.Directorate", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+        "catalog.Directorate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     area = models.ForeignKey(
-        "catalog.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+        "catalog.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # sha256 over this event's content and the previous event's hash in the case's chain
     # (infonavit_atencion.core.hashchain, ADR 0013); set by cases.events, checked by verify_history.
@@ -88,9 +124,12 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("eventos del caso")
         ordering = ["case", "at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=[k.value for k in EventKind]), name="event_kind_valid"),
             models.CheckConstraint(
-                condition=Q(actor_user__isnull=True) | Q(actor_client__isnull=True), name="event_single_actor"
+                condition=Q(kind__in=[k.value for k in EventKind]), name="event_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(actor_user__isnull=True) | Q(actor_client__isnull=True),
+                name="event_single_actor",
             ),
         ]
         indexes = [

@@ -18,7 +18,10 @@ class SlaRepairRun(models.Model):
         DONE = "done", _("Terminado")
 
     calendar = models.ForeignKey(
-        "channels.BusinessCalendar", on_delete=models.PROTECT, related_name="+", verbose_name=_("calendario")
+        "channels.BusinessCalendar",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("calendario"),
     )
     notice = models.ForeignKey(
         "channels.CalendarNotice",
@@ -29,7 +32,9 @@ class SlaRepairRun(models.Model):
         verbose_name=_("aviso"),
     )
     cause = models.CharField(_("causa"), max_length=300)
-    status = models.CharField(_("estado"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(
+        _("estado"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
     cursor = models.BigIntegerField(_("último caso revisado"), default=0)
     seen = models.PositiveIntegerField(_("casos revisados"), default=0)
     changed = models.PositiveIntegerField(_("casos recalculados"), default=0)
@@ -43,7 +48,9 @@ class SlaRepairRun(models.Model):
         verbose_name_plural = _("recálculos de plazos")
         ordering = ["-started_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["running", "done"]), name="repair_run_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["running", "done"]), name="repair_run_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

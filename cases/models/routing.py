@@ -22,31 +22,58 @@ class RoutingRule(TimeStampedModel):
     """
 
     name = models.CharField(_("nombre"), max_length=160)
-    order = models.PositiveIntegerField(_("orden"), help_text=_("Las reglas se evalúan de menor a mayor."))
+    order = models.PositiveIntegerField(
+        _("orden"), help_text=_("Las reglas se evalúan de menor a mayor.")
+    )
     active = models.BooleanField(_("activa"), default=True)
 
     kinds = models.JSONField(_("tipos de caso"), default=list, blank=True)
-    services = models.ManyToManyField("catalog.Service", blank=True, related_name="+", verbose_name=_("servicios"))
-    channels = models.ManyToManyField("channels.Channel", blank=True, related_name="+", verbose_name=_("canales"))
-    offices = models.ManyToManyField("channels.Office", blank=True, related_name="+", verbose_name=_("oficinas"))
+    services = models.ManyToManyField(
+        "catalog.Service", blank=True, related_name="+", verbose_name=_("servicios")
+    )
+    channels = models.ManyToManyField(
+        "channels.Channel", blank=True, related_name="+", verbose_name=_("canales")
+    )
+    offices = models.ManyToManyField(
+        "channels.Office", blank=True, related_name="+", verbose_name=_("oficinas")
+    )
     states = models.JSONField(_("entidades federativas"), default=list, blank=True)
     contact_types = models.JSONField(_("tipos de contacto"), default=list, blank=True)
     keywords = models.JSONField(
-        _("palabras clave"), default=list, blank=True, help_text=_("Se buscan en el asunto y la descripción.")
+        _("palabras clave"),
+        default=list,
+        blank=True,
+        help_text=_("Se buscan en el asunto y la descripción."),
     )
     priorities = models.JSONField(_("prioridades"), default=list, blank=True)
 
     directorate = models.ForeignKey(
-        "catalog.Directorate", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("dirección destino")
+        "catalog.Directorate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dirección destino"),
     )
     area = models.ForeignKey(
-        "catalog.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("área destino")
+        "catalog.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("área destino"),
     )
     set_priority = models.PositiveSmallIntegerField(
-        _("fijar prioridad"), null=True, blank=True, choices=[(1, _("Baja")), (2, _("Normal")), (3, _("Alta")), (4, _("Urgente"))]
+        _("fijar prioridad"),
+        null=True,
+        blank=True,
+        choices=[(1, _("Baja")), (2, _("Normal")), (3, _("Alta")), (4, _("Urgente"))],
     )
     assignment_strategy = models.CharField(
-        _("asignación"), max_length=20, choices=AssignmentStrategy.choices, default=AssignmentStrategy.NONE
+        _("asignación"),
+        max_length=20,
+        choices=AssignmentStrategy.choices,
+        default=AssignmentStrategy.NONE,
     )
     history = HistoricalRecords(m2m_fields=[services, channels, offices])
 
@@ -56,7 +83,9 @@ class RoutingRule(TimeStampedModel):
         ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(directorate__isnull=False) | Q(area__isnull=False) | Q(set_priority__isnull=False),
+                condition=Q(directorate__isnull=False)
+                | Q(area__isnull=False)
+                | Q(set_priority__isnull=False),
                 name="routing_rule_has_an_action",
             ),
             models.CheckConstraint(

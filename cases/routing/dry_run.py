@@ -261,7 +261,8 @@ class _Tally:
         report.moves = [
             DryRunMove(*codes(source), *codes(target), cases=count)
             for (source, target), count in sorted(
-                self.moves.items(), key=lambda item: (-item[1], codes(item[0][0]), codes(item[0][1]))
+                self.moves.items(),
+                key=lambda item: (-item[1], codes(item[0][0]), codes(item[0][1])),
             )
         ]
         report.areas = sorted(

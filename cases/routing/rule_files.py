@@ -272,7 +272,9 @@ def _actions(rule: _Rule) -> tuple[int | None, str]:
         )
     if all(raw.get(key) is None for key in ("directorate", "area", "set_priority")):
         rule.add(
-            "area", "no_action", _("indique al menos la dirección, el área o la prioridad que fija.")
+            "area",
+            "no_action",
+            _("indique al menos la dirección, el área o la prioridad que fija."),
         )
     return set_priority, str(strategy)
 

@@ -128,6 +128,9 @@ def contact_merge(source_id: int, target_id: int, actor: Actor, now: dt.datetime
             data = {"from_contact": source.pk, "to_contact": target.pk}
             instants = event_instants(cases, now)
             CaseEvent.objects.bulk_create(
-                [event_build(case, EventKind.MERGED, actor, instants[case.pk], dict(data)) for case in cases]
+                [
+                    event_build(case, EventKind.MERGED, actor, instants[case.pk], dict(data))
+                    for case in cases
+                ]
             )
     return target

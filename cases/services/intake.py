@@ -91,7 +91,8 @@ def _intake_contact(
 
 def _external_reference_taken(data: CaseInput) -> Conflict:
     return Conflict(
-        _("Ya existe un caso con la referencia externa «%(ref)s».") % {"ref": data.external_reference}
+        _("Ya existe un caso con la referencia externa «%(ref)s».")
+        % {"ref": data.external_reference}
     )
 
 

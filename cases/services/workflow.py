@@ -87,18 +87,31 @@ def _end_pause(case: Case, now: dt.datetime) -> dict:
     case.paused_seconds += int((now - paused_from).total_seconds())
     case.paused_open_seconds += extension.open_seconds
     case.paused_at = None
-    return {"paused_from": paused_from.isoformat(), "paused_to": now.isoformat(), "paused_open_seconds": extension.open_seconds}
+    return {
+        "paused_from": paused_from.isoformat(),
+        "paused_to": now.isoformat(),
+        "paused_open_seconds": extension.open_seconds,
+    }
 
 
 def _area_member(case: Case, username: str):  # type: ignore[no-untyped-def]
     assert case.area_id is not None  # every status that allows `assign` has an area (DB constraint)
     user = (
         get_user_model()
-        .objects.filter(username=username, is_active=True, profile__area_id=case.area_id, profile__role=Role.AREA_STAFF)
+        .objects.filter(
+            username=username,
+            is_active=True,
+            profile__area_id=case.area_id,
+            profile__role=Role.AREA_STAFF,
+        )
         .first()
     )
     if user is None:
-        raise ValidationFailed.single("assignee", "not_a_member", _("«%(user)s» no es personal activo del área del caso.") % {"user": username})
+        raise ValidationFailed.single(
+            "assignee",
+            "not_a_member",
+            _("«%(user)s» no es personal activo del área del caso.") % {"user": username},
+        )
     return user
 
 
@@ -106,34 +119,64 @@ def _transfer_target(case: Case, data: TransitionInput) -> Area:
     if data.area:
         area = Area.objects.filter(code=data.area, active=True).first()
         if area is None:
-            raise ValidationFailed.single("area", "does_not_exist", _("El área «%(code)s» no existe o no está activa.") % {"code": data.area})
+            raise ValidationFailed.single(
+                "area",
+                "does_not_exist",
+                _("El área «%(code)s» no existe o no está activa.") % {"code": data.area},
+            )
         if data.directorate and area.directorate.code != data.directorate:
-            raise ValidationFailed.single("area", "wrong_directorate", _("El área no pertenece a la dirección indicada."))
+            raise ValidationFailed.single(
+                "area", "wrong_directorate", _("El área no pertenece a la dirección indicada.")
+            )
         return area
     if data.directorate:
         directorate = Directorate.objects.filter(code=data.directorate, active=True).first()
         if directorate is None:
-            raise ValidationFailed.single("directorate", "does_not_exist", _("La dirección «%(code)s» no existe.") % {"code": data.directorate})
+            raise ValidationFailed.single(
+                "directorate",
+                "does_not_exist",
+                _("La dirección «%(code)s» no existe.") % {"code": data.directorate},
+            )
         default = case.service.area
         if default.directorate_id == directorate.pk and default.pk != case.area_id:
             return default
         others = Area.objects.filter(directorate=directorate, active=True).order_by("code")
-        area = others.exclude(pk=case.area_id).first() if case.area_id is not None else others.first()
+        area = (
+            others.exclude(pk=case.area_id).first() if case.area_id is not None else others.first()
+        )
         if area is None:
-            raise ValidationFailed.single("directorate", "no_area", _("La dirección no tiene otra área activa."))
+            raise ValidationFailed.single(
+                "directorate", "no_area", _("La dirección no tiene otra área activa.")
+            )
         return area
-    raise ValidationFailed.single("area", "required", _("Indique el área o la dirección a la que se transfiere."))
+    raise ValidationFailed.single(
+        "area", "required", _("Indique el área o la dirección a la que se transfiere.")
+    )
 
 
 def _reclassify(case: Case, data: TransitionInput) -> dict:
-    service = Service.objects.select_related("sla_policy").filter(code=data.service or "", active=True).first()
+    service = (
+        Service.objects.select_related("sla_policy")
+        .filter(code=data.service or "", active=True)
+        .first()
+    )
     if service is None:
-        raise ValidationFailed.single("service", "does_not_exist", _("Indique un servicio activo del catálogo."))
-    if not ServiceChannel.objects.filter(service=service, channel_id=case.channel_id, active=True).exists():
-        raise ValidationFailed.single("service", "not_available_on_channel", _("El servicio no se ofrece en el canal del caso."))
+        raise ValidationFailed.single(
+            "service", "does_not_exist", _("Indique un servicio activo del catálogo.")
+        )
+    if not ServiceChannel.objects.filter(
+        service=service, channel_id=case.channel_id, active=True
+    ).exists():
+        raise ValidationFailed.single(
+            "service",
+            "not_available_on_channel",
+            _("El servicio no se ofrece en el canal del caso."),
+        )
     if case.anonymous and service.kind != "report":
         raise ValidationFailed.single(
-            "service", "anonymous_report", _("Una denuncia anónima sólo puede reclasificarse a otro servicio de denuncia.")
+            "service",
+            "anonymous_report",
+            _("Una denuncia anónima sólo puede reclasificarse a otro servicio de denuncia."),
         )
     arco_errors = arco_right_errors(service, data.arco_right)
     if arco_errors:
@@ -141,7 +184,9 @@ def _reclassify(case: Case, data: TransitionInput) -> dict:
     previous = case.service.code
     was_extended = case.sla_extended_at is not None
     policy = sla_policy_for(service, case.channel)
-    snapshot = sla_snapshot(policy, sla_calendar_for(policy, case.channel, case.office), case.received_at)
+    snapshot = sla_snapshot(
+        policy, sla_calendar_for(policy, case.channel, case.office), case.received_at
+    )
     for name, value in snapshot.as_case_fields().items():
         setattr(case, name, value)
     case.service = service
@@ -180,7 +225,11 @@ def _extend(case: Case, data: TransitionInput, now: dt.datetime) -> dict:
             refused = _("El plazo ya venció; la ampliación debe notificarse antes del vencimiento.")
     if refused is not None:
         raise InvalidTransition(refused, extra={"action": "extend", "case_status": case.status})
-    reason = _required(data.reason, "reason", _("Indique el motivo de la ampliación; se le comunica al solicitante."))
+    reason = _required(
+        data.reason,
+        "reason",
+        _("Indique el motivo de la ampliación; se le comunica al solicitante."),
+    )
     previous = case.resolution_due_at
     extension = sla_extend_term(case)
     case.resolution_due_at, case.warn_at = extension.resolution_due_at, extension.warn_at
@@ -198,12 +247,30 @@ def _reopen_deadline(case: Case) -> dt.datetime:
     return reopen_deadline(calendar_spec_for(case.sla_calendar_id), case.resolved_at)
 
 
-SLA_FIELDS = ["sla_policy", "sla_calendar", "sla_first_response_value", "sla_first_response_unit", "sla_resolution_value",
-              "sla_resolution_unit", "sla_warn_pct", "sla_extension_value", "sla_extended_at", "first_response_due_at",
-              "resolution_due_at", "warn_at"]
+SLA_FIELDS = [
+    "sla_policy",
+    "sla_calendar",
+    "sla_first_response_value",
+    "sla_first_response_unit",
+    "sla_resolution_value",
+    "sla_resolution_unit",
+    "sla_warn_pct",
+    "sla_extension_value",
+    "sla_extended_at",
+    "first_response_due_at",
+    "resolution_due_at",
+    "warn_at",
+]
 
 
-PAUSE_FIELDS = {"first_response_due_at", "resolution_due_at", "warn_at", "paused_seconds", "paused_open_seconds", "paused_at"}
+PAUSE_FIELDS = {
+    "first_response_due_at",
+    "resolution_due_at",
+    "warn_at",
+    "paused_seconds",
+    "paused_open_seconds",
+    "paused_at",
+}
 
 
 @dataclass
@@ -214,7 +281,9 @@ class Step:
     data: TransitionInput
     actor: Actor
     now: dt.datetime
-    fields: set[str] = field(default_factory=lambda: {"status", "version", "sla_state", "updated_at"})
+    fields: set[str] = field(
+        default_factory=lambda: {"status", "version", "sla_state", "updated_at"}
+    )
     event_kind: str = EventKind.STATUS_CHANGED
     event_data: dict = field(default_factory=dict)
 
@@ -227,14 +296,18 @@ def _take(step: Step) -> None:
 
 def _assign(step: Step) -> None:
     case = step.case
-    case.assignee = _area_member(case, _required(step.data.assignee or "", "assignee", _("Indique a quién se asigna.")))
+    case.assignee = _area_member(
+        case, _required(step.data.assignee or "", "assignee", _("Indique a quién se asigna."))
+    )
     step.fields.add("assignee")
     step.event_kind = EventKind.ASSIGNED
     step.event_data["assignee"] = case.assignee.get_username()
 
 
 def _pause(step: Step) -> None:
-    step.event_data["reason"] = _required(step.data.reason, "reason", _("Indique el motivo de la espera."))
+    step.event_data["reason"] = _required(
+        step.data.reason, "reason", _("Indique el motivo de la espera.")
+    )
     step.case.paused_at = step.now
     step.fields.add("paused_at")
 
@@ -258,28 +331,43 @@ def _close(step: Step) -> None:
 
 def _reopen(step: Step) -> None:
     case = step.case
-    step.event_data["reason"] = _required(step.data.reason, "reason", _("Indique el motivo de la reapertura."))
+    step.event_data["reason"] = _required(
+        step.data.reason, "reason", _("Indique el motivo de la reapertura.")
+    )
     deadline = _reopen_deadline(case)
     if step.now > deadline:
-        raise InvalidTransition(_("El plazo para reabrir el caso venció el %(date)s.") % {"date": deadline.date().isoformat()})
+        raise InvalidTransition(
+            _("El plazo para reabrir el caso venció el %(date)s.")
+            % {"date": deadline.date().isoformat()}
+        )
     case.resolved_at = None
     case.reopen_count += 1
     step.fields |= {"resolved_at", "reopen_count"}
 
 
 def _cancel(step: Step) -> None:
-    step.event_data["reason"] = _required(step.data.reason, "reason", _("Indique el motivo de la cancelación."))
+    step.event_data["reason"] = _required(
+        step.data.reason, "reason", _("Indique el motivo de la cancelación.")
+    )
     step.case.closed_at = step.now
     step.fields.add("closed_at")
 
 
 def _transfer(step: Step) -> None:
     case = step.case
-    step.event_data["reason"] = _required(step.data.reason, "reason", _("Indique el motivo de la transferencia."))
+    step.event_data["reason"] = _required(
+        step.data.reason, "reason", _("Indique el motivo de la transferencia.")
+    )
     area = _transfer_target(case, step.data)
     if area.pk == case.area_id:
         raise ValidationFailed.single("area", "same_area", _("El caso ya está en esa área."))
-    step.event_data.update({"from_area": case.area.code if case.area else None, "to_area": area.code, "to_directorate": area.directorate.code})
+    step.event_data.update(
+        {
+            "from_area": case.area.code if case.area else None,
+            "to_area": area.code,
+            "to_directorate": area.directorate.code,
+        }
+    )
     case.area = area
     case.directorate = area.directorate
     case.assignee = None
@@ -335,16 +423,28 @@ def _locked_case(folio: str) -> Case:
 
 
 def case_transition(
-    folio: str, data: TransitionInput, actor: Actor, now: dt.datetime, *, expected_version: int | None = None
+    folio: str,
+    data: TransitionInput,
+    actor: Actor,
+    now: dt.datetime,
+    *,
+    expected_version: int | None = None,
 ) -> Case:
     """Apply one lifecycle action to the case with this folio (see TRANSITIONS)."""
     if data.action not in TRANSITIONS:
-        raise ValidationFailed.single("action", "invalid_choice", _("Acción desconocida «%(action)s».") % {"action": data.action})
+        raise ValidationFailed.single(
+            "action",
+            "invalid_choice",
+            _("Acción desconocida «%(action)s».") % {"action": data.action},
+        )
     with transaction.atomic():
         case = _locked_case(folio)
         now = event_instant(case, now)
         if expected_version is not None and case.version != expected_version:
-            raise PreconditionFailed(_("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.") % {"v": case.version})
+            raise PreconditionFailed(
+                _("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.")
+                % {"v": case.version}
+            )
         target = transition_target(data.action, case.status)
         if target is None:
             raise transition_refused(case, data.action)

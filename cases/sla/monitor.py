@@ -38,8 +38,19 @@ WINDOW_MARGIN = dt.timedelta(minutes=15)
 FULL_SCAN_EVERY = dt.timedelta(hours=1)
 # What the batch reads of each case: the event's dimensions, thresholds, priority and policy.
 BATCH_FIELDS = (
-    "id", "status", "kind", "channel_id", "office_id", "service_id", "directorate_id", "area_id",
-    "priority", "warn_at", "resolution_due_at", "sla_policy_id", "sla_state",
+    "id",
+    "status",
+    "kind",
+    "channel_id",
+    "office_id",
+    "service_id",
+    "directorate_id",
+    "area_id",
+    "priority",
+    "warn_at",
+    "resolution_due_at",
+    "sla_policy_id",
+    "sla_state",
 )
 
 
@@ -59,7 +70,10 @@ def _locked_batch(queryset):  # type: ignore[no-untyped-def]
 def _warn_batch(now: dt.datetime, since: dt.datetime | None) -> int:
     """On-track cases past their warning instant but not yet due: at risk."""
     crossed = Case.objects.filter(
-        status__in=RUNNING_STATUSES, sla_state=SlaState.ON_TRACK, warn_at__lte=now, resolution_due_at__gte=now
+        status__in=RUNNING_STATUSES,
+        sla_state=SlaState.ON_TRACK,
+        warn_at__lte=now,
+        resolution_due_at__gte=now,
     )
     if since is not None:
         crossed = crossed.filter(warn_at__gt=since)
@@ -72,18 +86,38 @@ def _warn_batch(now: dt.datetime, since: dt.datetime | None) -> int:
         )
         instants = event_instants(cases, now)
         CaseEvent.objects.bulk_create(
-            event_build(case, EventKind.SLA_WARNING, SYSTEM, instants[case.pk], {"warn_at": case.warn_at.isoformat()})
+            event_build(
+                case,
+                EventKind.SLA_WARNING,
+                SYSTEM,
+                instants[case.pk],
+                {"warn_at": case.warn_at.isoformat()},
+            )
             for case in cases
         )
         return len(cases)
 
 
-def _breach_events(case: Case, policy: SlaPolicy, raised: bool, now: dt.datetime) -> list[CaseEvent]:
+def _breach_events(
+    case: Case, policy: SlaPolicy, raised: bool, now: dt.datetime
+) -> list[CaseEvent]:
     events = []
     if case.sla_state == SlaState.ON_TRACK:
         # Crossed both thresholds since the last pass: the warning is still recorded, once.
-        events.append(event_build(case, EventKind.SLA_WARNING, SYSTEM, now, {"warn_at": case.warn_at.isoformat()}))
-    events.append(event_build(case, EventKind.SLA_BREACHED, SYSTEM, now, {"resolution_due_at": case.resolution_due_at.isoformat()}))
+        events.append(
+            event_build(
+                case, EventKind.SLA_WARNING, SYSTEM, now, {"warn_at": case.warn_at.isoformat()}
+            )
+        )
+    events.append(
+        event_build(
+            case,
+            EventKind.SLA_BREACHED,
+            SYSTEM,
+            now,
+            {"resolution_due_at": case.resolution_due_at.isoformat()},
+        )
+    )
     if policy.escalate_raise_priority or policy.escalate_notify_supervisors:
         data = {
             "priority_from": case.priority,
@@ -97,7 +131,9 @@ def _breach_events(case: Case, policy: SlaPolicy, raised: bool, now: dt.datetime
 def _breach_batch(now: dt.datetime, since: dt.datetime | None, report: MonitorReport) -> int:
     """Running cases past due: breached, escalated per their policy, in one UPDATE per batch."""
     crossed = Case.objects.filter(
-        status__in=RUNNING_STATUSES, sla_state__in=[SlaState.ON_TRACK, SlaState.AT_RISK], resolution_due_at__lt=now
+        status__in=RUNNING_STATUSES,
+        sla_state__in=[SlaState.ON_TRACK, SlaState.AT_RISK],
+        resolution_due_at__lt=now,
     )
     if since is not None:
         crossed = crossed.filter(resolution_due_at__gt=since)
@@ -106,7 +142,11 @@ def _breach_batch(now: dt.datetime, since: dt.datetime | None, report: MonitorRe
         if not cases:
             return 0
         policies = SlaPolicy.objects.in_bulk({c.sla_policy_id for c in cases})
-        raise_ids = {c.pk for c in cases if policies[c.sla_policy_id].escalate_raise_priority and c.priority < Priority.URGENT}
+        raise_ids = {
+            c.pk
+            for c in cases
+            if policies[c.sla_policy_id].escalate_raise_priority and c.priority < Priority.URGENT
+        }
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(
             sla_state=SlaState.BREACHED,
             version=F("version") + 1,
@@ -130,8 +170,14 @@ def _raised_priority(raise_ids: set[int]):  # type: ignore[no-untyped-def]
     """priority + 1 for the given ids, unchanged for the rest (one UPDATE for the batch)."""
     if not raise_ids:
         return F("priority")
-    raised = Least(F("priority") + 1, Value(int(Priority.URGENT)), output_field=PositiveSmallIntegerField())
-    return DbCase(When(pk__in=raise_ids, then=raised), default=F("priority"), output_field=PositiveSmallIntegerField())
+    raised = Least(
+        F("priority") + 1, Value(int(Priority.URGENT)), output_field=PositiveSmallIntegerField()
+    )
+    return DbCase(
+        When(pk__in=raise_ids, then=raised),
+        default=F("priority"),
+        output_field=PositiveSmallIntegerField(),
+    )
 
 
 def _window_start(now: dt.datetime) -> dt.datetime | None:
@@ -145,7 +191,9 @@ def _window_start(now: dt.datetime) -> dt.datetime | None:
 
 def _mark_scanned(now: dt.datetime, full: bool) -> None:
     """Record a complete pass. Never moves the mark back (a slower pass may finish later)."""
-    mark, created = SlaMonitorMark.objects.get_or_create(pk=1, defaults={"scanned_to": now, "full_scan_at": now})
+    mark, created = SlaMonitorMark.objects.get_or_create(
+        pk=1, defaults={"scanned_to": now, "full_scan_at": now}
+    )
     if created:
         return
     changes: dict[str, dt.datetime] = {}

@@ -25,7 +25,11 @@ CENTRAL_TZ = "America/Mexico_City"
 
 def sla_policy_for(service: Service, channel: Channel) -> SlaPolicy:
     """The channel's override if it has one, else the service's policy."""
-    link = ServiceChannel.objects.select_related("sla_policy").filter(service=service, channel=channel).first()
+    link = (
+        ServiceChannel.objects.select_related("sla_policy")
+        .filter(service=service, channel=channel)
+        .first()
+    )
     return sla_policy_of(service, link)
 
 
@@ -37,7 +41,11 @@ def sla_policy_of(service: Service, link: ServiceChannel | None) -> SlaPolicy:
 
 
 def sla_calendar_for(
-    policy: SlaPolicy, channel: Channel, office: Office | None, *, institutional: BusinessCalendar | None = None
+    policy: SlaPolicy,
+    channel: Channel,
+    office: Office | None,
+    *,
+    institutional: BusinessCalendar | None = None,
 ) -> BusinessCalendar:
     """The policy's calendar; else the office's for presencial channels; else INSTITUCIONAL
     (`institutional`, when the caller has it loaded)."""
@@ -81,7 +89,11 @@ class SlaSnapshot:
 
 
 def sla_snapshot(
-    policy: SlaPolicy, calendar: BusinessCalendar, received_at: dt.datetime, *, spec: CalendarSpec | None = None
+    policy: SlaPolicy,
+    calendar: BusinessCalendar,
+    received_at: dt.datetime,
+    *,
+    spec: CalendarSpec | None = None,
 ) -> SlaSnapshot:
     """Targets and due instants of a case received at `received_at` (`spec`: the calendar's
     clock spec, when the caller has it)."""
@@ -89,8 +101,12 @@ def sla_snapshot(
         spec = calendar_spec_for(calendar.pk)
     first_due = None
     if policy.first_response_value:
-        first_due = clock.due_at(spec, received_at, policy.first_response_value, policy.first_response_unit)
-    resolution_due = clock.due_at(spec, received_at, policy.resolution_value, policy.resolution_unit)
+        first_due = clock.due_at(
+            spec, received_at, policy.first_response_value, policy.first_response_unit
+        )
+    resolution_due = clock.due_at(
+        spec, received_at, policy.resolution_value, policy.resolution_unit
+    )
     return SlaSnapshot(
         policy=policy,
         calendar=calendar,
@@ -102,7 +118,9 @@ def sla_snapshot(
         extension_value=policy.extension_value,
         first_response_due_at=first_due,
         resolution_due_at=resolution_due,
-        warn_at=clock.warn_at(spec, received_at, resolution_due, policy.resolution_unit, policy.warn_pct),
+        warn_at=clock.warn_at(
+            spec, received_at, resolution_due, policy.resolution_unit, policy.warn_pct
+        ),
     )
 
 
@@ -122,11 +140,17 @@ def sla_extend_for_pause(case, paused_from: dt.datetime, paused_to: dt.datetime)
     """
     spec = calendar_spec_for(case.sla_calendar_id)
     unit = case.sla_resolution_unit
-    resolution_due = clock.extend_for_pause(spec, case.resolution_due_at, paused_from, paused_to, unit)
-    warn = clock.truncate_to_second(clock.extend_for_pause(spec, case.warn_at, paused_from, paused_to, unit))
+    resolution_due = clock.extend_for_pause(
+        spec, case.resolution_due_at, paused_from, paused_to, unit
+    )
+    warn = clock.truncate_to_second(
+        clock.extend_for_pause(spec, case.warn_at, paused_from, paused_to, unit)
+    )
     first_due = case.first_response_due_at
     if first_due is not None and case.first_response_at is None:
-        first_due = clock.extend_for_pause(spec, first_due, paused_from, paused_to, case.sla_first_response_unit)
+        first_due = clock.extend_for_pause(
+            spec, first_due, paused_from, paused_to, case.sla_first_response_unit
+        )
     open_seconds = int(clock.open_time_between(spec, paused_from, paused_to).total_seconds())
     return PauseExtension(first_due, resolution_due, warn, open_seconds)
 

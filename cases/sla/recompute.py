@@ -75,7 +75,11 @@ def recompute_dues(spec: CalendarSpec, snap: Snapshot) -> Dues:
             given = snap.first_response_at is not None and snap.first_response_at < move.end
             if first is not None and not given:
                 first = clock.extend_for_pause(
-                    spec, first, move.start, move.end, snap.first_response[1]  # type: ignore[index]
+                    spec,
+                    first,
+                    move.start,
+                    move.end,
+                    snap.first_response[1],  # type: ignore[index]
                 )
             paused_open += int(clock.open_time_between(spec, move.start, move.end).total_seconds())
         elif move == EXTENSION and snap.extension_value:

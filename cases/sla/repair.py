@@ -76,7 +76,9 @@ Notify = Callable[[BatchReport], None]
 def sla_repair_start(
     calendar: BusinessCalendar, cause: str, now: dt.datetime, notice: CalendarNotice | None = None
 ) -> SlaRepairRun:
-    return SlaRepairRun.objects.create(calendar=calendar, notice=notice, cause=cause, started_at=now)
+    return SlaRepairRun.objects.create(
+        calendar=calendar, notice=notice, cause=cause, started_at=now
+    )
 
 
 def sla_repair_pending(calendar: BusinessCalendar) -> SlaRepairRun | None:
@@ -140,7 +142,10 @@ def _apply(changes: list[Change], run: SlaRepairRun, now: dt.datetime, report: B
                 data["priority_from"], data["priority_to"] = case.priority, raised[case.pk][0]
                 case.priority = raised[case.pk][0]
         new = change.new
-        case.first_response_due_at, case.resolution_due_at = new.first_response_due_at, new.resolution_due_at
+        case.first_response_due_at, case.resolution_due_at = (
+            new.first_response_due_at,
+            new.resolution_due_at,
+        )
         case.warn_at, case.paused_open_seconds = new.warn_at, new.paused_open_seconds
         case.version += 1
         case.updated_at = now
@@ -157,7 +162,11 @@ def _apply(changes: list[Change], run: SlaRepairRun, now: dt.datetime, report: B
             if policy.escalate_notify_supervisors:
                 report.escalated_ids.append(case.pk)
         elif change.old_state == SlaState.ON_TRACK and change.new_state == SlaState.AT_RISK:
-            events.append(event_build(case, EventKind.SLA_WARNING, SYSTEM, at, {"warn_at": case.warn_at.isoformat()}))
+            events.append(
+                event_build(
+                    case, EventKind.SLA_WARNING, SYSTEM, at, {"warn_at": case.warn_at.isoformat()}
+                )
+            )
         case.sla_state = change.new_state
         if change.promised_later:
             report.told_ids.append(case.pk)
@@ -205,7 +214,9 @@ def sla_repair_batch(
         if locked.status != SlaRepairRun.Status.RUNNING:
             return report
         cases = case_rows(
-            open_cases(run.calendar_id).filter(pk__gt=locked.cursor).select_for_update(of=("self",))[:size]
+            open_cases(run.calendar_id)
+            .filter(pk__gt=locked.cursor)
+            .select_for_update(of=("self",))[:size]
         )
         if not cases:
             locked.status, locked.finished_at = SlaRepairRun.Status.DONE, now

@@ -41,7 +41,10 @@ def open_cases(calendar_id: int):  # type: ignore[no-untyped-def]
 def case_rows(queryset) -> list[SimpleNamespace]:  # type: ignore[no-untyped-def]
     """The batch as plain rows (a model instance per case costs more than its recomputation);
     only the changed ones become `Case` objects (`as_case`)."""
-    return [SimpleNamespace(**dict(zip(CASE_FIELDS, row, strict=True))) for row in queryset.values_list(*CASE_FIELDS)]
+    return [
+        SimpleNamespace(**dict(zip(CASE_FIELDS, row, strict=True)))
+        for row in queryset.values_list(*CASE_FIELDS)
+    ]
 
 
 # The batch's fields in the model's order: `from_db` then takes Django's positional fast path.
@@ -64,7 +67,10 @@ def histories(case_ids: list[int]) -> dict[int, tuple[Wait | str, ...]]:
     for case_id, kind, data in rows:
         if "paused_from" in data:
             found[case_id].append(
-                Wait(dt.datetime.fromisoformat(data["paused_from"]), dt.datetime.fromisoformat(data["paused_to"]))
+                Wait(
+                    dt.datetime.fromisoformat(data["paused_from"]),
+                    dt.datetime.fromisoformat(data["paused_to"]),
+                )
             )
         elif kind == EventKind.SLA_EXTENDED:
             found[case_id].append(EXTENSION)
@@ -109,7 +115,9 @@ class Change:
 
 
 def dues_of(case: Case | SimpleNamespace) -> Dues:
-    return Dues(case.first_response_due_at, case.resolution_due_at, case.warn_at, case.paused_open_seconds)
+    return Dues(
+        case.first_response_due_at, case.resolution_due_at, case.warn_at, case.paused_open_seconds
+    )
 
 
 def _state_at(status: str, stored: str, dues: Dues, now: dt.datetime) -> str:
@@ -147,7 +155,9 @@ def office_timezones() -> dict[int, str]:
     return dict(Office.objects.values_list("pk", "timezone"))
 
 
-def batches(calendar_id: int, after: int = 0, size: int = BATCH_SIZE) -> Iterator[list[SimpleNamespace]]:
+def batches(
+    calendar_id: int, after: int = 0, size: int = BATCH_SIZE
+) -> Iterator[list[SimpleNamespace]]:
     """Unlocked batches of the calendar's open cases (the preview; the run locks its own)."""
     while True:
         batch = case_rows(open_cases(calendar_id).filter(pk__gt=after)[:size])
@@ -173,7 +183,9 @@ class Tally:
 
     def add(self, change: Change) -> None:
         self.cases += 1
-        self.first_response_moved += change.old.first_response_due_at != change.new.first_response_due_at
+        self.first_response_moved += (
+            change.old.first_response_due_at != change.new.first_response_due_at
+        )
         self.resolution_moved += change.old.resolution_due_at != change.new.resolution_due_at
         self.warn_moved += change.old.warn_at != change.new.warn_at
         self.later += change.new.resolution_due_at > change.old.resolution_due_at
@@ -205,8 +217,12 @@ class Preview:
         self.citizens_told += change.promised_later
         hours = (change.new.resolution_due_at - change.old.resolution_due_at).total_seconds() / 3600
         if hours:
-            self.shift_min_hours = hours if self.shift_min_hours is None else min(self.shift_min_hours, hours)
-            self.shift_max_hours = hours if self.shift_max_hours is None else max(self.shift_max_hours, hours)
+            self.shift_min_hours = (
+                hours if self.shift_min_hours is None else min(self.shift_min_hours, hours)
+            )
+            self.shift_max_hours = (
+                hours if self.shift_max_hours is None else max(self.shift_max_hours, hours)
+            )
         self.by_office[office].add(change)
         self.by_service[service].add(change)
         self.by_channel[channel].add(change)
@@ -232,7 +248,9 @@ class Preview:
 NO_OFFICE = "—"
 
 
-def sla_repair_preview(calendar_id: int, now: dt.datetime, spec: CalendarSpec | None = None) -> Preview:
+def sla_repair_preview(
+    calendar_id: int, now: dt.datetime, spec: CalendarSpec | None = None
+) -> Preview:
     """What recomputing the calendar's open cases on ``spec`` (default: the calendar as it is
     now) would change at ``now``: counts in total and by office, service and channel. Writes
     nothing."""

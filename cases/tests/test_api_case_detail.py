@@ -24,6 +24,7 @@ from .support import CASE_KEYS, field_errors
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def portal():  # type: ignore[no-untyped-def]
     return client_for("Portal Mi Cuenta", READ_WRITE)

@@ -52,7 +52,13 @@ def test_a_comment_whose_clock_was_read_before_a_take_follows_the_take(agent, ar
     taken_at = RECEIVED + dt.timedelta(minutes=10)
     case_transition(case.folio, TransitionInput(action="take"), Actor(user=area_staff), taken_at)
 
-    comment_add(case.folio, "Reviso su caso.", False, Actor(user=area_staff), RECEIVED + dt.timedelta(minutes=5))
+    comment_add(
+        case.folio,
+        "Reviso su caso.",
+        False,
+        Actor(user=area_staff),
+        RECEIVED + dt.timedelta(minutes=5),
+    )
 
     commented = _last(case, "commented")
     assert commented.at == taken_at
@@ -60,7 +66,9 @@ def test_a_comment_whose_clock_was_read_before_a_take_follows_the_take(agent, ar
     assert case_timeline_problems([case.pk]) == {}
 
 
-def test_a_monitor_pass_that_started_before_a_comment_records_its_warning_after_it(agent, area_staff):
+def test_a_monitor_pass_that_started_before_a_comment_records_its_warning_after_it(
+    agent, area_staff
+):
     case = _new_case(agent, route=True)
     commented_at = case.warn_at + dt.timedelta(minutes=10)
     comment_add(case.folio, "Reviso su caso.", False, Actor(user=area_staff), commented_at)

@@ -32,7 +32,9 @@ def logged(agent, supervisor):
     contact = Contact.objects.get(pk=case.contact_id)
     now = timezone.now()
     contact_reveal(contact, agent, case.pk, now)
-    personal_data_views_log([(contact.pk, case.pk)] * 3, now, reason=AccessReason.EXPORT, user=supervisor)
+    personal_data_views_log(
+        [(contact.pk, case.pk)] * 3, now, reason=AccessReason.EXPORT, user=supervisor
+    )
     contact_reveal(contact, supervisor, case.pk, now)
     return list(ContactAccessLog.objects.order_by("id"))
 
@@ -89,7 +91,11 @@ def test_reordered_rows_are_found(logged):
 def test_a_forged_row_is_named_itself(logged):
     first = logged[0]
     forged = ContactAccessLog(
-        contact_id=first.contact_id, user_id=first.user_id, case_id=first.case_id, reason=first.reason, at=first.at,
+        contact_id=first.contact_id,
+        user_id=first.user_id,
+        case_id=first.case_id,
+        reason=first.reason,
+        at=first.at,
         chain_hash=access_log_hash(first, logged[-1].chain_hash[::-1]),
     )
     forged.save()
@@ -116,5 +122,7 @@ def test_the_migration_backfills_the_log(logged):
     settle_deferred_checks()
     migration.backfill(apps, SimpleNamespace(connection=connection))
 
-    assert [r.chain_hash for r in ContactAccessLog.objects.order_by("id")] == [r.chain_hash for r in logged]
+    assert [r.chain_hash for r in ContactAccessLog.objects.order_by("id")] == [
+        r.chain_hash for r in logged
+    ]
     assert access_log_verify().broken is None

@@ -39,7 +39,11 @@ def history(agent):
 def test_every_day_up_to_yesterday_is_sealed_once_and_chained(history):
     sealed = anchors_seal(SEALED_AT)
 
-    assert [a.day for a in sealed] == [dt.date(2026, 11, 16), dt.date(2026, 11, 17), dt.date(2026, 11, 18)]
+    assert [a.day for a in sealed] == [
+        dt.date(2026, 11, 16),
+        dt.date(2026, 11, 17),
+        dt.date(2026, 11, 18),
+    ]
     assert [(a.heads, a.events, a.accesses) for a in sealed] == [(1, 2, 0), (1, 2, 0), (0, 0, 0)]
     prev = hashchain.GENESIS
     for anchor in sealed:
@@ -62,7 +66,11 @@ def test_the_daily_task_seals_through_yesterday(history, monkeypatch):
 
 def test_a_backdated_row_written_after_sealing_does_not_change_a_sealed_day(history, agent):
     anchors_seal(SEALED_AT)
-    make_case(Actor(user=agent), now=DAY_1 + dt.timedelta(hours=2), received_at=DAY_1 + dt.timedelta(hours=2))
+    make_case(
+        Actor(user=agent),
+        now=DAY_1 + dt.timedelta(hours=2),
+        received_at=DAY_1 + dt.timedelta(hours=2),
+    )
 
     assert anchors_verify() == (3, None)
 
@@ -101,13 +109,22 @@ def test_export_writes_every_anchor_as_json_and_csv(history, tmp_path):
     rows = json.loads(out.getvalue())
     assert [r["day"] for r in rows] == ["2026-11-16", "2026-11-17", "2026-11-18"]
     assert rows[0] == {
-        "day": "2026-11-16", "digest": sealed[0].digest, "heads": 1, "events": 2, "accesses": 0,
-        "last_event_id": sealed[0].last_event_id, "last_access_id": sealed[0].last_access_id,
-        "prev_hash": "", "anchor_hash": sealed[0].anchor_hash, "sealed_at": "2026-11-19T06:30:00+00:00",
+        "day": "2026-11-16",
+        "digest": sealed[0].digest,
+        "heads": 1,
+        "events": 2,
+        "accesses": 0,
+        "last_event_id": sealed[0].last_event_id,
+        "last_access_id": sealed[0].last_access_id,
+        "prev_hash": "",
+        "anchor_hash": sealed[0].anchor_hash,
+        "sealed_at": "2026-11-19T06:30:00+00:00",
     }
 
     target = tmp_path / "anclas.csv"
-    call_command("export_anchors", "--format", "csv", "--since", "2026-11-17", "--output", str(target))
+    call_command(
+        "export_anchors", "--format", "csv", "--since", "2026-11-17", "--output", str(target)
+    )
     table = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert [(r["day"], r["prev_hash"], r["anchor_hash"]) for r in table] == [
         ("2026-11-17", sealed[0].anchor_hash, sealed[1].anchor_hash),

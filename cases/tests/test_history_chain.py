@@ -36,8 +36,19 @@ def _timeline(case: Case) -> list[CaseEvent]:
 def _worked_case(agent, area_staff) -> Case:
     """created, routed (and assigned) at RECEIVED; commented at +5 min; taken at +10 min."""
     case = make_case(Actor(user=agent), now=RECEIVED, received_at=RECEIVED)
-    comment_add(case.folio, "Revisamos su caso.", False, Actor(user=agent), RECEIVED + dt.timedelta(minutes=5))
-    case_transition(case.folio, TransitionInput(action="take"), Actor(user=area_staff), RECEIVED + dt.timedelta(minutes=10))
+    comment_add(
+        case.folio,
+        "Revisamos su caso.",
+        False,
+        Actor(user=agent),
+        RECEIVED + dt.timedelta(minutes=5),
+    )
+    case_transition(
+        case.folio,
+        TransitionInput(action="take"),
+        Actor(user=area_staff),
+        RECEIVED + dt.timedelta(minutes=10),
+    )
     return case
 
 
@@ -132,7 +143,11 @@ def test_a_forged_event_with_a_well_computed_hash_breaks_the_next_link(agent, ar
     case = _worked_case(agent, area_staff)
     _, _, commented, taken = _timeline(case)
     forged = event_build(
-        Case.objects.get(pk=case.pk), EventKind.COMMENTED, SYSTEM, commented.at + dt.timedelta(minutes=1), {"comment": 1}
+        Case.objects.get(pk=case.pk),
+        EventKind.COMMENTED,
+        SYSTEM,
+        commented.at + dt.timedelta(minutes=1),
+        {"comment": 1},
     )
     forged.chain_hash = event_hash(forged, commented.chain_hash)  # a forger who knows the scheme
     CaseEvent.objects.bulk_create([forged])
@@ -147,8 +162,15 @@ def test_a_forged_event_appended_with_a_wrong_hash_is_named_itself(agent, area_s
     case = _worked_case(agent, area_staff)
     last = _timeline(case)[-1]
     forged = CaseEvent(
-        case=case, kind=EventKind.COMMENTED, at=last.at, data={}, status=last.status, case_kind=last.case_kind,
-        channel_id=last.channel_id, service_id=last.service_id, chain_hash="0" * 64,
+        case=case,
+        kind=EventKind.COMMENTED,
+        at=last.at,
+        data={},
+        status=last.status,
+        case_kind=last.case_kind,
+        channel_id=last.channel_id,
+        service_id=last.service_id,
+        chain_hash="0" * 64,
     )
     forged.save()
 
@@ -159,7 +181,11 @@ def test_a_forged_event_appended_with_a_wrong_hash_is_named_itself(agent, area_s
 
 
 def test_since_checks_only_the_cases_with_events_from_that_day(agent, area_staff):
-    old = make_case(Actor(user=agent), now=RECEIVED - dt.timedelta(days=30), received_at=RECEIVED - dt.timedelta(days=30))
+    old = make_case(
+        Actor(user=agent),
+        now=RECEIVED - dt.timedelta(days=30),
+        received_at=RECEIVED - dt.timedelta(days=30),
+    )
     case = _worked_case(agent, area_staff)
     raw("UPDATE cases_caseevent SET kind = 'updated' WHERE case_id = %s", [old.pk])
 

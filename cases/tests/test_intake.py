@@ -21,7 +21,9 @@ MEXICO = ZoneInfo("America/Mexico_City")
 # Friday 13 November 2026, 10:00 in Tijuana; Monday 16 November is an official holiday.
 FRIDAY_10_TIJUANA = dt.datetime(2026, 11, 13, 10, 0, tzinfo=TIJUANA)
 NOW = FRIDAY_10_TIJUANA + dt.timedelta(minutes=5)
-ANA = ContactInput(given_names="Ana", first_surname="Pérez", second_surname="López", nss="92919084431")
+ANA = ContactInput(
+    given_names="Ana", first_surname="Pérez", second_surname="López", nss="92919084431"
+)
 
 
 def _queja(**overrides) -> CaseInput:
@@ -66,7 +68,9 @@ def test_a_presencial_queja_counts_its_terms_on_the_office_calendar(agent):
 
 def test_a_digital_case_counts_on_the_institutional_calendar(agent):
     result = case_create(
-        _queja(service="QUEJA_CANALES_DIGITALES", channel="MICUENTA", office=None), Actor(user=agent), NOW
+        _queja(service="QUEJA_CANALES_DIGITALES", channel="MICUENTA", office=None),
+        Actor(user=agent),
+        NOW,
     )
     assert result.case.sla_calendar.code == "INSTITUCIONAL"
     assert result.case.office is None
@@ -104,12 +108,18 @@ def test_a_policy_naming_a_calendar_wins_over_the_office(agent):
         ({"description": "  "}, "description", "required"),
         ({"priority": "critica"}, "priority", "invalid_choice"),
         ({"resolution": "Se orientó al ciudadano."}, "resolution", "not_allowed"),
-        ({"contact": ContactInput(given_names="Ana", first_surname="Pérez", nss="92919084432")}, "contact.nss", "nss_check_digit"),
+        (
+            {"contact": ContactInput(given_names="Ana", first_surname="Pérez", nss="92919084432")},
+            "contact.nss",
+            "nss_check_digit",
+        ),
         ({"contact": ContactInput(nss="12345678903")}, "contact.given_names", "required"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
-def test_an_invalid_intake_is_refused_with_a_field_error_and_writes_nothing(agent, overrides, field, code):
+def test_an_invalid_intake_is_refused_with_a_field_error_and_writes_nothing(
+    agent, overrides, field, code
+):
     cases, contacts = Case.objects.count(), Contact.objects.count()
 
     with pytest.raises(ValidationFailed) as refusal:
@@ -134,7 +144,12 @@ def test_an_exceptional_case_requires_its_instrument(agent):
     assert [e.field for e in refusal.value.errors] == ["instrument_reference"]
 
     ok = case_create(
-        _queja(service="CASO_NO_PREVISTO", channel="ESCRITO", office="DEL_BC", instrument_reference="Dictamen DC/2026/017"),
+        _queja(
+            service="CASO_NO_PREVISTO",
+            channel="ESCRITO",
+            office="DEL_BC",
+            instrument_reference="Dictamen DC/2026/017",
+        ),
         Actor(user=agent),
         NOW,
     )
@@ -145,7 +160,9 @@ def test_an_exceptional_case_requires_its_instrument(agent):
 def test_intake_reuses_the_contact_by_nss_or_curp_and_warns_of_an_open_case(agent):
     first = case_create(_queja(), Actor(user=agent), NOW)
     second = case_create(
-        _queja(contact=ContactInput(nss="92919084431", email="ana@example.com")), Actor(user=agent), NOW
+        _queja(contact=ContactInput(nss="92919084431", email="ana@example.com")),
+        Actor(user=agent),
+        NOW,
     )
 
     assert second.case.contact_id == first.case.contact_id
@@ -162,7 +179,11 @@ def test_an_nss_and_curp_of_two_different_contacts_are_refused(agent):
     cases = Case.objects.count()
 
     with pytest.raises(ValidationFailed) as refusal:
-        case_create(_queja(contact=ContactInput(nss="92919084431", curp="BOXW310820HNERXN09")), Actor(user=agent), NOW)
+        case_create(
+            _queja(contact=ContactInput(nss="92919084431", curp="BOXW310820HNERXN09")),
+            Actor(user=agent),
+            NOW,
+        )
 
     assert refusal.value.errors[0].code == "identity_conflict"
     assert Case.objects.count() == cases
@@ -219,7 +240,12 @@ def test_a_second_case_with_the_same_external_reference_for_a_client_conflicts()
     from accounts.services import api_client_create
 
     client, _key = api_client_create("portal", "MICUENTA", ["cases:write"])
-    data = _queja(service="QUEJA_CANALES_DIGITALES", channel="MICUENTA", office=None, external_reference="MC-1")
+    data = _queja(
+        service="QUEJA_CANALES_DIGITALES",
+        channel="MICUENTA",
+        office=None,
+        external_reference="MC-1",
+    )
     case_create(data, Actor(client=client), NOW)
     with pytest.raises(Conflict):
         case_create(data, Actor(client=client), NOW)

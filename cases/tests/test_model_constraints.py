@@ -83,7 +83,10 @@ def test_folio_is_unique():
         {"paused_at": RECEIVED},  # paused but not waiting
         {"status": "assigned"},  # routed without directorate and area
         {"warn_at": RECEIVED + dt.timedelta(days=30)},  # warning after due
-        {"resolution_due_at": RECEIVED - dt.timedelta(hours=1), "warn_at": RECEIVED - dt.timedelta(hours=2)},
+        {
+            "resolution_due_at": RECEIVED - dt.timedelta(hours=1),
+            "warn_at": RECEIVED - dt.timedelta(hours=2),
+        },
     ],
     ids=lambda o: ",".join(o),
 )
@@ -96,14 +99,22 @@ def test_only_an_anonymous_denuncia_may_lack_a_contact():
     assert report is not None
     _refused(lambda: Case.objects.create(**{**_case_values_without_contact(), "contact": None}))
     anonymous = Case.objects.create(
-        **{**_case_values_without_contact(), "contact": None, "kind": "report", "service": report, "anonymous": True}
+        **{
+            **_case_values_without_contact(),
+            "contact": None,
+            "kind": "report",
+            "service": report,
+            "anonymous": True,
+        }
     )
     assert anonymous.contact is None
 
 
 def _case_values_without_contact() -> dict:
     case = _case()
-    values = {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if f.attname != "id"}
+    values = {
+        f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if f.attname != "id"
+    }
     values["folio"] = case.folio + "-B"
     return {k.removesuffix("_id") if k.endswith("_id") else k: v for k, v in values.items()} | {
         "service": case.service,
@@ -120,15 +131,27 @@ def _case_values_without_contact() -> dict:
 
 
 def test_external_reference_is_unique_per_api_client_only():
-    client_a = ApiClient.objects.create(name="portal", channel=Channel.objects.get(code="MICUENTA"), key_prefix="aaaa", key_digest="0" * 64)
-    client_b = ApiClient.objects.create(name="app", channel=Channel.objects.get(code="APP"), key_prefix="bbbb", key_digest="1" * 64)
+    client_a = ApiClient.objects.create(
+        name="portal",
+        channel=Channel.objects.get(code="MICUENTA"),
+        key_prefix="aaaa",
+        key_digest="0" * 64,
+    )
+    client_b = ApiClient.objects.create(
+        name="app", channel=Channel.objects.get(code="APP"), key_prefix="bbbb", key_digest="1" * 64
+    )
     _case(created_by_client=client_a, external_reference="EXT-1")
     _case(created_by_client=client_b, external_reference="EXT-1")  # another client: fine
     _refused(lambda: _case(created_by_client=client_a, external_reference="EXT-1"))
 
 
 def test_a_case_has_at_most_one_creator(agent):
-    client = ApiClient.objects.create(name="portal", channel=Channel.objects.get(code="MICUENTA"), key_prefix="cccc", key_digest="2" * 64)
+    client = ApiClient.objects.create(
+        name="portal",
+        channel=Channel.objects.get(code="MICUENTA"),
+        key_prefix="cccc",
+        key_digest="2" * 64,
+    )
     _refused(lambda: _case(created_by_user=agent, created_by_client=client))
 
 
@@ -196,11 +219,23 @@ def test_case_events_cannot_be_deleted_on_postgresql(settings):
 
 def test_an_event_has_at_most_one_actor(agent):
     case = _case()
-    client = ApiClient.objects.create(name="portal", channel=Channel.objects.get(code="MICUENTA"), key_prefix="dddd", key_digest="3" * 64)
+    client = ApiClient.objects.create(
+        name="portal",
+        channel=Channel.objects.get(code="MICUENTA"),
+        key_prefix="dddd",
+        key_digest="3" * 64,
+    )
     _refused(
         lambda: CaseEvent.objects.create(
-            case=case, kind="created", at=RECEIVED, status="new", case_kind=case.kind,
-            channel=case.channel, service=case.service, actor_user=agent, actor_client=client,
+            case=case,
+            kind="created",
+            at=RECEIVED,
+            status="new",
+            case_kind=case.kind,
+            channel=case.channel,
+            service=case.service,
+            actor_user=agent,
+            actor_client=client,
         )
     )
 

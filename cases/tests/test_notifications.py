@@ -50,9 +50,7 @@ def _notified(case, template=None) -> list[CaseEvent]:
 
 
 def _staff(username: str, area_code: str, email: str):  # type: ignore[no-untyped-def]
-    user = user_create(
-        username, "area_staff", TEST_PASSWORD, UserPlacement(area_code=area_code)
-    )
+    user = user_create(username, "area_staff", TEST_PASSWORD, UserPlacement(area_code=area_code))
     user.email = email
     user.first_name, user.last_name = "Luis", "Gómez"
     user.save(update_fields=["email", "first_name", "last_name"])
@@ -297,7 +295,9 @@ def test_a_notice_recorded_after_routing_committed_copies_the_routed_case(agent,
     # Given a case whose routing commits (a minute later) while its acknowledgement is sent
     case = _queja(agent)
     routed_at = RECEIVED + dt.timedelta(minutes=1)
-    monkeypatch.setattr("cases.notices.notifications._send", lambda *_: case_route(case.pk, routed_at))
+    monkeypatch.setattr(
+        "cases.notices.notifications._send", lambda *_: case_route(case.pk, routed_at)
+    )
 
     # When the task, which read its clock and the case before routing, records the notice
     assert notify_acknowledgement(case.pk, RECEIVED) == 1

@@ -31,13 +31,18 @@ def _new_case(agent, **overrides) -> Case:
     return case_create(CaseInput(**values), Actor(user=agent), NOW).case
 
 
-def test_the_worker_routes_a_case_on_commit_to_the_services_owner(agent, django_capture_on_commit_callbacks):
+def test_the_worker_routes_a_case_on_commit_to_the_services_owner(
+    agent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         case = _new_case(agent)
 
     case.refresh_from_db()
     assert case.status == "assigned"
-    assert (case.directorate_id, case.area_id) == (case.service.directorate_id, case.service.area_id)
+    assert (case.directorate_id, case.area_id) == (
+        case.service.directorate_id,
+        case.service.area_id,
+    )
     routed = CaseEvent.objects.get(case=case, kind="routed")
     assert routed.data["rule"] is None
     assert routed.data["reasons"] == ["responsable del servicio"]
@@ -47,9 +52,26 @@ def test_the_worker_routes_a_case_on_commit_to_the_services_owner(agent, django_
 
 def test_the_first_matching_rule_wins_and_the_event_names_it(agent):
     target = Area.objects.get(code="OPERACIONES_INTEGRIDAD")
-    RoutingRule.objects.create(name="Palabra clave irrelevante", order=1, keywords=["hipoteca"], area=Area.objects.get(code="CARTERA_CANCELACION"))
-    rule = RoutingRule.objects.create(name="Quejas con maltrato", order=2, keywords=["grosero"], kinds=["complaint"], area=target, set_priority=3)
-    RoutingRule.objects.create(name="Más tarde, no gana", order=3, kinds=["complaint"], area=Area.objects.get(code="OPERACIONES_QUEJAS"))
+    RoutingRule.objects.create(
+        name="Palabra clave irrelevante",
+        order=1,
+        keywords=["hipoteca"],
+        area=Area.objects.get(code="CARTERA_CANCELACION"),
+    )
+    rule = RoutingRule.objects.create(
+        name="Quejas con maltrato",
+        order=2,
+        keywords=["grosero"],
+        kinds=["complaint"],
+        area=target,
+        set_priority=3,
+    )
+    RoutingRule.objects.create(
+        name="Más tarde, no gana",
+        order=3,
+        kinds=["complaint"],
+        area=Area.objects.get(code="OPERACIONES_QUEJAS"),
+    )
     case = _new_case(agent, description="El asesor fue grosero conmigo.")
 
     routed = case_route(case.pk, NOW)
@@ -66,8 +88,16 @@ def test_the_first_matching_rule_wins_and_the_event_names_it(agent):
 
 def test_rules_match_on_channels_offices_states_and_contact_types(agent):
     area = Area.objects.get(code="OPERACIONES_CANALES")
-    rule = RoutingRule.objects.create(name="Baja California presencial", order=1, states=["02"], contact_types=["derechohabiente"], area=area)
-    inactive = RoutingRule.objects.create(name="Inactiva", order=0, active=False, area=Area.objects.get(code="CARTERA_COBRANZA"))
+    rule = RoutingRule.objects.create(
+        name="Baja California presencial",
+        order=1,
+        states=["02"],
+        contact_types=["derechohabiente"],
+        area=area,
+    )
+    inactive = RoutingRule.objects.create(
+        name="Inactiva", order=0, active=False, area=Area.objects.get(code="CARTERA_COBRANZA")
+    )
     case = _new_case(agent)
 
     routed = case_route(case.pk, NOW)
@@ -79,7 +109,9 @@ def test_rules_match_on_channels_offices_states_and_contact_types(agent):
 
 def test_a_rule_naming_only_a_directorate_keeps_the_service_area_when_it_belongs(agent):
     case = _new_case(agent)
-    RoutingRule.objects.create(name="A la dirección dueña", order=1, directorate=case.service.directorate)
+    RoutingRule.objects.create(
+        name="A la dirección dueña", order=1, directorate=case.service.directorate
+    )
 
     routed = case_route(case.pk, NOW)
 
@@ -95,7 +127,12 @@ def test_routing_twice_is_a_no_op(agent):
 
 def _members(area_code: str, count: int) -> list:
     return [
-        user_create(f"{area_code.lower()}{i}", "area_staff", TEST_PASSWORD, UserPlacement(area_code=area_code))
+        user_create(
+            f"{area_code.lower()}{i}",
+            "area_staff",
+            TEST_PASSWORD,
+            UserPlacement(area_code=area_code),
+        )
         for i in range(count)
     ]
 
@@ -103,7 +140,9 @@ def _members(area_code: str, count: int) -> list:
 def test_round_robin_takes_turns_among_the_areas_members(agent):
     area = Area.objects.get(code="OPERACIONES_QUEJAS")
     members = _members("OPERACIONES_QUEJAS", 2)
-    RoutingRule.objects.create(name="Turnos", order=1, kinds=["complaint"], area=area, assignment_strategy="round_robin")
+    RoutingRule.objects.create(
+        name="Turnos", order=1, kinds=["complaint"], area=area, assignment_strategy="round_robin"
+    )
 
     assignees = []
     for minute in range(3):
@@ -119,9 +158,13 @@ def test_round_robin_takes_turns_among_the_areas_members(agent):
 def test_least_loaded_picks_the_member_with_fewest_open_cases(agent):
     area = Area.objects.get(code="OPERACIONES_QUEJAS")
     busy, free = _members("OPERACIONES_QUEJAS", 2)
-    RoutingRule.objects.create(name="Carga", order=1, kinds=["complaint"], area=area, assignment_strategy="least_loaded")
+    RoutingRule.objects.create(
+        name="Carga", order=1, kinds=["complaint"], area=area, assignment_strategy="least_loaded"
+    )
     first = _new_case(agent)
-    Case.objects.filter(pk=first.pk).update(status="assigned", directorate=area.directorate, area=area, assignee=busy)
+    Case.objects.filter(pk=first.pk).update(
+        status="assigned", directorate=area.directorate, area=area, assignee=busy
+    )
 
     routed = case_route(_new_case(agent).pk, NOW)
 
@@ -130,7 +173,9 @@ def test_least_loaded_picks_the_member_with_fewest_open_cases(agent):
 
 def test_a_strategy_with_nobody_in_the_area_leaves_the_case_unassigned(agent):
     area = Area.objects.get(code="CREDITO_VIVIENDA_SOCIAL")
-    RoutingRule.objects.create(name="Sin personal", order=1, area=area, assignment_strategy="round_robin")
+    RoutingRule.objects.create(
+        name="Sin personal", order=1, area=area, assignment_strategy="round_robin"
+    )
     routed = case_route(_new_case(agent).pk, NOW)
     assert routed is not None
     assert routed.status == "assigned"
@@ -175,4 +220,7 @@ def test_a_catalog_change_reaches_routing_at_once(agent):
     assert routed is not None
     assert (routed.area.code, routed.directorate.code) == ("OPERACIONES_INTEGRIDAD", "OPERACIONES")
     event = CaseEvent.objects.get(case=second, kind="routed")
-    assert (event.data["area"], event.data["directorate"]) == ("OPERACIONES_INTEGRIDAD", "OPERACIONES")
+    assert (event.data["area"], event.data["directorate"]) == (
+        "OPERACIONES_INTEGRIDAD",
+        "OPERACIONES",
+    )

@@ -278,7 +278,6 @@ def test_the_log_row_of_a_show_is_complete(denuncia, integrity):
     assert before - dt.timedelta(seconds=1) <= row.at <= timezone.now()
 
 
-
 def _profile_fields(client, user) -> set[str]:  # type: ignore[no-untyped-def]
     """The profile fields the user's admin change form lets the viewer edit."""
     page = client.get(f"/admin/auth/user/{user.pk}/change/")

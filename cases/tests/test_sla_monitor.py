@@ -78,7 +78,9 @@ def test_after_due_the_case_is_breached_escalated_and_raised_once(agent):
     assert len(_events(case, "sla_warning")) == 1
     assert len(_events(case, "sla_breached")) == 1
     escalated = _events(case, "escalated")
-    assert [(e.data["priority_from"], e.data["priority_to"]) for e in escalated] == [(priority, priority + 1)]
+    assert [(e.data["priority_from"], e.data["priority_to"]) for e in escalated] == [
+        (priority, priority + 1)
+    ]
     assert report.escalated_ids == [case.pk]
 
 
@@ -92,7 +94,12 @@ def test_exactly_at_due_is_not_yet_breached(agent):
 def test_a_waiting_case_is_not_marked_while_its_clock_is_stopped(agent, area_staff):
     case = _case(agent)
     case_transition(case.folio, TransitionInput(action="take"), Actor(user=area_staff), RECEIVED)
-    case_transition(case.folio, TransitionInput(action="pause", reason="Espera"), Actor(user=area_staff), RECEIVED)
+    case_transition(
+        case.folio,
+        TransitionInput(action="pause", reason="Espera"),
+        Actor(user=area_staff),
+        RECEIVED,
+    )
 
     report = sla_monitor_run(case.resolution_due_at + dt.timedelta(days=5))
 
@@ -100,11 +107,25 @@ def test_a_waiting_case_is_not_marked_while_its_clock_is_stopped(agent, area_sta
     assert Case.objects.get(pk=case.pk).sla_state == "paused"
 
 
-def test_the_task_emails_the_supervisors_of_the_case(agent, settings, django_capture_on_commit_callbacks):
+def test_the_task_emails_the_supervisors_of_the_case(
+    agent, settings, django_capture_on_commit_callbacks
+):
     case = _case(agent)
     user_create("sup.nacional", "supervisor", TEST_PASSWORD, UserPlacement(national=True))
-    sup = user_create("sup.operaciones", "supervisor", TEST_PASSWORD, UserPlacement(directorate_code=case.directorate.code))
-    other = user_create("sup.otra", "supervisor", TEST_PASSWORD, UserPlacement(directorate_code="CREDITO" if case.directorate.code != "CREDITO" else "CARTERA"))
+    sup = user_create(
+        "sup.operaciones",
+        "supervisor",
+        TEST_PASSWORD,
+        UserPlacement(directorate_code=case.directorate.code),
+    )
+    other = user_create(
+        "sup.otra",
+        "supervisor",
+        TEST_PASSWORD,
+        UserPlacement(
+            directorate_code="CREDITO" if case.directorate.code != "CREDITO" else "CARTERA"
+        ),
+    )
     for user, email in ((sup, "sup@infonavit.test"), (other, "otra@infonavit.test")):
         user.email = email
         user.save()

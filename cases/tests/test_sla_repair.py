@@ -45,7 +45,9 @@ FIRST_DUE = dt.datetime(2026, 11, 13, 18, 0, tzinfo=MX)
 SUSPENDED = [dt.date(2026, 11, 17), dt.date(2026, 11, 18), dt.date(2026, 11, 19)]
 NEW_DUE = dt.datetime(2026, 12, 10, 18, 0, tzinfo=MX)
 NOW = dt.datetime(2026, 12, 8, 10, 0, tzinfo=MX)
-ANA = ContactInput(given_names="Ana", first_surname="Pérez", nss="92919084431", email="ana@example.com")
+ANA = ContactInput(
+    given_names="Ana", first_surname="Pérez", nss="92919084431", email="ana@example.com"
+)
 
 
 def _now() -> dt.datetime:
@@ -55,11 +57,15 @@ def _now() -> dt.datetime:
 def _suspend(days: list[dt.date], code: str = "INSTITUCIONAL") -> None:
     calendar = BusinessCalendar.objects.get(code=code)
     for day in days:
-        CalendarException.objects.create(calendar=calendar, date=day, closed=True, name="Huracán", source="DOF")
+        CalendarException.objects.create(
+            calendar=calendar, date=day, closed=True, name="Huracán", source="DOF"
+        )
 
 
 def _repair(code: str = "INSTITUCIONAL", **kwargs) -> SlaRepairRun:  # type: ignore[no-untyped-def]
-    run = sla_repair_start(BusinessCalendar.objects.get(code=code), "Suspensión por huracán (DOF)", NOW)
+    run = sla_repair_start(
+        BusinessCalendar.objects.get(code=code), "Suspensión por huracán (DOF)", NOW
+    )
     return sla_repair_continue(run, _now, notify=repair_notices_enqueue, **kwargs)
 
 
@@ -67,7 +73,9 @@ def _recomputed(case: Case) -> list[CaseEvent]:
     return list(CaseEvent.objects.filter(case=case, kind="sla_recomputed"))
 
 
-def test_apply_moves_the_due_exactly_and_lifts_the_breach(agent, django_capture_on_commit_callbacks):
+def test_apply_moves_the_due_exactly_and_lifts_the_breach(
+    agent, django_capture_on_commit_callbacks
+):
     # Given a queja breached (and escalated: priority normal → high) on 8 December
     case = make_case(Actor(user=agent), now=RECEIVED, contact=ANA)
     assert case.sla_calendar.code == "INSTITUCIONAL"
@@ -116,11 +124,15 @@ def test_apply_moves_the_due_exactly_and_lifts_the_breach(agent, django_capture_
     assert (run.status, run.seen, run.changed, run.lifted, run.breached) == ("done", 1, 1, 1, 0)
     assert case_timeline_problems([case.pk]) == {}
     # and the repair's events extend the case's hash chain (ADR 0013)
-    assert case_history_break(list(CaseEvent.objects.filter(case=case).order_by("at", "id"))) is None
+    assert (
+        case_history_break(list(CaseEvent.objects.filter(case=case).order_by("at", "id"))) is None
+    )
     # and the citizen is told the new date, once
     [message] = mail.outbox
     assert message.to == ["ana@example.com"]
-    assert "10 de diciembre de 2026" in message.body and "Suspensión por huracán (DOF)" in message.body
+    assert (
+        "10 de diciembre de 2026" in message.body and "Suspensión por huracán (DOF)" in message.body
+    )
 
 
 def test_a_second_run_changes_nothing(agent):
@@ -140,8 +152,15 @@ def test_waits_served_are_replayed_on_the_new_calendar(agent):
     case = make_case(Actor(user=agent), now=RECEIVED, contact=ANA)
     user = Actor(user=agent)
     case_transition(case.folio, TransitionInput("take"), user, RECEIVED)
-    case_transition(case.folio, TransitionInput("pause", reason="Faltan documentos"), user, dt.datetime(2026, 11, 18, 10, tzinfo=MX))
-    case_transition(case.folio, TransitionInput("resume"), user, dt.datetime(2026, 11, 20, 10, tzinfo=MX))
+    case_transition(
+        case.folio,
+        TransitionInput("pause", reason="Faltan documentos"),
+        user,
+        dt.datetime(2026, 11, 18, 10, tzinfo=MX),
+    )
+    case_transition(
+        case.folio, TransitionInput("resume"), user, dt.datetime(2026, 11, 20, 10, tzinfo=MX)
+    )
     case.refresh_from_db()
     assert case.resolution_due_at == dt.datetime(2026, 12, 9, 18, 0, tzinfo=MX)
     assert case.paused_open_seconds == 18 * 3600
@@ -158,7 +177,9 @@ def test_waits_served_are_replayed_on_the_new_calendar(agent):
     assert case.paused_open_seconds == 9 * 3600
     wait = (dt.datetime(2026, 11, 18, 10, tzinfo=MX), dt.datetime(2026, 11, 20, 10, tzinfo=MX))
     expected_warn = clock.truncate_to_second(
-        clock.extend_for_pause(spec, clock.warn_at(spec, RECEIVED, base, "business_days", 70), *wait, "business_days")
+        clock.extend_for_pause(
+            spec, clock.warn_at(spec, RECEIVED, base, "business_days", 70), *wait, "business_days"
+        )
     )
     assert case.warn_at == expected_warn
     [event] = _recomputed(case)
@@ -169,13 +190,24 @@ def test_the_term_extension_is_replayed(agent):
     # Given an ARCO request (20 business days + one extension of 10) received 13 November:
     # due 14 December, extended to Tuesday 29 December 18:00
     case = make_case(
-        Actor(user=agent), now=RECEIVED, route=True, contact=ANA, service="DERECHOS_ARCO",
-        channel="CESI", office="CESI_CDMX_BENITO_JUAREZ", arco_right="access",
+        Actor(user=agent),
+        now=RECEIVED,
+        route=True,
+        contact=ANA,
+        service="DERECHOS_ARCO",
+        channel="CESI",
+        office="CESI_CDMX_BENITO_JUAREZ",
+        arco_right="access",
         description="Quiero saber qué datos míos tiene el Instituto.",
     )
     assert case.sla_calendar.code == "INSTITUCIONAL"
     user = Actor(user=agent)
-    case_transition(case.folio, TransitionInput("extend", reason="Búsqueda en archivo"), user, RECEIVED + dt.timedelta(days=1))
+    case_transition(
+        case.folio,
+        TransitionInput("extend", reason="Búsqueda en archivo"),
+        user,
+        RECEIVED + dt.timedelta(days=1),
+    )
     case.refresh_from_db()
     assert case.resolution_due_at == dt.datetime(2026, 12, 29, 18, 0, tzinfo=MX)
     # When 21–23 December are suspended (after the first due, inside the extension)
@@ -187,20 +219,36 @@ def test_the_term_extension_is_replayed(agent):
     assert case.resolution_due_at == dt.datetime(2027, 1, 4, 18, 0, tzinfo=MX)
     spec = calendar_spec_for(case.sla_calendar_id)
     first_due = dt.datetime(2026, 12, 14, 18, 0, tzinfo=MX)
-    assert case.warn_at == clock.warn_at(spec, first_due, case.resolution_due_at, "business_days", case.sla_warn_pct)
+    assert case.warn_at == clock.warn_at(
+        spec, first_due, case.resolution_due_at, "business_days", case.sla_warn_pct
+    )
 
 
 def test_closed_cases_are_never_rewritten(agent):
     resolved = make_case(Actor(user=agent), now=RECEIVED, contact=ANA)
-    case_transition(resolved.folio, TransitionInput("resolve", resolution="Listo."), Actor(user=agent), RECEIVED + dt.timedelta(hours=1))
+    case_transition(
+        resolved.folio,
+        TransitionInput("resolve", resolution="Listo."),
+        Actor(user=agent),
+        RECEIVED + dt.timedelta(hours=1),
+    )
     cancelled = make_case(Actor(user=agent), now=RECEIVED, contact=ANA)
-    case_transition(cancelled.folio, TransitionInput("cancel", reason="Duplicado"), Actor(user=agent), RECEIVED + dt.timedelta(hours=1))
-    before = {c.pk: (c.resolution_due_at, c.warn_at, c.version, c.sla_state) for c in Case.objects.all()}
+    case_transition(
+        cancelled.folio,
+        TransitionInput("cancel", reason="Duplicado"),
+        Actor(user=agent),
+        RECEIVED + dt.timedelta(hours=1),
+    )
+    before = {
+        c.pk: (c.resolution_due_at, c.warn_at, c.version, c.sla_state) for c in Case.objects.all()
+    }
     events = CaseEvent.objects.count()
     _suspend(SUSPENDED)
     run = _repair()
     assert run.seen == 0 and run.changed == 0
-    after = {c.pk: (c.resolution_due_at, c.warn_at, c.version, c.sla_state) for c in Case.objects.all()}
+    after = {
+        c.pk: (c.resolution_due_at, c.warn_at, c.version, c.sla_state) for c in Case.objects.all()
+    }
     assert after == before
     assert CaseEvent.objects.count() == events
 
@@ -222,7 +270,9 @@ def test_a_run_stopped_midway_resumes_after_its_cursor(agent):
     assert sla_repair_pending(BusinessCalendar.objects.get(code="INSTITUCIONAL")) is None
 
 
-def test_no_email_when_the_date_moves_earlier_and_a_new_breach_escalates(agent, django_capture_on_commit_callbacks):
+def test_no_email_when_the_date_moves_earlier_and_a_new_breach_escalates(
+    agent, django_capture_on_commit_callbacks
+):
     # Given a queja received while 17–19 November were closed: due 10 December
     _suspend(SUSPENDED)
     case = make_case(Actor(user=agent), now=RECEIVED, contact=ANA)
@@ -231,7 +281,9 @@ def test_no_email_when_the_date_moves_earlier_and_a_new_breach_escalates(agent, 
     CalendarException.objects.filter(date__in=SUSPENDED).delete()
     mail.outbox.clear()
     later_now = dt.datetime(2026, 12, 9, 10, 0, tzinfo=MX)
-    run = sla_repair_start(BusinessCalendar.objects.get(code="INSTITUCIONAL"), "Corrección", later_now)
+    run = sla_repair_start(
+        BusinessCalendar.objects.get(code="INSTITUCIONAL"), "Corrección", later_now
+    )
     with django_capture_on_commit_callbacks(execute=True):
         sla_repair_continue(run, lambda: later_now, notify=repair_notices_enqueue)
     # Then the due is 7 December again: a breach appears, recorded and escalated as the
@@ -239,7 +291,11 @@ def test_no_email_when_the_date_moves_earlier_and_a_new_breach_escalates(agent, 
     case.refresh_from_db()
     assert case.resolution_due_at == DUE
     assert (case.sla_state, case.priority) == ("breached", 3)
-    kinds = list(CaseEvent.objects.filter(case=case, at=later_now).order_by("id").values_list("kind", flat=True))
+    kinds = list(
+        CaseEvent.objects.filter(case=case, at=later_now)
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
     assert kinds == ["sla_recomputed", "sla_warning", "sla_breached", "escalated"]
     assert all(message.to != ["ana@example.com"] for message in mail.outbox)
     run.refresh_from_db()
@@ -249,20 +305,36 @@ def test_no_email_when_the_date_moves_earlier_and_a_new_breach_escalates(agent, 
 def test_preview_counts_by_office_service_and_channel_and_writes_nothing(agent):
     # Two Cesi quejas in two offices on CESI_CDMX, one digital case on INSTITUCIONAL
     first = make_case(
-        Actor(user=agent), now=RECEIVED, contact=ANA, service="QUEJA_ATENCION_CESI", channel="CESI",
+        Actor(user=agent),
+        now=RECEIVED,
+        contact=ANA,
+        service="QUEJA_ATENCION_CESI",
+        channel="CESI",
         office="CESI_CDMX_BENITO_JUAREZ",
     )
     make_case(
-        Actor(user=agent), now=RECEIVED, contact=ANA, service="QUEJA_ATENCION_CESI", channel="CESI",
+        Actor(user=agent),
+        now=RECEIVED,
+        contact=ANA,
+        service="QUEJA_ATENCION_CESI",
+        channel="CESI",
         office="CESI_CDMX_IZTAPALAPA",
     )
     make_case(Actor(user=agent), now=RECEIVED, contact=ANA)
     assert first.sla_calendar.code == "CESI_CDMX"
     calendar = BusinessCalendar.objects.get(code="CESI_CDMX")
     _suspend(SUSPENDED, "CESI_CDMX")
-    events, versions = CaseEvent.objects.count(), list(Case.objects.values_list("version", flat=True))
+    events, versions = (
+        CaseEvent.objects.count(),
+        list(Case.objects.values_list("version", flat=True)),
+    )
     preview = sla_repair_preview(calendar.pk, NOW).as_dict()
-    assert (preview["open_cases"], preview["changed"], preview["resolution_moved"], preview["later"]) == (2, 2, 2, 2)
+    assert (
+        preview["open_cases"],
+        preview["changed"],
+        preview["resolution_moved"],
+        preview["later"],
+    ) == (2, 2, 2, 2)
     assert preview["citizens_told"] == 2
     assert [(r["code"], r["cases"], r["resolution_moved"]) for r in preview["by_office"]] == [
         ("CESI_CDMX_BENITO_JUAREZ", 1, 1),

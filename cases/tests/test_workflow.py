@@ -40,7 +40,9 @@ def _routed_case(agent) -> Case:
 
 
 def _act(case, action, user, at, **kwargs) -> Case:
-    return case_transition(case.folio, TransitionInput(action=action, **kwargs), Actor(user=user), at)
+    return case_transition(
+        case.folio, TransitionInput(action=action, **kwargs), Actor(user=user), at
+    )
 
 
 def test_the_snapshot_due_instant(agent):
@@ -56,11 +58,19 @@ def test_a_case_lives_its_whole_life_and_every_step_is_in_the_timeline(agent, ar
     assert (case.status, case.assignee) == ("in_progress", area_staff)
     case = _act(case, "pause", area_staff, t, reason="Falta su identificación")
     case = _act(case, "resume", area_staff, t + dt.timedelta(minutes=30))
-    case = _act(case, "resolve", area_staff, t + dt.timedelta(hours=1), resolution="Se corrigió la descarga.")
+    case = _act(
+        case,
+        "resolve",
+        area_staff,
+        t + dt.timedelta(hours=1),
+        resolution="Se corrigió la descarga.",
+    )
     assert (case.status, case.sla_state) == ("resolved", "met")
     case = _act(case, "close", area_staff, t + dt.timedelta(days=1))
     assert case.status == "closed"
-    kinds = list(CaseEvent.objects.filter(case=case).order_by("at", "id").values_list("kind", "data__action"))
+    kinds = list(
+        CaseEvent.objects.filter(case=case).order_by("at", "id").values_list("kind", "data__action")
+    )
     assert kinds == [
         ("created", None),
         ("routed", None),
@@ -98,7 +108,9 @@ def test_a_pause_wholly_outside_open_time_extends_nothing(agent, area_staff):
     case = _act(_routed_case(agent), "take", area_staff, RECEIVED)
     due = case.resolution_due_at
     # Saturday 21 Nov 10:00 → Sunday 22 Nov 20:00: no open time in between.
-    case = _act(case, "pause", area_staff, dt.datetime(2026, 11, 21, 10, 0, tzinfo=MX), reason="Espera")
+    case = _act(
+        case, "pause", area_staff, dt.datetime(2026, 11, 21, 10, 0, tzinfo=MX), reason="Espera"
+    )
     case = _act(case, "resume", area_staff, dt.datetime(2026, 11, 22, 20, 0, tzinfo=MX))
     assert case.resolution_due_at == due
 
@@ -112,8 +124,20 @@ def test_a_case_resolved_after_due_is_breached(agent, area_staff):
 def test_transfer_clears_the_assignee_keeps_the_clock_and_counts(agent, area_staff):
     case = _act(_routed_case(agent), "take", area_staff, RECEIVED)
     due = case.resolution_due_at
-    case = _act(case, "transfer", area_staff, RECEIVED, area="CARTERA_COBRANZA", reason="Es un tema de pagos")
-    assert (case.status, case.assignee, case.area.code, case.directorate.code) == ("assigned", None, "CARTERA_COBRANZA", "CARTERA")
+    case = _act(
+        case,
+        "transfer",
+        area_staff,
+        RECEIVED,
+        area="CARTERA_COBRANZA",
+        reason="Es un tema de pagos",
+    )
+    assert (case.status, case.assignee, case.area.code, case.directorate.code) == (
+        "assigned",
+        None,
+        "CARTERA_COBRANZA",
+        "CARTERA",
+    )
     assert case.transfer_count == 1
     assert case.resolution_due_at == due
     event = CaseEvent.objects.get(case=case, kind="transferred")
@@ -123,7 +147,13 @@ def test_transfer_clears_the_assignee_keeps_the_clock_and_counts(agent, area_sta
 
 def test_reclassify_recomputes_the_terms_from_received_at(agent, area_staff):
     case = _routed_case(agent)
-    case = _act(case, "reclassify", area_staff, RECEIVED + dt.timedelta(days=1), service="SOLICITUD_INFORMACION")
+    case = _act(
+        case,
+        "reclassify",
+        area_staff,
+        RECEIVED + dt.timedelta(days=1),
+        service="SOLICITUD_INFORMACION",
+    )
     assert case.service.code == "SOLICITUD_INFORMACION"
     assert case.kind == case.service.kind
     # INFORMACION_5DH: 5 business days strictly after Wed 18 Nov → 19,20,23,24,25 → Wed 25 Nov 18:00.
@@ -140,10 +170,24 @@ def test_reclassify_recomputes_the_terms_from_received_at(agent, area_staff):
 
 
 def test_reopen_within_the_window_and_not_after(agent, area_staff):
-    case = _act(_act(_routed_case(agent), "take", area_staff, RECEIVED), "resolve", area_staff, RECEIVED, resolution="Listo.")
-    reopened = _act(case, "reopen", area_staff, RECEIVED + dt.timedelta(days=3), reason="No quedó resuelto")
-    assert (reopened.status, reopened.reopen_count, reopened.resolved_at) == ("in_progress", 1, None)
-    again = _act(reopened, "resolve", area_staff, RECEIVED + dt.timedelta(days=4), resolution="Ahora sí.")
+    case = _act(
+        _act(_routed_case(agent), "take", area_staff, RECEIVED),
+        "resolve",
+        area_staff,
+        RECEIVED,
+        resolution="Listo.",
+    )
+    reopened = _act(
+        case, "reopen", area_staff, RECEIVED + dt.timedelta(days=3), reason="No quedó resuelto"
+    )
+    assert (reopened.status, reopened.reopen_count, reopened.resolved_at) == (
+        "in_progress",
+        1,
+        None,
+    )
+    again = _act(
+        reopened, "resolve", area_staff, RECEIVED + dt.timedelta(days=4), resolution="Ahora sí."
+    )
     with pytest.raises(InvalidTransition):
         _act(again, "reopen", area_staff, RECEIVED + dt.timedelta(days=40), reason="Tarde")
 
@@ -161,7 +205,9 @@ def test_reopen_within_the_window_and_not_after(agent, area_staff):
         ("frobnicate", {}, "action"),
     ],
 )
-def test_a_missing_or_wrong_argument_is_refused_and_changes_nothing(agent, area_staff, action, kwargs, field):
+def test_a_missing_or_wrong_argument_is_refused_and_changes_nothing(
+    agent, area_staff, action, kwargs, field
+):
     case = _act(_routed_case(agent), "take", area_staff, RECEIVED)
     before = Case.objects.values().get(pk=case.pk)
     events = CaseEvent.objects.count()
@@ -181,7 +227,9 @@ STATUSES = ["new", "assigned", "in_progress", "waiting", "resolved", "closed", "
     ("action", "status"),
     [(a, s) for a, (allowed, _to) in TRANSITIONS.items() for s in STATUSES if s not in allowed],
 )
-def test_every_action_from_a_status_that_does_not_allow_it_is_refused(agent, area_staff, action, status):
+def test_every_action_from_a_status_that_does_not_allow_it_is_refused(
+    agent, area_staff, action, status
+):
     case = _routed_case(agent)
     fields = {"status": status, "paused_at": RECEIVED if status == "waiting" else None}
     if status in ("resolved", "closed"):
@@ -192,7 +240,16 @@ def test_every_action_from_a_status_that_does_not_allow_it_is_refused(agent, are
     before = Case.objects.values().get(pk=case.pk)
 
     with pytest.raises(InvalidTransition):
-        _act(case, action, area_staff, RECEIVED, reason="x", resolution="x", area="CARTERA_COBRANZA", service="SOLICITUD_INFORMACION")
+        _act(
+            case,
+            action,
+            area_staff,
+            RECEIVED,
+            reason="x",
+            resolution="x",
+            area="CARTERA_COBRANZA",
+            service="SOLICITUD_INFORMACION",
+        )
 
     assert Case.objects.values().get(pk=case.pk) == before
 
@@ -200,5 +257,11 @@ def test_every_action_from_a_status_that_does_not_allow_it_is_refused(agent, are
 def test_a_stale_version_is_refused(agent, area_staff):
     case = _routed_case(agent)
     with pytest.raises(PreconditionFailed):
-        case_transition(case.folio, TransitionInput(action="take"), Actor(user=area_staff), RECEIVED, expected_version=1)
+        case_transition(
+            case.folio,
+            TransitionInput(action="take"),
+            Actor(user=area_staff),
+            RECEIVED,
+            expected_version=1,
+        )
     assert Case.objects.get(pk=case.pk).status == "assigned"

@@ -30,6 +30,7 @@ days:
   - {date: 2026-11-18, name: "Suspensión de plazos"}
 """
 
+
 @pytest.fixture
 def directory(tmp_path: Path) -> Path:
     target = tmp_path / "reference_data"
@@ -51,10 +52,14 @@ def test_load_previews_and_leaves_cases_alone_without_the_flag(agent, directory)
     assert not CaseEvent.objects.filter(kind="sla_recomputed").exists()
 
 
-def test_load_with_repair_sla_recomputes_the_open_cases(agent, directory, django_capture_on_commit_callbacks):
+def test_load_with_repair_sla_recomputes_the_open_cases(
+    agent, directory, django_capture_on_commit_callbacks
+):
     case = make_case(Actor(user=agent), now=RECEIVED)
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_reference_data", "--directory", str(directory), "--repair-sla", stdout=StringIO())
+        call_command(
+            "load_reference_data", "--directory", str(directory), "--repair-sla", stdout=StringIO()
+        )
     assert Case.objects.get(pk=case.pk).resolution_due_at == NEW_DUE
     assert CaseEvent.objects.filter(case=case, kind="sla_recomputed").count() == 1
     # Loading again changes no open time and repairs nothing more

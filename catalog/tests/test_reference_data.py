@@ -22,7 +22,18 @@ def test_directorates_are_the_three_of_the_estatuto_with_at_least_two_areas_each
 
 
 def test_channels_of_the_spec_exist_with_kind_and_ownership():
-    expected = {"CESI", "DELEGACION", "INFONATEL", "MICUENTA", "APP", "CORREO", "WHATSAPP", "ESCRITO", "ENTIDAD_FINANCIERA", "PATRON"}
+    expected = {
+        "CESI",
+        "DELEGACION",
+        "INFONATEL",
+        "MICUENTA",
+        "APP",
+        "CORREO",
+        "WHATSAPP",
+        "ESCRITO",
+        "ENTIDAD_FINANCIERA",
+        "PATRON",
+    }
     assert expected <= set(Channel.objects.values_list("code", flat=True))
     assert Channel.objects.get(code="CESI").kind == Channel.Kind.PRESENCIAL
     assert Channel.objects.get(code="PATRON").ownership == Channel.Ownership.EXTERNO
@@ -31,7 +42,9 @@ def test_channels_of_the_spec_exist_with_kind_and_ownership():
 def test_offices_cover_every_state_and_timezone():
     assert Office.objects.count() >= 60
     delegaciones = Office.objects.filter(kind=Office.Kind.DELEGACION)
-    assert sorted(delegaciones.values_list("state", flat=True)) == [f"{n:02d}" for n in range(1, 33)]
+    assert sorted(delegaciones.values_list("state", flat=True)) == [
+        f"{n:02d}" for n in range(1, 33)
+    ]
     zones = set(Office.objects.values_list("timezone", flat=True))
     assert zones == {
         "America/Mexico_City",
@@ -79,7 +92,9 @@ def test_catalog_has_forty_services_across_every_kind_and_every_sla_unit():
     assert active.count() >= 40
     assert set(active.values_list("kind", flat=True)) == set(CaseKind.values)
     units = set(active.values_list("sla_policy__resolution_unit", flat=True)) | set(
-        active.exclude(sla_policy__first_response_unit="").values_list("sla_policy__first_response_unit", flat=True)
+        active.exclude(sla_policy__first_response_unit="").values_list(
+            "sla_policy__first_response_unit", flat=True
+        )
     )
     assert units == set(SlaUnit.values)
     for service in active.select_related("area"):
@@ -108,13 +123,25 @@ def test_2026_dias_inhabiles_are_official_holidays_so_no_exception_is_added():
 def _history_rows() -> int:
     return sum(
         model.history.count()  # type: ignore[attr-defined]
-        for model in (Channel, BusinessCalendar, Office, Directorate, Area, SlaPolicy, Service, ServiceChannel)
+        for model in (
+            Channel,
+            BusinessCalendar,
+            Office,
+            Directorate,
+            Area,
+            SlaPolicy,
+            Service,
+            ServiceChannel,
+        )
     )
 
 
 def test_a_second_load_changes_nothing():
     # Given the reference data already loaded (session fixture)
-    before = {model: list(model.objects.order_by("pk").values()) for model in (Office, Service, SlaPolicy, Area)}
+    before = {
+        model: list(model.objects.order_by("pk").values())
+        for model in (Office, Service, SlaPolicy, Area)
+    }
     history_before = _history_rows()
     # When it is loaded again
     report = reference_data_load()
@@ -128,7 +155,10 @@ def test_an_edited_file_updates_the_row_and_records_history(tmp_path: Path):
     data = tmp_path / "reference_data"
     shutil.copytree(DEFAULT_DIRECTORY, data)
     path = data / "channels.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("active: true", "active: false", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("active: true", "active: false", 1),
+        encoding="utf-8",
+    )
 
     report = reference_data_load(data)
 
@@ -151,7 +181,9 @@ def test_a_day_of_a_dof_notice_that_is_not_a_holiday_closes_every_calendar(tmp_p
 
     closed = CalendarException.objects.filter(date="2027-11-02", closed=True)
     assert closed.count() == BusinessCalendar.objects.count()
-    assert not CalendarException.objects.filter(date="2027-01-01").exists()  # official holiday already
+    assert not CalendarException.objects.filter(
+        date="2027-01-01"
+    ).exists()  # official holiday already
 
 
 def test_a_broken_reference_writes_nothing(tmp_path: Path):
@@ -159,11 +191,19 @@ def test_a_broken_reference_writes_nothing(tmp_path: Path):
     shutil.copytree(DEFAULT_DIRECTORY, data)
     services = data / "services.yaml"
     services.write_text(
-        re.sub(r"(?m)^(\s+sla_policy: )", r"\1NO_EXISTE_", services.read_text(encoding="utf-8"), count=1),
+        re.sub(
+            r"(?m)^(\s+sla_policy: )",
+            r"\1NO_EXISTE_",
+            services.read_text(encoding="utf-8"),
+            count=1,
+        ),
         encoding="utf-8",
     )
     channels = data / "channels.yaml"
-    channels.write_text(channels.read_text(encoding="utf-8").replace("active: true", "active: false", 1), encoding="utf-8")
+    channels.write_text(
+        channels.read_text(encoding="utf-8").replace("active: true", "active: false", 1),
+        encoding="utf-8",
+    )
 
     with pytest.raises(ReferenceDataError, match="NO_EXISTE_"):
         reference_data_load(data)

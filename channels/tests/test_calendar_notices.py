@@ -45,22 +45,32 @@ def _notice_form(calendar: BusinessCalendar, **overrides: str) -> dict[str, str]
     return form
 
 
-def test_preview_then_confirm_applies_the_notice(admin_user, agent, django_capture_on_commit_callbacks):
+def test_preview_then_confirm_applies_the_notice(
+    admin_user, agent, django_capture_on_commit_callbacks
+):
     case = make_case(Actor(user=agent), now=RECEIVED)
     assert case.resolution_due_at == DUE
     calendar = BusinessCalendar.objects.get(code="INSTITUCIONAL")
     client = _admin(admin_user)
     # Saving the notice records it as pending and shows what would change; nothing changes yet
-    response = client.post(reverse("admin:channels_calendarnotice_add"), _notice_form(calendar), follow=True)
+    response = client.post(
+        reverse("admin:channels_calendarnotice_add"), _notice_form(calendar), follow=True
+    )
     assert response.status_code == 200
     notice = CalendarNotice.objects.get()
     assert notice.status == "pending" and notice.created_by == admin_user
-    assert (notice.preview["open_cases"], notice.preview["changed"], notice.preview["later"]) == (1, 1, 1)
+    assert (notice.preview["open_cases"], notice.preview["changed"], notice.preview["later"]) == (
+        1,
+        1,
+        1,
+    )
     assert notice.preview["by_channel"][0]["code"] == "MICUENTA"
     page = response.content.decode()
     assert "De 1 casos abiertos del calendario, cambiarían 1." in page
     assert 'name="_apply"' in page
-    assert not CalendarException.objects.filter(calendar=calendar, date__range=("2026-11-17", "2026-11-19")).exists()
+    assert not CalendarException.objects.filter(
+        calendar=calendar, date__range=("2026-11-17", "2026-11-19")
+    ).exists()
     assert Case.objects.get(pk=case.pk).resolution_due_at == DUE
     # Confirming writes the three closed days and recomputes the open cases
     change = reverse("admin:channels_calendarnotice_change", args=[notice.pk])
@@ -69,7 +79,9 @@ def test_preview_then_confirm_applies_the_notice(admin_user, agent, django_captu
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.status == "applied" and notice.applied_by == admin_user
-    days = CalendarException.objects.filter(calendar=calendar, date__range=("2026-11-17", "2026-11-19"))
+    days = CalendarException.objects.filter(
+        calendar=calendar, date__range=("2026-11-17", "2026-11-19")
+    )
     assert sorted((d.date.isoformat(), d.closed, d.source) for d in days) == [
         ("2026-11-17", True, "DOF 20-11-2026"),
         ("2026-11-18", True, "DOF 20-11-2026"),
@@ -93,12 +105,16 @@ def test_discarded_notice_changes_nothing(admin_user, agent):
     client = _admin(admin_user)
     client.post(reverse("admin:channels_calendarnotice_add"), _notice_form(calendar))
     notice = CalendarNotice.objects.get()
-    client.post(reverse("admin:channels_calendarnotice_change", args=[notice.pk]), {"_discard": "Descartar"})
+    client.post(
+        reverse("admin:channels_calendarnotice_change", args=[notice.pk]), {"_discard": "Descartar"}
+    )
     notice.refresh_from_db()
     assert notice.status == "discarded"
     assert not SlaRepairRun.objects.exists()
     assert Case.objects.get(pk=case.pk).resolution_due_at == DUE
-    assert not CalendarException.objects.filter(calendar=calendar, date__range=("2026-11-17", "2026-11-19")).exists()
+    assert not CalendarException.objects.filter(
+        calendar=calendar, date__range=("2026-11-17", "2026-11-19")
+    ).exists()
 
 
 def test_a_weekly_change_is_previewed_like_an_exception(admin_user, agent):
@@ -111,9 +127,15 @@ def test_a_weekly_change_is_previewed_like_an_exception(admin_user, agent):
     )
     notice = CalendarNotice.objects.get()
     # 15 business days still end on 7 December, now at 14:00: earlier, and the warning moves
-    assert (notice.preview["changed"], notice.preview["earlier"], notice.preview["later"]) == (1, 1, 0)
+    assert (notice.preview["changed"], notice.preview["earlier"], notice.preview["later"]) == (
+        1,
+        1,
+        0,
+    )
     assert notice.preview["shift_min_hours"] == -4.0
-    assert CalendarInterval.objects.filter(calendar=calendar, end="18:00").count() == 5  # not applied
+    assert (
+        CalendarInterval.objects.filter(calendar=calendar, end="18:00").count() == 5
+    )  # not applied
 
 
 def test_an_invalid_notice_is_refused_on_the_form(admin_user):
@@ -129,7 +151,9 @@ def test_an_invalid_notice_is_refused_on_the_form(admin_user):
 
 def test_existing_calendars_open_time_is_read_only_in_the_admin(admin_user):
     calendar = BusinessCalendar.objects.get(code="INSTITUCIONAL")
-    exception = CalendarException.objects.create(calendar=calendar, date=dt.date(2026, 12, 24), name="x")
+    exception = CalendarException.objects.create(
+        calendar=calendar, date=dt.date(2026, 12, 24), name="x"
+    )
     client = _admin(admin_user)
     assert client.get(reverse("admin:channels_calendarexception_add")).status_code == 403
     response = client.post(

@@ -18,7 +18,13 @@ def test_a_picked_contact_without_identifiers_is_completed_not_duplicated():
 
     # When staff pick her and add her NSS and e-mail
     result = contact_upsert(
-        ContactInput(given_names="Rosa", first_surname="Luna", nss=NSS, email="rosa@example.com", contact_id=rosa.pk)
+        ContactInput(
+            given_names="Rosa",
+            first_surname="Luna",
+            nss=NSS,
+            email="rosa@example.com",
+            contact_id=rosa.pk,
+        )
     )
 
     # Then the same record is completed and no other contact exists
@@ -35,10 +41,14 @@ def test_a_picked_contact_cannot_take_an_nss_that_belongs_to_someone_else():
 
     # When staff pick Rosa and type Ana's NSS
     with pytest.raises(ValidationFailed) as refused:
-        contact_upsert(ContactInput(given_names="Rosa", first_surname="Luna", nss=NSS, contact_id=rosa.pk))
+        contact_upsert(
+            ContactInput(given_names="Rosa", first_surname="Luna", nss=NSS, contact_id=rosa.pk)
+        )
 
     # Then it is refused on the NSS field and nothing changed
-    assert [(e.field, e.code) for e in refused.value.errors] == [("contact.nss", "identity_conflict")]
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("contact.nss", "identity_conflict")
+    ]
     rosa.refresh_from_db()
     assert rosa.nss is None
     assert Contact.objects.get(nss=NSS) == holder
@@ -51,7 +61,9 @@ def test_a_merged_contact_cannot_be_picked():
     with pytest.raises(ValidationFailed) as refused:
         contact_upsert(ContactInput(given_names="Ana", first_surname="Perez", contact_id=merged.pk))
 
-    assert [(e.field, e.code) for e in refused.value.errors] == [("contact.contact_id", "not_found")]
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("contact.contact_id", "not_found")
+    ]
 
 
 # --- Who may change the base (SPEC §8) ----------------------------------------------------------
@@ -61,19 +73,30 @@ CURP = "BOXW310820HNERXN09"
 
 def _ana() -> Contact:
     return Contact.objects.create(
-        given_names="Ana", first_surname="Pérez", nss=NSS, email="ana@example.com", phone="5512345678"
+        given_names="Ana",
+        first_surname="Pérez",
+        nss=NSS,
+        email="ana@example.com",
+        phone="5512345678",
     )
 
 
 def test_without_update_a_found_contact_is_linked_unchanged_and_the_details_are_those_sent():
     ana = _ana()
-    sent = ContactInput(given_names="Otra", first_surname="Persona", nss=NSS, curp=CURP, email="x@example.com")
+    sent = ContactInput(
+        given_names="Otra", first_surname="Persona", nss=NSS, curp=CURP, email="x@example.com"
+    )
 
     result = contact_upsert(sent, update=False)
 
     assert (result.contact.pk, result.created) == (ana.pk, False)
     ana.refresh_from_db()
-    assert (ana.curp, ana.email, ana.phone, ana.given_names) == (None, "ana@example.com", "5512345678", "Ana")
+    assert (ana.curp, ana.email, ana.phone, ana.given_names) == (
+        None,
+        "ana@example.com",
+        "5512345678",
+        "Ana",
+    )
     assert result.details == ContactDetails(
         given_names="Otra",
         first_surname="Persona",
@@ -87,7 +110,9 @@ def test_without_update_a_found_contact_is_linked_unchanged_and_the_details_are_
 
 def test_without_update_a_contact_not_found_is_created_from_what_was_sent():
     result = contact_upsert(
-        ContactInput(given_names=" Luis ", first_surname="Gómez", nss=NSS, email="luis@example.com"),
+        ContactInput(
+            given_names=" Luis ", first_surname="Gómez", nss=NSS, email="luis@example.com"
+        ),
         update=False,
         editor=ContactEditor(label="Registro de caso por la API: portal"),
     )
@@ -96,17 +121,26 @@ def test_without_update_a_contact_not_found_is_created_from_what_was_sent():
     luis = Contact.objects.get()
     assert (luis.given_names, luis.nss, luis.email) == ("Luis", NSS, "luis@example.com")
     assert result.details == ContactDetails(
-        given_names="Luis", first_surname="Gómez", type="derechohabiente", nss=NSS, email="luis@example.com"
+        given_names="Luis",
+        first_surname="Gómez",
+        type="derechohabiente",
+        nss=NSS,
+        email="luis@example.com",
     )
     created = luis.history.get()  # type: ignore[attr-defined]
-    assert (created.history_type, created.history_change_reason) == ("+", "Registro de caso por la API: portal")
+    assert (created.history_type, created.history_change_reason) == (
+        "+",
+        "Registro de caso por la API: portal",
+    )
 
 
 def test_with_update_the_record_is_completed_logged_and_fills_what_was_not_sent(agent):
     ana = _ana()
 
     result = contact_upsert(
-        ContactInput(given_names="Ana", first_surname="Pérez", nss=NSS, curp=CURP, email="nuevo@example.com"),
+        ContactInput(
+            given_names="Ana", first_surname="Pérez", nss=NSS, curp=CURP, email="nuevo@example.com"
+        ),
         editor=ContactEditor(user=agent, label="Registro de caso"),
     )
 

@@ -169,7 +169,9 @@ def _chain(event_rows: list[dict[str, Any]]) -> None:
     """One new case's hash chain, in the (at, id) order the verifier reads it (ADR 0013)."""
     head = hashchain.GENESIS
     for row in sorted(event_rows, key=lambda r: (r["at"], r["id"])):
-        row["chain_hash"] = head = hashchain.event_link(head, [row[name] for name in hashchain.EVENT_FIELDS])
+        row["chain_hash"] = head = hashchain.event_link(
+            head, [row[name] for name in hashchain.EVENT_FIELDS]
+        )
 
 
 class _Batches:

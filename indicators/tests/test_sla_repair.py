@@ -27,7 +27,9 @@ def test_counts_use_the_due_of_each_moment(agent, area_staff):
     assert case.resolution_due_at == dt.datetime(2026, 12, 7, 18, 0, tzinfo=MX)
     calendar = BusinessCalendar.objects.get(code="INSTITUCIONAL")
     for day in (17, 18, 19):
-        CalendarException.objects.create(calendar=calendar, date=dt.date(2026, 11, day), name="Huracán")
+        CalendarException.objects.create(
+            calendar=calendar, date=dt.date(2026, 11, day), name="Huracán"
+        )
     run = sla_repair_start(calendar, "Suspensión", REPAIRED)
     sla_repair_continue(run, lambda: REPAIRED)
     act(case, "resolve", staff, dt.datetime(2026, 12, 9, 10, 0, tzinfo=MX), resolution="Listo.")

@@ -75,7 +75,10 @@ def handler500(request: HttpRequest) -> HttpResponse:
         return server_error(request)
     if request.path.startswith(API_PATH_PREFIX):
         response: HttpResponse = problem_json_response(
-            503, "database_unavailable", str(DATABASE_UNAVAILABLE_TITLE), str(DATABASE_UNAVAILABLE_DETAIL)
+            503,
+            "database_unavailable",
+            str(DATABASE_UNAVAILABLE_TITLE),
+            str(DATABASE_UNAVAILABLE_DETAIL),
         )
     else:
         # Rendered without the request: its context processors would query the database.

@@ -23,7 +23,9 @@ PROBLEM_TYPE_BASE = "https://atencion.infonavit.local/problemas/"
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_RETRY_AFTER = 5
 DATABASE_UNAVAILABLE_TITLE = _lazy("Servicio no disponible temporalmente")
-DATABASE_UNAVAILABLE_DETAIL = _lazy("La base de datos no está disponible; reintente en unos segundos.")
+DATABASE_UNAVAILABLE_DETAIL = _lazy(
+    "La base de datos no está disponible; reintente en unos segundos."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +113,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             extra=exc.extra,
         )
     if isinstance(exc, DjangoValidationError):
-        exc = drf.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        exc = drf.ValidationError(
+            detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
     elif isinstance(exc, Http404):
         exc = drf.NotFound(_("No encontrado."))
     elif isinstance(exc, DjangoPermissionDenied):
@@ -121,7 +125,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if response is None:
         return None
     assert isinstance(exc, drf.APIException)
-    headers = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    headers = {
+        k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")
+    }
     if isinstance(exc, drf.ValidationError):
         return problem_response(
             400,

@@ -39,7 +39,9 @@ def _broker_ok() -> bool:
     if not settings.REDIS_URL:
         return True  # in-process tasks: there is no broker to reach
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
         return bool(client.ping())
     except Exception:
         return False

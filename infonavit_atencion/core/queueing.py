@@ -20,7 +20,12 @@ def enqueue_now(task: Any, *args: Any) -> bool:
     try:
         task.apply_async(args=args, retry=False)
     except Exception:  # broker unreachable, DNS, timeouts: the sweeper will catch up
-        logger.warning("No se pudo encolar %s%r; el barrido lo reintentará.", getattr(task, "name", task), args, exc_info=True)
+        logger.warning(
+            "No se pudo encolar %s%r; el barrido lo reintentará.",
+            getattr(task, "name", task),
+            args,
+            exc_info=True,
+        )
         return False
     return True
 

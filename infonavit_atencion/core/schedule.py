@@ -76,7 +76,9 @@ def _release_stale_connection() -> None:
 class InProcessScheduler:
     """Runs due entries eagerly, one after the other, in this process."""
 
-    def __init__(self, beat_schedule: Mapping[str, Mapping[str, Any]], clock: Clock | None = None) -> None:
+    def __init__(
+        self, beat_schedule: Mapping[str, Mapping[str, Any]], clock: Clock | None = None
+    ) -> None:
         self.clock: Clock = clock or app.now
         # What a worker or beat does at start: import every app's tasks module (autodiscovery).
         app.loader.import_default_modules()

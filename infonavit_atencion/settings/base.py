@@ -1,6 +1,5 @@
 """Settings shared by every environment. Environment-specific modules import * from here."""
 
-
 import datetime as dt
 
 from celery.schedules import crontab
@@ -256,7 +255,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "deliver-due-webhooks": {"task": "webhooks.tasks.deliver_due_webhooks", "schedule": 30.0},
     "purge-idempotency-keys": {"task": "cases.tasks.purge_idempotency_keys", "schedule": 86400.0},
     # 00:30 in CELERY_TIMEZONE: seal yesterday's chain heads (ADR 0013).
-    "seal-history-anchors": {"task": "cases.tasks.seal_history_anchors", "schedule": crontab(minute=30, hour=0)},
+    "seal-history-anchors": {
+        "task": "cases.tasks.seal_history_anchors",
+        "schedule": crontab(minute=30, hour=0),
+    },
     "refresh-indicators": {"task": "indicators.tasks.refresh_indicators", "schedule": 60.0},
     "purge-exports": {"task": "indicators.tasks.purge_expired_exports", "schedule": 86400.0},
     "sweep-export-jobs": {"task": "indicators.tasks.sweep_export_jobs", "schedule": 300.0},
@@ -313,15 +315,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- E-mail -------------------------------------------------------------------------------
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Atención Infonavit <no-responder@localhost>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Atención Infonavit <no-responder@localhost>"
+)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute links in e-mails to citizens (status page, survey), e.g. https://atencion.infonavit.org.mx
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
@@ -353,7 +355,11 @@ LOGGING = {
     # Every record passes the personal-data mask before any handler writes it.
     "filters": {"personal_data": {"()": "infonavit_atencion.core.log_masking.PersonalDataFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_data"],
+        }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # Django's defaults give "django" handlers of its own that skip the mask (the development

@@ -41,7 +41,12 @@ pytestmark = [pytest.mark.services, pytest.mark.postgres, pytest.mark.django_db(
 
 # Not the other worker tests' database: this module's worker must not share their queues.
 PLAIN_WORKER_REDIS_DB = 13
-README_COMMAND = [str(Path(sys.executable).with_name("celery")), "-A", "infonavit_atencion", "worker"]
+README_COMMAND = [
+    str(Path(sys.executable).with_name("celery")),
+    "-A",
+    "infonavit_atencion",
+    "worker",
+]
 
 
 class PlainWorker(Worker):
@@ -80,9 +85,13 @@ def _events(case: Case, kind: str) -> list[CaseEvent]:
     return list(CaseEvent.objects.filter(case=case, kind=kind).order_by("pk"))
 
 
-def test_the_readme_worker_routes_monitors_and_notifies(plain_worker, reference_data, wait_for, client):
+def test_the_readme_worker_routes_monitors_and_notifies(
+    plain_worker, reference_data, wait_for, client
+):
     agent = user_create("asesor", "agent", TEST_PASSWORD, UserPlacement(office_code="CESI_TIJUANA"))
-    supervisor = user_create("sup.nacional", "supervisor", TEST_PASSWORD, UserPlacement(national=True))
+    supervisor = user_create(
+        "sup.nacional", "supervisor", TEST_PASSWORD, UserPlacement(national=True)
+    )
     supervisor.email = "sup.nacional@infonavit.test"
     supervisor.save(update_fields=["email"])
 
@@ -106,7 +115,9 @@ def test_the_readme_worker_routes_monitors_and_notifies(plain_worker, reference_
         details=plain_worker.tail,
     )
     wait_for(
-        lambda: any(e.data.get("template") == "acknowledgement" for e in _events(case, EventKind.NOTIFIED)),
+        lambda: any(
+            e.data.get("template") == "acknowledgement" for e in _events(case, EventKind.NOTIFIED)
+        ),
         what="the acknowledgement notice",
         details=plain_worker.tail,
     )
@@ -130,7 +141,11 @@ def test_the_readme_worker_routes_monitors_and_notifies(plain_worker, reference_
         details=plain_worker.tail,
     )
     assert len(_events(case, EventKind.SLA_BREACHED)) == 1
-    assert [e.data.get("recipients") for e in _events(case, EventKind.NOTIFIED) if e.data.get("template") == "breach"] == [1]
+    assert [
+        e.data.get("recipients")
+        for e in _events(case, EventKind.NOTIFIED)
+        if e.data.get("template") == "breach"
+    ] == [1]
 
     # Readiness sees every queue served.
     cache.delete(UNSERVED_QUEUES_CACHE_KEY)

@@ -92,7 +92,9 @@ def page(browser: Any, live_server: Any, reference_data: None) -> Iterator[Any]:
     blocked: list[str] = []
     tab.on(
         "console",
-        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     yield tab
     context.close()

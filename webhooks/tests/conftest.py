@@ -51,7 +51,9 @@ def caller_for(db: Any) -> Callable[..., Caller]:
 
     def make(name: str, scopes: list[str] | None = None, channel: str = "MICUENTA") -> Caller:
         granted = [Scope.WEBHOOKS_MANAGE, Scope.CASES_READ, Scope.CASES_WRITE]
-        return CallerFactory(name=name, scopes=granted if scopes is None else scopes, channel=channel)
+        return CallerFactory(
+            name=name, scopes=granted if scopes is None else scopes, channel=channel
+        )
 
     return make
 

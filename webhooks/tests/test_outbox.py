@@ -187,13 +187,24 @@ def test_the_case_services_write_the_outbox_for_their_events(caller_for):
     from cases.services import TransitionInput, case_transition
 
     client = caller_for("CREADOR").client
-    subscribe(client, events=("case.created", "case.routed", "case.status_changed", "case.sla_breached"))
+    subscribe(
+        client, events=("case.created", "case.routed", "case.status_changed", "case.sla_breached")
+    )
 
     case = make_case(client)
     case_route(case.pk, T0)
-    case_transition(case.folio, TransitionInput(action="cancel", reason="Duplicado"), CaseActor(client=client), T0)
+    case_transition(
+        case.folio,
+        TransitionInput(action="cancel", reason="Duplicado"),
+        CaseActor(client=client),
+        T0,
+    )
 
-    rows = list(WebhookDelivery.objects.filter(case=case).order_by("id").values_list("event_type", "payload__data__status"))
+    rows = list(
+        WebhookDelivery.objects.filter(case=case)
+        .order_by("id")
+        .values_list("event_type", "payload__data__status")
+    )
     assert rows == [
         ("case.created", "new"),
         ("case.routed", "assigned"),

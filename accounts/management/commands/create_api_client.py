@@ -25,6 +25,8 @@ class Command(BaseCommand):
             client, key = api_client_create(options["name"], options["channel"], scopes)
         except ApplicationError as error:
             raise CommandError(str(error.detail)) from error
-        self.stdout.write(f"Cliente «{client.name}» creado en el canal {client.channel.code} con alcances {', '.join(client.scopes)}.")
+        self.stdout.write(
+            f"Cliente «{client.name}» creado en el canal {client.channel.code} con alcances {', '.join(client.scopes)}."
+        )
         self.stdout.write("Guarde la llave ahora; no se volverá a mostrar:")
         self.stdout.write(key)

@@ -30,4 +30,6 @@ class Command(BaseCommand):
             user = user_create(options["username"], options["role"], options["password"], placement)
         except ApplicationError as error:
             raise CommandError(str(error.detail)) from error
-        self.stdout.write(self.style.SUCCESS(f"Usuario «{user.get_username()}» listo ({options['role']})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Usuario «{user.get_username()}» listo ({options['role']}).")
+        )

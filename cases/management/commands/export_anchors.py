@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=["json", "csv"], default="json")
         parser.add_argument("--since", type=dt.date.fromisoformat, default=None, help="AAAA-MM-DD")
-        parser.add_argument("--output", type=Path, default=None, help="archivo (por omisión, la salida estándar)")
+        parser.add_argument(
+            "--output", type=Path, default=None, help="archivo (por omisión, la salida estándar)"
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         text = anchors_export(options["format"], options["since"])

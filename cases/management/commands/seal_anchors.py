@@ -12,5 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         sealed = anchors_seal(timezone.now())
         for anchor in sealed:
-            self.stdout.write(f"{anchor.day.isoformat()}  {anchor.heads:>8,} cadenas  {anchor.anchor_hash}")
+            self.stdout.write(
+                f"{anchor.day.isoformat()}  {anchor.heads:>8,} cadenas  {anchor.anchor_hash}"
+            )
         self.stdout.write(f"{len(sealed)} anclas selladas.")

@@ -40,7 +40,9 @@ class Command(BaseCommand):
             preview = sla_repair_preview(calendar.pk, timezone.now()).as_dict()
             for line in preview_lines(preview):
                 self.stdout.write(line)
-            self.stdout.write(f"Simulación: {preview['changed']} casos cambiarían; no se escribió nada.")
+            self.stdout.write(
+                f"Simulación: {preview['changed']} casos cambiarían; no se escribió nada."
+            )
             return
         run = sla_repair_pending(calendar)
         if run is not None:

@@ -43,7 +43,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         day: dt.date | None = options["since"]
-        since = dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)) if day else None
+        since = (
+            dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+            if day
+            else None
+        )
 
         events = events_verify(since, self._progress)
         self._summary(events)

@@ -41,7 +41,9 @@ class Command(BaseCommand):
             raise CommandError(f"Datos de referencia inválidos: {error}") from error
         for line in report.lines():
             self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS(f"Datos de referencia cargados ({report.changed} cambios)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Datos de referencia cargados ({report.changed} cambios).")
+        )
         calendar_spec_cache_clear()
         for calendar in BusinessCalendar.objects.filter(pk__in=before).order_by("code"):
             self._open_time_changed(calendar, before[calendar.pk], options["repair_sla"])

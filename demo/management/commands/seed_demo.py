@@ -77,5 +77,7 @@ class Command(BaseCommand):
         now = timezone.now()
         grant = SealedRoleGrant.objects.filter(
             for_user=user, status=SealedRoleGrantStatus.PROPOSED
-        ).first() or sealed_role_propose(users[GRANT_PROPOSER], user, now, "Usuario de demostración")
+        ).first() or sealed_role_propose(
+            users[GRANT_PROPOSER], user, now, "Usuario de demostración"
+        )
         sealed_role_approve(users[GRANT_APPROVER], grant.pk, now)

@@ -26,10 +26,19 @@ def test_queueing_a_task_in_process_logs_no_broker_warning(tmp_path):
         "REDIS_URL": "",
     }
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"], cwd=ROOT, env=env, check=True, capture_output=True
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     done = subprocess.run(  # noqa: S603 - fixed command line
-        [sys.executable, "-c", QUEUE_ONE_TASK], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", QUEUE_ONE_TASK],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr, done.stderr

@@ -17,16 +17,29 @@ ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
 
 def _ensure(database_url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "infonavit_atencion.settings.local"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "infonavit_atencion.settings.local",
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "ensure_database"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def _server() -> dict:
     db = settings.DATABASES["default"]
-    return {"host": db["HOST"] or "localhost", "port": db["PORT"] or 5432, "user": db["USER"], "password": db["PASSWORD"]}
+    return {
+        "host": db["HOST"] or "localhost",
+        "port": db["PORT"] or 5432,
+        "user": db["USER"],
+        "password": db["PASSWORD"],
+    }
 
 
 def _exists(name: str) -> bool:
@@ -40,14 +53,19 @@ def _exists(name: str) -> bool:
 def test_a_missing_database_is_created_once():
     name = f"ensure_{uuid.uuid4().hex[:12]}"
     server = _server()
-    credentials = f"{server['user']}:{server['password']}@" if server["password"] else f"{server['user']}@"
+    credentials = (
+        f"{server['user']}:{server['password']}@" if server["password"] else f"{server['user']}@"
+    )
     url = f"postgres://{credentials}{server['host']}:{server['port']}/{name}"
     try:
         first = _ensure(url)
         second = _ensure(url)
 
         assert first.returncode == 0, first.stderr
-        assert first.stdout.strip() == f"Base de datos «{name}» creada en {server['host']}:{server['port']}."
+        assert (
+            first.stdout.strip()
+            == f"Base de datos «{name}» creada en {server['host']}:{server['port']}."
+        )
         assert _exists(name)
         assert (second.returncode, second.stdout, second.stderr) == (0, "", "")
     finally:

@@ -25,7 +25,7 @@ def test_an_unknown_page_answers_the_spanish_404_page_in_the_layout(client):
     response = client.get("/no-existe/")
     html = response.content.decode()
     assert response.status_code == 404
-    assert "<h1 class=\"h3\">Página no encontrada</h1>" in html
+    assert '<h1 class="h3">Página no encontrada</h1>' in html
     assert LAYOUT in html
     assert 'href="/accounts/login/">Ir a la página de inicio</a>' in html
 
@@ -42,7 +42,7 @@ def test_a_refused_page_answers_the_spanish_403_page_in_the_layout():
     response = handler403(RequestFactory().get("/casos/"), PermissionDenied())
     html = response.content.decode()
     assert response.status_code == 403
-    assert "<h1 class=\"h3\">Acceso no permitido</h1>" in html
+    assert '<h1 class="h3">Acceso no permitido</h1>' in html
     assert LAYOUT in html
 
 
@@ -89,13 +89,22 @@ def test_env_example_copied_as_is_serves_a_styled_local_site(tmp_path):
             key, _, value = line.partition("=")
             values[key.strip()] = value.strip()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+        },
         **values,
         "DJANGO_SETTINGS_MODULE": "infonavit_atencion.settings.local",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     done = subprocess.run(  # noqa: S603 - fixed command line
-        [sys.executable, "-c", ENV_EXAMPLE_CHECK], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", ENV_EXAMPLE_CHECK],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "200", "200"]

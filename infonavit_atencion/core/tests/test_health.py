@@ -24,7 +24,9 @@ def test_in_process_tasks_have_no_unserved_queue(client):
     assert response.json()["unserved_queues"] == []
 
 
-def test_queues_no_worker_consumes_are_listed_and_the_answer_is_cached(client, with_broker, monkeypatch):
+def test_queues_no_worker_consumes_are_listed_and_the_answer_is_cached(
+    client, with_broker, monkeypatch
+):
     calls = []
 
     def consumed() -> set[str]:
@@ -47,4 +49,11 @@ def test_with_no_worker_answering_every_queue_is_unserved(with_broker, monkeypat
             return None
 
     monkeypatch.setattr(app.control, "inspect", lambda timeout: NoReplies())
-    assert health.unserved_queues() == ["default", "routing", "sla", "notifications", "webhooks", "indicators"]
+    assert health.unserved_queues() == [
+        "default",
+        "routing",
+        "sla",
+        "notifications",
+        "webhooks",
+        "indicators",
+    ]

@@ -47,8 +47,12 @@ def test_a_due_entry_runs_and_one_not_yet_due_does_not(monkeypatch):
         clock=clock,
     )
     ran: list[str] = []
-    monkeypatch.setattr(app.tasks["cases.tasks.run_sla_monitor"], "apply", lambda **kw: ran.append("sla"))
-    monkeypatch.setattr(app.tasks["cases.tasks.close_resolved_cases"], "apply", lambda **kw: ran.append("close"))
+    monkeypatch.setattr(
+        app.tasks["cases.tasks.run_sla_monitor"], "apply", lambda **kw: ran.append("sla")
+    )
+    monkeypatch.setattr(
+        app.tasks["cases.tasks.close_resolved_cases"], "apply", lambda **kw: ran.append("close")
+    )
 
     assert scheduler.tick()[0] == []  # like beat: the first turn is one interval after start
     clock.now = RECEIVED + dt.timedelta(seconds=61)
@@ -79,7 +83,9 @@ def test_a_failing_task_is_logged_and_the_others_still_run(monkeypatch):
         raise RuntimeError("sin conexión")
 
     monkeypatch.setattr(app.tasks["cases.tasks.run_sla_monitor"], "apply", boom)
-    monkeypatch.setattr(app.tasks["cases.tasks.close_resolved_cases"], "apply", lambda **kw: ran.append("close"))
+    monkeypatch.setattr(
+        app.tasks["cases.tasks.close_resolved_cases"], "apply", lambda **kw: ran.append("close")
+    )
     clock.now = RECEIVED + dt.timedelta(minutes=2)
 
     records: list[logging.LogRecord] = []
@@ -133,7 +139,9 @@ def test_the_project_schedule_turns_a_short_sla_case_at_risk_then_breached(agent
 
 
 def test_the_loop_returns_when_asked_to_stop():
-    scheduler = InProcessScheduler({"sla-monitor": {"task": "cases.tasks.run_sla_monitor", "schedule": 60.0}})
+    scheduler = InProcessScheduler(
+        {"sla-monitor": {"task": "cases.tasks.run_sla_monitor", "schedule": 60.0}}
+    )
     stop = threading.Event()
     thread = threading.Thread(target=scheduler.run, args=(stop,))
     thread.start()

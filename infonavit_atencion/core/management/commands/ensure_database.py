@@ -48,10 +48,14 @@ class Command(BaseCommand):
             if getattr(error, "pgcode", None) == errorcodes.DUPLICATE_DATABASE:
                 return  # created meanwhile by someone else
             raise CommandError(
-                _("La base de datos «%(name)s» no existe en %(where)s y no se pudo crear: %(reason)s")
+                _(
+                    "La base de datos «%(name)s» no existe en %(where)s y no se pudo crear: %(reason)s"
+                )
                 % {"name": name, "where": where, "reason": _first_line(error)}
             ) from None
-        self.stdout.write(_("Base de datos «%(name)s» creada en %(where)s.") % {"name": name, "where": where})
+        self.stdout.write(
+            _("Base de datos «%(name)s» creada en %(where)s.") % {"name": name, "where": where}
+        )
 
 
 def _first_line(error: Exception) -> str:
