@@ -49,12 +49,12 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
     ("broker publish (kombu/redis)", ("kombu/", "celery/")),
     ("contact upsert", ("contacts/",)),
     ("SLA arithmetic", ("businesstime/", "cases/sla/")),
-    ("events / outbox", ("cases/events.py", "cases/notices/")),
+    ("events / outbox", ("cases/events.py", "cases/ports.py", "webhooks/")),
     ("folio", ("cases/folios.py",)),
     ("catalog cache", ("cases/catalog_cache.py",)),
     ("intake service", ("cases/services/",)),
     ("list query and keyset (selectors, pagination)", (
-        "cases/selectors.py", "infonavit_atencion/core/pagination.py")),
+        "cases/selectors/", "django_filters/", "infonavit_atencion/core/pagination.py")),
     ("serialization (DRF fields, case JSON)", (
         "rest_framework/serializers.py", "rest_framework/fields.py", "rest_framework/relations.py",
         "cases/api/serializers.py", "cases/representation.py", "cases/api/fields.py")),
