@@ -68,12 +68,14 @@ def main() -> None:
                     instrument_reference, received_at, created_at, updated_at, resolution, sla_policy_id, sla_calendar_id,
                     sla_first_response_unit, sla_resolution_value, sla_resolution_unit, sla_warn_pct,
                     resolution_due_at, warn_at, paused_seconds, paused_open_seconds, sla_state, transfer_count,
-                    reopen_count, version)
+                    reopen_count, version, contact_given_names, contact_first_surname,
+                    contact_second_surname, contact_type, contact_nss, contact_curp, contact_rfc,
+                    contact_email, contact_phone)
                 SELECT 'BENCH-' || g, 'CODE', 'report', s.id, ch.id, NULL, NULL, true, '', '', 'bench', 2, 'assigned',
                     s.directorate_id, s.area_id, '', now() - interval '1 day', now(), now(), '', s.sla_policy_id,
                     cal.id, '', 20, 'business_days', 75,
                     now() + (g %% 86400) * interval '60 second', now() + (g %% 86400) * interval '45 second',
-                    0, 0, 'on_track', 0, 0, 1
+                    0, 0, 'on_track', 0, 0, 1, '', '', '', '', '', '', '', '', ''
                 FROM generate_series(%s, %s) AS g,
                     (SELECT * FROM catalog_service WHERE kind = 'report' ORDER BY id LIMIT 1) s,
                     (SELECT id FROM channels_channel WHERE code = 'MICUENTA') ch,
