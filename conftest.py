@@ -2,13 +2,14 @@
 
 import pytest
 
+from cases.catalog_cache import catalog_cache_forget
+from cases.routing.engine import active_rules_forget
+from catalog.reference_data import reference_data_load
 from tests.support.accounts import StaffFactory
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    from catalog.reference_data import reference_data_load
-
     with django_db_blocker.unblock():
         reference_data_load()
 
@@ -17,9 +18,6 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 def _fresh_routing_rule_cache():  # type: ignore[no-untyped-def]
     """Each test starts without the process's cached rule set (rolled-back rows repeat ids)
     nor its catalog snapshot (tests change the catalog with QuerySet.update(), too)."""
-    from cases.catalog_cache import catalog_cache_forget
-    from cases.routing.engine import active_rules_forget
-
     active_rules_forget()
     catalog_cache_forget()
     yield
