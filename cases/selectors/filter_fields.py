@@ -41,9 +41,7 @@ class CommaSeparatedField(forms.Field):
 
     widget = CommaSeparatedInput
     default_error_messages = {
-        # `%%`: the answer has always shown these placeholders unfilled (the DRF field before
-        # used str.format on a %-style text); issue 16 changes no answer.
-        "invalid_choice": _("Valor desconocido «%%(value)s»; se admiten: %%(choices)s."),
+        "invalid_choice": _("Valor desconocido «%(value)s»; se admiten: %(choices)s."),
         "empty": _("Indique al menos un valor."),
     }
 
@@ -62,8 +60,13 @@ class CommaSeparatedField(forms.Field):
                 values.append(item)
         if not values:
             raise ValidationError(self.error_messages["empty"], code="empty")
-        if self.choices is not None and any(item not in self.choices for item in values):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        unknown = [item for item in values if self.choices is not None and item not in self.choices]
+        if unknown:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": unknown[0], "choices": ", ".join(self.choices or ())},
+            )
         return values
 
 

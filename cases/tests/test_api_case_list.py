@@ -410,3 +410,16 @@ def test_a_session_list_is_planned_too(django_assert_num_queries):
     # fingerprint
     with django_assert_num_queries(6):
         api.get("/api/v1/cases/")
+
+
+def test_an_unknown_filter_value_is_named_in_the_message(portal):
+    api, _ = portal
+    body = api.get("/api/v1/cases/?status=new,volando").json()
+    assert body["errors"] == [
+        {
+            "field": "status",
+            "code": "invalid_choice",
+            "message": "Valor desconocido «volando»; se admiten: new, assigned, in_progress, "
+            "waiting, resolved, closed, cancelled.",
+        }
+    ]
