@@ -12,7 +12,7 @@ from cases.lifecycle import (
     transition_target,
 )
 from cases.models import Case, CaseStatus
-from cases.services.workflow import HANDLERS, NOTICES
+from cases.services.transition_steps import HANDLERS, NOTICES
 from infonavit_atencion.core.errors import InvalidTransition
 
 STATUSES = [status for status, _label in CaseStatus.choices]
