@@ -10,7 +10,10 @@ queues cannot filter by contact, so the list is the newest rows and says so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import Count
 
 from ..events import Actor
 from ..models import Case
@@ -69,3 +72,30 @@ def contact_history_for(
         .order_by("-received_at", "-pk")[:SAME_SERVICE_LIMIT]
     )
     return ContactHistory(rows[:limit], len(rows) > limit, same_service)
+
+
+def contact_cases_for(
+    actor: Actor, contact_id: int, *, limit: int = CONTACT_HISTORY_LIMIT
+) -> ContactHistory:
+    """The newest cases of a contact that `actor` may see (the contact's page). One query."""
+    rows = list(
+        cases_visible_to(actor)
+        .filter(contact_id=contact_id, anonymous=False)
+        .select_related("service")
+        .order_by("-received_at", "-pk")[: limit + 1]
+    )
+    return ContactHistory(rows[:limit], len(rows) > limit, [])
+
+
+def case_counts_by_contact(contact_ids: Iterable[int]) -> dict[int, int]:
+    """How many cases each contact has, all of them (what a merge would move). One query."""
+    ids = list(contact_ids)
+    counts = (
+        Case.objects.filter(contact_id__in=ids)
+        .order_by()
+        .values("contact_id")
+        .annotate(n=Count("pk"))
+        .values_list("contact_id", "n")
+    )
+    found = dict(counts)
+    return {pk: found.get(pk, 0) for pk in ids}
