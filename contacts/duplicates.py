@@ -28,6 +28,8 @@ DUPLICATE_LIMIT = 10
 
 # Why a record is a candidate (keys the page labels).
 SAME_NSS, SAME_CURP, NAME_BIRTH, NAME_NO_CURP = "nss", "curp", "name_birth", "name_no_curp"
+PICKED = "picked"  # the record staff started from (a case's contact)
+ANCHORS = (PICKED, SAME_NSS, SAME_CURP)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def _name_candidates(words: list[str], born: dt.date | None, exclude: list[int])
 
 def contact_duplicates(
     *,
+    contact_id: int | None = None,
     nss: str | None = None,
     curp: str | None = None,
     name: str = "",
@@ -73,18 +76,20 @@ def contact_duplicates(
 ) -> list[DuplicateCandidate]:
     """The current records that may be the person described (normalized identifiers).
 
-    The holders of `nss` and `curp` first; then records whose name contains every word of
-    `name` (or of the first holder's first surname and first given name) and that were born on
-    `birth_date` (or the date in `curp`, or in the holder's CURP) or have no CURP. Three
-    queries at most.
+    The record `contact_id` (a case's contact) and the holders of `nss` and `curp` first; then
+    records whose name contains every word of `name` (or of the first one's first surname and
+    first given name) and that were born on `birth_date` (or the date in `curp`, or in a found
+    record's CURP) or have no CURP. One query per criterion given, four at most.
     """
     found: list[DuplicateCandidate] = []
     current = Contact.objects.filter(merged_into__isnull=True)
-    if nss and (holder := current.filter(nss=nss).first()):
-        found.append(DuplicateCandidate(holder, SAME_NSS))
-    held = {c.contact.pk for c in found}
-    if curp and (holder := current.filter(curp=curp).first()) and holder.pk not in held:
-        found.append(DuplicateCandidate(holder, SAME_CURP))
+    if contact_id is not None and (picked := current.filter(pk=contact_id).first()):
+        found.append(DuplicateCandidate(picked, PICKED))
+    for reason, value in ((SAME_NSS, nss), (SAME_CURP, curp)):
+        held = {c.contact.pk for c in found}
+        holder = current.filter(**{reason: value}).first() if value else None
+        if holder is not None and holder.pk not in held:
+            found.append(DuplicateCandidate(holder, reason))
     words = [w for w in name_words(name) if len(w) >= NAME_MIN_CHARS]
     if not words and found:
         first = found[0].contact
@@ -103,8 +108,8 @@ def contact_duplicates(
 def duplicate_pairs(candidates: list[DuplicateCandidate]) -> list[DuplicatePair]:
     """The pairs worth reviewing: each other record with each record found by identifier, or —
     found by name only — every two of them; into the identifier's holder, else the older."""
-    holders = [c.contact for c in candidates if c.reason in (SAME_NSS, SAME_CURP)]
-    others = [c.contact for c in candidates if c.reason not in (SAME_NSS, SAME_CURP)]
+    holders = [c.contact for c in candidates if c.reason in ANCHORS]
+    others = [c.contact for c in candidates if c.reason not in ANCHORS]
     if holders:
         couples = [(other, holder) for holder in holders for other in others]
         couples += [(b, a) for a, b in combinations(holders, 2)]

@@ -14,6 +14,8 @@ from infonavit_atencion.core.dates import validate_supported_date
 
 
 class DuplicateSearchForm(forms.Form):
+    # The record to start from (the case page's link); not shown as a field.
+    contacto = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     nss = forms.CharField(label=_("NSS"), required=False, max_length=20)
     curp = forms.CharField(label=_("CURP"), required=False, max_length=24)
     name = forms.CharField(
@@ -44,7 +46,7 @@ class DuplicateSearchForm(forms.Form):
         if self.errors:
             return data
         by_name = data.get("name", "").strip() and data.get("birth_date")
-        if not (data.get("nss") or data.get("curp") or by_name):
+        if not (data.get("contacto") or data.get("nss") or data.get("curp") or by_name):
             raise ValidationError(
                 _("Escriba un NSS, una CURP, o un nombre con su fecha de nacimiento."),
                 code="empty",

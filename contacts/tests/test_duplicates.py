@@ -7,6 +7,7 @@ import pytest
 from contacts.duplicates import (
     NAME_BIRTH,
     NAME_NO_CURP,
+    PICKED,
     SAME_CURP,
     SAME_NSS,
     contact_duplicates,
@@ -91,4 +92,15 @@ def test_merged_away_records_are_never_candidates(ana_twice):
     assert _found(contact_duplicates(curp=CURP)) == [
         (by_curp.pk, SAME_CURP),
         (by_nss.pk, NAME_NO_CURP),
+    ]
+
+
+def test_from_a_cases_contact_finds_the_other_record(ana_twice):
+    by_nss, by_curp = ana_twice
+
+    candidates = contact_duplicates(contact_id=by_curp.pk)
+
+    assert _found(candidates) == [(by_curp.pk, PICKED), (by_nss.pk, NAME_NO_CURP)]
+    assert [(p.source.pk, p.target.pk) for p in duplicate_pairs(candidates)] == [
+        (by_nss.pk, by_curp.pk)
     ]

@@ -198,3 +198,20 @@ def test_a_supervisor_of_another_office_does_not_see_the_moved_cases_folios(clie
 
     assert "Se mueve 1 caso" in html
     assert moved.folio not in html
+
+
+def test_the_case_page_links_supervisors_to_the_contacts_duplicates(
+    client, agent, supervisor, ana_twice
+):
+    kept, moved = ana_twice
+    link = f"/contactos/duplicados/?contacto={moved.contact_id}"
+
+    client.force_login(supervisor)
+    assert link in client.get(f"/casos/{moved.folio}/").content.decode()
+    found = client.get(link)
+    assert [(p.source.pk, p.target.pk) for p in found.context["pairs"]] == [
+        (kept.contact_id, moved.contact_id)
+    ]
+
+    client.force_login(agent)
+    assert link not in client.get(f"/casos/{moved.folio}/").content.decode()

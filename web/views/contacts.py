@@ -48,6 +48,7 @@ def contact_duplicates_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         candidates = contact_duplicates(
+            contact_id=data["contacto"],
             nss=data["nss"] or None,
             curp=data["curp"] or None,
             name=data["name"],
