@@ -188,6 +188,13 @@ def _curp_birth_date(number: str) -> date | None:
     return _date_from_yymmdd(number[4:10], century)
 
 
+def curp_birth_date(curp: str | None) -> date | None:
+    """The birth date a (normalized) CURP carries, or None."""
+    if not curp or len(curp) != 18:
+        return None
+    return _curp_birth_date(curp)
+
+
 def validate_curp(value: str) -> str:
     """Return the normalized CURP or raise ValidationError.
 

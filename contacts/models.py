@@ -127,6 +127,7 @@ class AccessReason(models.TextChoices):
     ADMIN = "admin", _("Administración")
     EXPORT = "export", _("Exportación de datos personales")
     SEALED_IDENTITY = "sealed_identity", _("Identidad reservada de una denuncia")
+    MERGE = "contact_merge", _("Combinación de contactos")
 
 
 class ContactAccessLog(models.Model):
@@ -248,3 +249,53 @@ class ArcoRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.get_right_display()}"
+
+
+class ContactMerge(models.Model):
+    """One merge of a duplicate contact into another: who, when, why, what moved (issue 19).
+
+    Written by ``cases.services.contacts.contact_merge`` in the merge's transaction; never
+    edited. The contacts' own rows changed by the merge are in their history (simple-history)
+    with this merge's reason; each moved case has its MERGED event. No identifier values are
+    copied here: `taken` names the fields the kept contact took from the merged one.
+    """
+
+    source = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="merges_out",
+        verbose_name=_("contacto combinado"),
+    )
+    target = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="merges_in",
+        verbose_name=_("contacto conservado"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("usuario"),
+    )
+    # An API client's name or "sistema" when no user merged.
+    actor_label = models.CharField(_("quién"), max_length=200, blank=True)
+    reason = models.TextField(_("motivo"), blank=True)
+    at = models.DateTimeField(_("momento"))
+    cases_moved = models.PositiveIntegerField(_("casos movidos"), default=0)
+    taken = models.JSONField(_("datos tomados del contacto combinado"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("combinación de contactos")
+        verbose_name_plural = _("combinaciones de contactos")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="contact_merge_two_contacts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id} @ {self.at.isoformat()}"

@@ -13,7 +13,7 @@ import re
 from django.db.models import Q, QuerySet
 
 from .identifiers import normalize_nss
-from .models import Contact
+from .models import Contact, ContactMerge
 from .names import name_words
 
 SEARCH_LIMIT = 10
@@ -72,3 +72,20 @@ def contact_by_identifier(*, nss: str | None = None, curp: str | None = None) ->
     if curp:
         return Contact.objects.filter(curp=curp, merged_into__isnull=True).first()
     return None
+
+
+MERGES_LIMIT = 50
+
+
+def contact_merges_of(contact_id: int) -> list[ContactMerge]:
+    """The merges a contact took part in, kept or merged away, newest first (bounded)."""
+    return list(
+        ContactMerge.objects.filter(Q(source_id=contact_id) | Q(target_id=contact_id))
+        .select_related("source", "target", "user")
+        .order_by("-at", "-id")[:MERGES_LIMIT]
+    )
+
+
+def contact_any(pk: int) -> Contact | None:
+    """A contact by id, merged away or not (the merge pages say which)."""
+    return Contact.objects.filter(pk=pk).select_related("merged_into").first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, case, privacy, public, queues
+from .views import account, case, contacts, privacy, public, queues
 
 app_name = "web"
 
@@ -24,6 +24,13 @@ urlpatterns = [
     ),
     path("casos/<str:folio>/arco/exportar/", privacy.case_arco_export, name="case_arco_export"),
     path("integridad/concesiones/", privacy.sealed_role_grants, name="sealed_role_grants"),
+    path("contactos/duplicados/", contacts.contact_duplicates_page, name="contact_duplicates"),
+    path(
+        "contactos/<int:source_id>/combinar/<int:target_id>/",
+        contacts.contact_merge_page,
+        name="contact_merge",
+    ),
+    path("contactos/<int:pk>/historial/", contacts.contact_history_page, name="contact_history"),
     path("consulta/", public.public_status, name="public_status"),
     path("cuenta/contrasena/", account.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -190,3 +190,19 @@ def may_register_at(actor: Actor, office: str | None) -> bool:
     if user is None or user.is_superuser or profile is None or profile.role != Role.AGENT:
         return True
     return office is not None and Office.objects.filter(pk=profile.office_id, code=office).exists()
+
+
+# Who merges duplicate contacts (issue 19): supervisors (of any scope) and administrators. A
+# merge rewrites the contact of every case of the merged record, also cases outside the
+# supervisor's scope, so it is kept to the people who answer for the quality of the base;
+# agents and area staff find duplicates at intake and ask them. API clients do not merge.
+MERGING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def may_merge_contacts(actor: Actor) -> bool:
+    """Whether `actor` may search duplicate contacts and merge them."""
+    user = actor.user
+    if actor.client is not None or user is None or not user.is_active:
+        return False
+    profile = _profile(user)
+    return user.is_superuser or (profile is not None and profile.role in MERGING_ROLES)

@@ -12,21 +12,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from contacts.models import Contact
-from infonavit_atencion.core.errors import FieldError, NotFound, ValidationFailed
+from contacts.merge import UNIQUE_IDENTIFIERS, merge_plan, merge_refusal
+from contacts.models import Contact, ContactMerge
+from infonavit_atencion.core.errors import NotFound, ValidationFailed
 
 from ..events import Actor, event_build, event_instants
 from ..models import Case, CaseEvent, EventKind
-
-# Unique identifiers: moved from the source when the target has none, never duplicated.
-UNIQUE_IDENTIFIERS = ("nss", "curp")
-# Other data the target takes from the source only where it has none.
-FILLED_FIELDS = ("rfc", "email", "phone")
-IDENTIFIER_LABELS = {"nss": "NSS", "curp": "CURP"}
-
-
-def _masked(value: str) -> str:
-    return "*" * (len(value) - 4) + value[-4:]
 
 
 def _locked_pair(source_id: int, target_id: int) -> tuple[Contact, Contact]:
@@ -44,41 +35,34 @@ def _locked_pair(source_id: int, target_id: int) -> tuple[Contact, Contact]:
     return rows[source_id], rows[target_id]
 
 
-def _check_mergeable(source: Contact, target: Contact) -> None:
-    if source.merged_into_id is not None:
-        raise ValidationFailed.single(
-            "source",
-            "already_merged",
-            _("El contacto %(id)s ya fue fusionado en otro.") % {"id": source.pk},
-        )
-    if target.merged_into_id is not None:
-        raise ValidationFailed.single(
-            "target",
-            "already_merged",
-            _("El contacto %(id)s ya fue fusionado en el %(into)s; fusione en ese.")
-            % {"id": target.pk, "into": target.merged_into_id},
-        )
+def _check_mergeable(source: Contact, target: Contact) -> tuple[str, ...]:
+    """The fields the target takes from the source; refused when the pair may not merge."""
+    refusal = merge_refusal(source, target)
+    if refusal is not None:
+        raise ValidationFailed(refusal.message, errors=[refusal])
+    plan = merge_plan(source, target)
     # Two different NSS (or CURP) are two different people: fix the wrong one before merging.
-    conflicts = [
-        FieldError(
-            name,
-            "identity_conflict",
-            _("Los contactos tienen %(label)s distintos (%(a)s y %(b)s).")
-            % {"label": IDENTIFIER_LABELS[name], "a": _masked(mine), "b": _masked(theirs)},
-        )
-        for name in UNIQUE_IDENTIFIERS
-        if (mine := getattr(source, name)) and (theirs := getattr(target, name)) and mine != theirs
-    ]
-    if conflicts:
+    if plan.conflicts:
         raise ValidationFailed(
             _(
                 "No se pueden fusionar contactos con identificadores distintos; corrija el que esté mal."
             ),
-            errors=conflicts,
+            errors=list(plan.conflicts),
         )
+    return plan.taken
 
 
-def contact_merge(source_id: int, target_id: int, actor: Actor, now: dt.datetime) -> Contact:
+def _record_in_history(contact: Contact, actor: Actor, reason: str) -> None:
+    # simple-history reads these when it writes the contact's change.
+    if actor.user is not None:
+        contact._history_user = actor.user  # type: ignore[attr-defined]
+    text = _("Combinación de contactos: %(reason)s") % {"reason": reason} if reason else ""
+    contact._change_reason = (text or _("Combinación de contactos"))[:100]  # type: ignore[attr-defined]
+
+
+def contact_merge(
+    source_id: int, target_id: int, actor: Actor, now: dt.datetime, *, reason: str = ""
+) -> Contact:
     """Merge contact `source_id` into `target_id`, in one transaction.
 
     The target keeps its data and takes from the source whatever it lacks (NSS, CURP, RFC,
@@ -94,28 +78,22 @@ def contact_merge(source_id: int, target_id: int, actor: Actor, now: dt.datetime
         )
     with transaction.atomic():
         source, target = _locked_pair(source_id, target_id)
-        _check_mergeable(source, target)
+        taken = _check_mergeable(source, target)
+        reason = reason.strip()
 
         # Clear the source's unique identifiers first so the target can take them.
-        moved = {
-            name: getattr(source, name) for name in UNIQUE_IDENTIFIERS if getattr(source, name)
-        }
+        moved = {name: getattr(source, name) for name in UNIQUE_IDENTIFIERS}
         for name in UNIQUE_IDENTIFIERS:
             setattr(source, name, None)
         source.merged_into = target
+        _record_in_history(source, actor, reason)
         source.save(update_fields=[*UNIQUE_IDENTIFIERS, "merged_into", "updated_at"])
 
-        target_changed = []
-        for name, value in moved.items():
-            if not getattr(target, name):
-                setattr(target, name, value)
-                target_changed.append(name)
-        for name in FILLED_FIELDS:
-            if not getattr(target, name) and getattr(source, name):
-                setattr(target, name, getattr(source, name))
-                target_changed.append(name)
-        if target_changed:
-            target.save(update_fields=[*target_changed, "updated_at"])
+        for name in taken:
+            setattr(target, name, moved[name] if name in moved else getattr(source, name))
+        if taken:
+            _record_in_history(target, actor, reason)
+            target.save(update_fields=[*taken, "updated_at"])
         Contact.objects.filter(merged_into=source).update(merged_into=target, updated_at=now)
 
         cases = list(
@@ -133,4 +111,14 @@ def contact_merge(source_id: int, target_id: int, actor: Actor, now: dt.datetime
                     for case in cases
                 ]
             )
+        ContactMerge.objects.create(
+            source=source,
+            target=target,
+            user=actor.user,
+            actor_label=actor.client.name if actor.client is not None else "",
+            reason=reason,
+            at=now,
+            cases_moved=len(cases),
+            taken=list(taken),
+        )
     return target

@@ -10,7 +10,7 @@ from cases.models import Case, CaseEvent
 from cases.routing.engine import case_route
 from cases.services import CaseInput, case_create
 from cases.services.contacts import contact_merge
-from contacts.models import Contact
+from contacts.models import Contact, ContactMerge
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import NotFound, ValidationFailed
 
@@ -255,3 +255,49 @@ def test_a_missing_contact_is_not_found(supervisor):
 
     with pytest.raises(NotFound):
         contact_merge(target.pk + 1000, target.pk, Actor(user=supervisor), MERGED_AT)
+
+
+def test_the_merge_is_recorded_with_its_reason_and_in_both_contacts_history(agent, supervisor):
+    # Given Ana by NSS (one case) and by CURP with an e-mail (two cases)
+    target = _case_for(
+        agent, ContactInput(given_names="Ana", first_surname="Pérez", nss=NSS)
+    ).contact
+    source = _case_for(
+        agent,
+        ContactInput(given_names="Ana", first_surname="Pérez", curp=CURP, email="a@example.com"),
+    ).contact
+    _case_for(agent, ContactInput(given_names="Ana", first_surname="Pérez", curp=CURP), "Otra.")
+    assert target is not None and source is not None
+
+    # When the supervisor merges with a reason
+    contact_merge(
+        source.pk, target.pk, Actor(user=supervisor), MERGED_AT, reason="  Misma persona.  "
+    )
+
+    # Then one record says who, when, why, how many cases and which data moved
+    record = ContactMerge.objects.get()
+    assert (
+        record.source_id,
+        record.target_id,
+        record.user,
+        record.reason,
+        record.at,
+        record.cases_moved,
+        record.taken,
+    ) == (source.pk, target.pk, supervisor, "Misma persona.", MERGED_AT, 2, ["curp", "email"])
+    # … and both contacts' newest history rows carry the reason and the supervisor
+    for contact in (source, target):
+        newest = contact.history.order_by("-history_id").first()
+        assert (newest.history_user, newest.history_change_reason) == (
+            supervisor,
+            "Combinación de contactos: Misma persona.",
+        )
+
+
+def test_a_refused_merge_writes_no_record(agent, supervisor):
+    contact = Contact.objects.create(given_names="Ana", first_surname="Pérez", nss=NSS)
+
+    with pytest.raises(ValidationFailed):
+        contact_merge(contact.pk, contact.pk, Actor(user=supervisor), MERGED_AT, reason="x")
+
+    assert ContactMerge.objects.count() == 0

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from arco.export import contact_export_allowed
 from cases.models import Case, CaseEvent
 from cases.privacy import sealed_identity_visible_to
+from contacts.duplicates import contact_duplicates, duplicate_pairs
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,23 @@ def test_seed_demo_gives_the_privacy_roles_to_their_demo_users(settings, monkeyp
     assert sealed_identity_visible_to(users["integridad"])
     assert not sealed_identity_visible_to(users["transparencia"])
     assert not sealed_identity_visible_to(users["admin"])
+
+
+def test_seed_demo_leaves_one_person_registered_twice_to_merge(settings, monkeypatch):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = f"demo-{secrets.token_hex(8)}-2026"
+    monkeypatch.setattr("demo.management.commands.seed_demo.DEMO_CASES", 120)
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    # The printed CURP finds the twin and the record of the same person that kept the NSS
+    curp = out.getvalue().split("CURP ")[1].split(" ")[0]
+    candidates = contact_duplicates(curp=curp)
+    assert [c.reason for c in candidates] == ["curp", "name_no_curp"]
+    twin, person = (c.contact for c in candidates)
+    assert (twin.nss, person.curp, person.nss is not None) == (None, None, True)
+    assert twin.cases.count() == 1
+    pairs = duplicate_pairs(candidates)
+    assert [(p.source, p.target, p.mergeable) for p in pairs] == [(person, twin, True)]
+    assert Case.objects.count() == 120

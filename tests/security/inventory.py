@@ -215,6 +215,29 @@ ROUTES: dict[str, Route] = {
     "exportaciones/<int:pk>/avance/": _export_job("avance/"),
     "exportaciones/<int:pk>/descargar/": _export_job("descargar/", insider=(404,)),
     "tablero/casos/": _fixed(LOGIN, "/tablero/casos/?metric=received", "GET"),
+    # Duplicate contacts: supervisors and administrators only (the insider agent gets 403).
+    "contactos/duplicados/": Route(
+        LOGIN,
+        ("GET",),
+        lambda w, m: Call(m, f"/contactos/duplicados/?nss={w.case.contact.nss}"),
+        (403,),
+    ),
+    "contactos/<int:source_id>/combinar/<int:target_id>/": Route(
+        LOGIN,
+        ("GET", "POST"),
+        lambda w, m: Call(
+            m,
+            f"/contactos/{w.case.contact_id}/combinar/{w.case.contact_id}/",
+            {"reason": "Intento"} if m == "POST" else None,
+        ),
+        (403,),
+    ),
+    "contactos/<int:pk>/historial/": Route(
+        LOGIN,
+        ("GET",),
+        lambda w, m: Call(m, f"/contactos/{w.case.contact_id}/historial/"),
+        (403,),
+    ),
     # --- one case, in the browser -----------------------------------------------------------
     "casos/<str:folio>/": _web_case("", "GET"),
     "casos/<str:folio>/accion/": _web_case("accion/", "POST", data=lambda: {"action": "take"}),

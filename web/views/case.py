@@ -15,6 +15,8 @@ from cases.downloads import attachment_response
 from cases.integrity import case_history_break
 from cases.models import Case
 from cases.privacy import sealed_identity_visible_to
+from cases.selectors.access import may_merge_contacts
+from cases.selectors.contact_history import contact_history_for
 from cases.selectors.detail import attachment_get_for, case_get_for
 from cases.services import attachment_add, case_transition, comment_add
 from catalog.selectors import canned_responses_for, directorate_list, service_list
@@ -52,6 +54,8 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         "actions": actions,
         "canned": list(canned_responses_for(case.service_id)),
         "contact": contact_card(case.contact) if case.contact is not None else None,
+        "contact_history": contact_history_for(actor, case),
+        "may_merge_contacts": may_merge_contacts(actor),
         "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(),
         "directorates": directorate_list() if {"transfer"} & action_keys else [],

@@ -9,6 +9,7 @@ from accounts.models import SealedRoleGrant, SealedRoleGrantStatus, UserProfile
 from accounts.sealed_role import sealed_role_approve, sealed_role_propose
 from accounts.services import UserPlacement, user_create
 from cases.models import Case
+from demo.duplicate import demo_duplicate_contact
 from demo.history import history_generate
 
 DEMO_CASES = 3000
@@ -69,6 +70,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Historial de demostración: {report.cases:,} casos de {DEMO_MONTHS} meses."
             )
+            twin = demo_duplicate_contact()
+            if twin is not None:
+                self.stdout.write(
+                    f"Contacto duplicado para combinar: {twin.full_name}, CURP {twin.curp} "
+                    "(búsquelo en /contactos/duplicados/ como supervisor o administrador)."
+                )
 
     def _grant_sealed_role(self, users, username):  # type: ignore[no-untyped-def]
         user = users[username]
