@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "webhooks",
     "surveys",
     "arco",
+    "inbound",
     "axes",
     "web",
     "intake",
