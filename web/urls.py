@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, case, privacy, public, queues
+from .views import account, case, inbound, privacy, public, queues
 
 app_name = "web"
 
@@ -24,6 +24,20 @@ urlpatterns = [
     ),
     path("casos/<str:folio>/arco/exportar/", privacy.case_arco_export, name="case_arco_export"),
     path("integridad/concesiones/", privacy.sealed_role_grants, name="sealed_role_grants"),
+    path("correo/", inbound.inbound_queue, name="inbound_queue"),
+    path("correo/<int:message_id>/", inbound.inbound_message, name="inbound_message"),
+    path(
+        "correo/<int:message_id>/crear-caso/",
+        inbound.inbound_create_case,
+        name="inbound_create_case",
+    ),
+    path("correo/<int:message_id>/agregar/", inbound.inbound_attach, name="inbound_attach"),
+    path("correo/<int:message_id>/descartar/", inbound.inbound_discard, name="inbound_discard"),
+    path(
+        "correo/<int:message_id>/adjuntos/<int:index>/",
+        inbound.inbound_attachment_download,
+        name="inbound_attachment",
+    ),
     path("consulta/", public.public_status, name="public_status"),
     path("cuenta/contrasena/", account.PasswordChangeView.as_view(), name="password_change"),
     path(
