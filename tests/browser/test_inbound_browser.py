@@ -84,3 +84,26 @@ def test_an_agent_classifies_the_e_mail_queue(page, settings, tmp_path):
     expect(page.locator("#historial")).to_contain_text("Correo no deseado (spam)")
     expect(page.locator("#estado-correo")).to_have_text("Descartado")
     assert axe_violations(page) == []
+
+
+def test_on_a_phone_the_e_mail_pages_fit_and_pass_axe(page):
+    StaffFactory(username="correo", role="agent", office_code="INFONATEL_CC")
+    message = pending_message(
+        subject="Asunto muy largo " * 8,
+        body="Una línea larga sin espacios: " + "x" * 300,
+        attachments=(("acuse.pdf", "application/pdf", PDF_BYTES),),
+        refused=("programa.exe",),
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "correo", TEST_PASSWORD)
+    found: list[str] = []
+    for path in ("/correo/", f"/correo/{message.pk}/"):
+        page.goto(path)
+        found.extend(axe_violations(page))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path}: {width}px"
+    page.get_by_role("button", name="Descartar correo").click()  # no reason: refused
+    page.locator("#id_reason-error").wait_for()
+    found.extend(axe_violations(page))
+    screenshot(page, "32-inbound-message-phone")
+    assert found == []
