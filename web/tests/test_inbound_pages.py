@@ -198,3 +198,13 @@ def test_an_unknown_message_is_not_found(client, mail_agent):
     client.force_login(mail_agent)
     assert client.get("/correo/999999/").status_code == 404
     assert client.post("/correo/999999/descartar/", {"reason": "x"}).status_code == 404
+
+
+def test_the_suggested_case_fills_the_attach_form(client, mail_agent):
+    case = make_case(Actor(user=mail_agent), channel="MICUENTA", office="INFONATEL_CC")
+    message = pending_message()
+    InboundMessage.objects.filter(pk=message.pk).update(suggested_case=case)
+    client.force_login(mail_agent)
+    assert client.get("/correo/").context["rows"][0]["message"].suggested_case == case
+    page = client.get(f"/correo/{message.pk}/")
+    assert page.context["attach_form"]["folio"].value() == case.folio

@@ -114,13 +114,19 @@ def _message_page(
         "message": message,
         "pending": message.status == "pending",
         "case_form": forms.get("case") or _case_form(message, detail.sender_contacts),
-        "attach_form": forms.get("attach") or InboundAttachForm(),
+        "attach_form": forms.get("attach") or _attach_form(message),
         "discard_form": forms.get("discard") or InboundDiscardForm(),
         "discard_suggestions": DISCARD_SUGGESTIONS,
     }
     response = render(request, "web/inbound/message.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _attach_form(message: InboundMessage) -> InboundAttachForm:
+    """The suggested case's folio filled in: the reader's hint, the agent's decision."""
+    suggested = message.suggested_case
+    return InboundAttachForm(initial={"folio": suggested.folio} if suggested else None)
 
 
 def _case_form(message: InboundMessage, contacts: list[Any], data: Any = None) -> InboundCaseForm:
