@@ -244,3 +244,19 @@ def test_a_national_supervisor_and_an_administrator_decide():
         inbound_message_discard(message.pk, "Spam", user, timezone.now())
         message.refresh_from_db()
         assert message.decided_by == user
+
+
+def test_attach_to_a_cancelled_case_is_refused_and_changes_nothing(mail_agent):
+    now = timezone.now()
+    case = make_case(Actor(user=mail_agent), channel="MICUENTA", office="INFONATEL_CC", now=now)
+    boss = StaffFactory(username="jefa", role="supervisor", national=True)
+    case_transition(
+        case.folio, TransitionInput(action="cancel", reason="Duplicado"), Actor(user=boss), now
+    )
+    events = CaseEvent.objects.filter(case=case).count()
+    message = pending_message(attachments=(("acuse.pdf", "application/pdf", PDF_BYTES),))
+    with pytest.raises(Conflict):
+        inbound_message_attach(message.pk, case.folio, mail_agent, timezone.now())
+    assert CaseEvent.objects.filter(case=case).count() == events
+    assert Attachment.objects.filter(case=case).count() == 0
+    _unchanged(message)
