@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -95,6 +95,8 @@ class Contact(TimeStampedModel):
         indexes = [
             models.Index(fields=["first_surname", "given_names"], name="contact_name_idx"),
             models.Index(fields=["rfc"], name="contact_rfc_idx"),
+            # Who sent an inbound e-mail (`selectors.contacts_by_email`: `email__iexact`).
+            models.Index(Upper("email"), name="contact_email_idx"),
         ]
         permissions = [
             (

@@ -65,6 +65,19 @@ def contact_get(pk: int) -> Contact | None:
     return Contact.objects.filter(pk=pk, merged_into__isnull=True).first()
 
 
+def contacts_by_email(address: str, *, limit: int = SEARCH_LIMIT) -> list[Contact]:
+    """Current contacts with this e-mail address (case-insensitive), most recently updated
+    first: who sent an e-mail, as far as the base knows (`contact_email_idx`)."""
+    address = address.strip()
+    if not address:
+        return []
+    return list(
+        Contact.objects.filter(email__iexact=address, merged_into__isnull=True).order_by(
+            "-updated_at", "-pk"
+        )[:limit]
+    )
+
+
 def contact_by_identifier(*, nss: str | None = None, curp: str | None = None) -> Contact | None:
     """The current contact holding this normalized NSS or CURP, if any."""
     if nss:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.models import Role
+from inbound.selectors import inbound_pending_count, inbound_queue_visible_to
 
 from .queues import queues_for
 from .roles import user_profile, user_role
@@ -19,6 +20,8 @@ class Navigation:
     place: str
     queues: list[tuple[str, str]]
     show_admin: bool
+    # "Correo por clasificar" and how many wait there; None for who may not see it.
+    inbound_pending: int | None = None
 
 
 def navigation_for(user: Any) -> Navigation | None:
@@ -36,4 +39,5 @@ def navigation_for(user: Any) -> Navigation | None:
         place=place,
         queues=[(queue.key, str(queue.label)) for queue in queues_for(user)],
         show_admin=bool(user.is_staff),
+        inbound_pending=inbound_pending_count() if inbound_queue_visible_to(user) else None,
     )

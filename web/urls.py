@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, case, contacts, privacy, public, queues
+from .views import account, case, contacts, inbound, privacy, public, queues
 
 app_name = "web"
 
@@ -31,6 +31,20 @@ urlpatterns = [
         name="contact_merge",
     ),
     path("contactos/<int:pk>/historial/", contacts.contact_history_page, name="contact_history"),
+    path("correo/", inbound.inbound_queue, name="inbound_queue"),
+    path("correo/<int:message_id>/", inbound.inbound_message, name="inbound_message"),
+    path(
+        "correo/<int:message_id>/crear-caso/",
+        inbound.inbound_create_case,
+        name="inbound_create_case",
+    ),
+    path("correo/<int:message_id>/agregar/", inbound.inbound_attach, name="inbound_attach"),
+    path("correo/<int:message_id>/descartar/", inbound.inbound_discard, name="inbound_discard"),
+    path(
+        "correo/<int:message_id>/adjuntos/<int:index>/",
+        inbound.inbound_attachment_download,
+        name="inbound_attachment",
+    ),
     path("consulta/", public.public_status, name="public_status"),
     path("cuenta/contrasena/", account.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -56,6 +56,8 @@ PROTECTED_FIELDS: dict[str, dict[str, Secrecy]] = {
     "webhooks.WebhookSubscription": {"secret": Secrecy.SECRET},
     "accounts.ApiClient": {"key_digest": Secrecy.SECRET},
     "auth.User": {"password": Secrecy.DIGEST},
+    # The sender of an inbound e-mail (inbound.admin shows it masked).
+    "inbound.InboundMessage": {"from_address": Secrecy.PERSONAL},
     "contacts.Contact": {
         "nss": Secrecy.PERSONAL,
         "curp": Secrecy.PERSONAL,

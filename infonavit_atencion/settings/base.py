@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "webhooks",
     "surveys",
     "arco",
+    "inbound",
     "axes",
     "web",
     "intake",
@@ -330,6 +331,9 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # The reply address of a case's e-mails (Reply-To), `{token}` replaced by a signed per-case
 # token (cases.notices.mail_thread), e.g. "atencion+{token}@atencion.infonavit.org.mx"; empty: no Reply-To.
 INBOUND_REPLY_ADDRESS = env("INBOUND_REPLY_ADDRESS", default="")
+# The office whose agents classify inbound e-mail ("Correo por clasificar") and where a case
+# created from a message is registered: it must serve the CORREO channel (the contact centre).
+INBOUND_OFFICE = env("INBOUND_OFFICE", default="INFONATEL_CC")
 # Days a satisfaction-survey link sent with the resolution e-mail stays valid.
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=30)
 

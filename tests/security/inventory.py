@@ -177,6 +177,21 @@ ROUTES: dict[str, Route] = {
     "integridad/concesiones/": Route(
         LOGIN, ("GET",), lambda w, m: Call(m, "/integridad/concesiones/"), (403,)
     ),
+    # "Correo por clasificar": the e-mail office's staff only (the insider works elsewhere).
+    "correo/": Route(LOGIN, ("GET",), lambda w, m: Call(m, "/correo/"), (403,)),
+    "correo/<int:message_id>/": Route(LOGIN, ("GET",), lambda w, m: Call(m, "/correo/1/"), (403,)),
+    "correo/<int:message_id>/crear-caso/": Route(
+        LOGIN, ("POST",), lambda w, m: Call(m, "/correo/1/crear-caso/", {}), (403,)
+    ),
+    "correo/<int:message_id>/agregar/": Route(
+        LOGIN, ("POST",), lambda w, m: Call(m, "/correo/1/agregar/", {}), (403,)
+    ),
+    "correo/<int:message_id>/descartar/": Route(
+        LOGIN, ("POST",), lambda w, m: Call(m, "/correo/1/descartar/", {}), (403,)
+    ),
+    "correo/<int:message_id>/adjuntos/<int:index>/": Route(
+        LOGIN, ("GET",), lambda w, m: Call(m, "/correo/1/adjuntos/0/"), (403,)
+    ),
     "atencion/registro/": _fixed(
         LOGIN, "/atencion/registro/", "GET", "POST", post={"_action": "save"}
     ),

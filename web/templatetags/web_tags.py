@@ -77,6 +77,8 @@ def event_detail(event: CaseEvent) -> str:
         parts.append(_("motivo: %(reason)s") % {"reason": data["reason"]})
     if data.get("name"):
         parts.append(_("archivo: %(name)s") % {"name": data["name"]})
+    if data.get("inbound_message"):
+        parts.append(_("correo entrante n.º %(id)s") % {"id": data["inbound_message"]})
     if event.kind == EventKind.COMMENTED and data.get("by") == "citizen":
         parts.append(_("respuesta del ciudadano"))
     elif event.kind == EventKind.COMMENTED:
