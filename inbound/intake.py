@@ -38,7 +38,22 @@ def sender_contact(message: InboundMessage) -> ContactInput:
     )
     if existing is not None:
         return ContactInput(contact_id=existing, email=message.from_address)
-    return ContactInput(given_names=message.from_name, email=message.from_address)
+    given, first, second = names_from_display(message.from_name)
+    return ContactInput(
+        given_names=given, first_surname=first, second_surname=second, email=message.from_address
+    )
+
+
+def names_from_display(display: str) -> tuple[str, str, str]:
+    """Given names and surnames from a From display name, Mexican style (two surnames last):
+    "Ana María Pérez López" → ("Ana María", "Pérez", "López"); "Ana Pérez" → ("Ana", "Pérez",
+    ""). A single word gives no surname, so intake asks for the contact (a person completes it)."""
+    words = display.replace(",", " ").split()
+    if len(words) < 2:
+        return (" ".join(words), "", "")
+    if len(words) == 2:
+        return (words[0], words[1], "")
+    return (" ".join(words[:-2]), words[-2], words[-1])
 
 
 def inbound_message_create_case(
