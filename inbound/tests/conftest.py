@@ -1,5 +1,12 @@
 import pytest
 
+from tests.support.mail_servers import (  # noqa: F401 - fixtures for the reader tests
+    imap_server,
+    mailbox,
+    smtp_sink,
+    smtp_to_mailbox,
+)
+
 from .support import FROM, REPLY
 
 

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -185,6 +186,14 @@ class ImapServer:
             client.logout()
         return [int(uid) for uid in data[0].split()] if data and data[0] else []
 
+    def empty(self) -> None:
+        client = self.client()
+        try:
+            client.uid("STORE", "1:*", "+FLAGS", "(\\Deleted)")
+            client.expunge()
+        finally:
+            client.logout()
+
     def settings(self) -> dict[str, Any]:
         """The INBOUND_IMAP_* settings that point the reader at this mailbox."""
         return {
@@ -255,3 +264,45 @@ class SmtpServer:
         """Deliver a message through this server, as another mail server would."""
         with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as client:
             client.sendmail(sender, recipients, raw)
+
+
+# --- Fixtures (import them into a conftest.py or a test module) -------------------------------
+
+
+@pytest.fixture(scope="module")
+def imap_server() -> Iterator[ImapServer]:
+    """A Dovecot mailbox for the module; skipped without Dovecot."""
+    if not DOVECOT.exists():
+        pytest.skip("Dovecot is not installed at /usr/sbin/dovecot (apt-get install dovecot-imapd)")
+    server = ImapServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mailbox(imap_server: ImapServer) -> ImapServer:
+    """The module's mailbox, emptied for the test."""
+    imap_server.empty()
+    return imap_server
+
+
+@pytest.fixture
+def smtp_to_mailbox(mailbox: ImapServer) -> Iterator[SmtpServer]:
+    """An SMTP server that delivers every message it accepts into `mailbox`."""
+    server = SmtpServer(deliver_to=mailbox).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpServer]:
+    """An SMTP server that keeps what it receives (`received`)."""
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
