@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.events import Actor
-from cases.limits import SUBJECT_MAX_LENGTH
+from cases.limits import DESCRIPTION_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from cases.models import Case
 from cases.services.content import attachment_add
 from cases.services.intake import CaseInput, case_create
@@ -74,6 +74,7 @@ def inbound_message_create_case(
     uploads = message_uploads(pk)
     actor = Actor(user=user)
     text = (description if description is not None else message.body_text).strip()
+    text = text[:DESCRIPTION_MAX_LENGTH]  # the whole message stays stored
     data = CaseInput(
         service=service,
         channel=CHANNEL,

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from cases.limits import COMMENT_MAX_LENGTH
 from cases.models import Case
 from cases.services.citizen import case_citizen_reply
 from cases.services.content import original_name_clean, upload_sniff
@@ -117,11 +118,12 @@ def message_settle(
 
 
 def reply_body(message: InboundMessage, uploads: list[ContentFile]) -> str:
-    """The citizen's words without the quoted history; a reply of documents only says so."""
+    """The citizen's words without the quoted history, within the comments' length limit (the
+    whole message stays stored); a reply of documents only says so."""
     text = reply_text(message.body_text) or message.body_text.strip()
     if not text and uploads:
         return _("(Respuesta por correo sin texto; ver los documentos adjuntos.)")
-    return text
+    return text[:COMMENT_MAX_LENGTH]
 
 
 def _reply_add(
