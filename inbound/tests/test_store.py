@@ -277,3 +277,19 @@ def test_attachments_pass_the_upload_checks_and_a_refused_one_does_not_lose_the_
         ("attachment_refused", "pending", "type_not_allowed"),
         ("classified", "reply_added", ""),
     ]
+
+
+def test_staff_see_the_e_mailed_reply_in_the_timeline_as_the_citizens(
+    client, agent, supervisor, django_capture_on_commit_callbacks
+):
+    case = thread_case(agent, django_capture_on_commit_callbacks)
+    assert inbound_message_store(reply_to_case(case, "Ya lo envié."), ARRIVED, READ) is not None
+    client.force_login(supervisor)
+
+    html = client.get(f"/casos/{case.folio}/").content.decode()
+
+    assert "Ya lo envié." in html
+    assert (
+        '<span class="text-body-secondary">(ciudadano)</span>: respuesta del ciudadano · por correo'
+        in html
+    )
