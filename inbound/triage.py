@@ -39,6 +39,7 @@ from infonavit_atencion.core.errors import Conflict, NotFound, PermissionDenied,
 from .models import InboundMessage, InboundMessageEvent, MessageEventKind, MessageStatus
 from .parts import attachment_uploads
 from .selectors import inbound_queue_visible_to, sender_contacts
+from .services import VIA, reply_body
 
 CORREO = "CORREO"
 REASON_MAX_LENGTH = 500  # InboundMessage.reason
@@ -223,7 +224,9 @@ def inbound_message_attach(message_id: int, folio: str, user: User, now: dt.date
     with transaction.atomic():
         message = _pending_locked(message_id)
         _case_origin_record(case.folio, message, Actor(user=user), now)
-        comment = case_citizen_reply(case.folio, _text(message), now, attachments=uploads)
+        # Like a reply the reader recognises: the words without the quoted history, by e-mail.
+        body = reply_body(message, list(uploads))
+        comment = case_citizen_reply(case.folio, body, now, attachments=uploads, via=VIA)
         _decided(
             message,
             MessageStatus.ATTACHED,

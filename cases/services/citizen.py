@@ -29,9 +29,17 @@ CITIZEN_AUTHOR = "ciudadano"  # the author label of the citizen's comments (API 
 
 
 def case_citizen_reply(
-    folio: str, body: str, now: dt.datetime, attachments: Sequence[Any] = ()
+    folio: str,
+    body: str,
+    now: dt.datetime,
+    attachments: Sequence[Any] = (),
+    *,
+    via: str = "",
 ) -> Comment:
-    """Add the citizen's public reply (and documents) to the case; resume it if waiting."""
+    """Add the citizen's public reply (and documents) to the case; resume it if waiting.
+
+    `via` names where the reply came from when not the status page or the API (``"correo"``:
+    an e-mail from the inbound mailbox), kept in the COMMENTED event's data."""
     text = body.strip()
     if not text:
         raise ValidationFailed.single("body", "required", _("Escriba su respuesta."))
@@ -48,6 +56,8 @@ def case_citizen_reply(
         data: dict[str, Any] = {"comment": comment.pk, "public": True, "by": "citizen"}
         if attached:
             data["attachments"] = attached
+        if via:
+            data["via"] = via
         event_record(case, EventKind.COMMENTED, SYSTEM, now, data)
         if case.status == CaseStatus.WAITING:
             case_transition(folio, TransitionInput(action="resume"), SYSTEM, now)

@@ -224,8 +224,10 @@ CELERY_TASK_ROUTES = {
     "indicators.tasks.purge_expired_exports": {"queue": "default"},
     "indicators.tasks.sweep_export_jobs": {"queue": "default"},
     "indicators.tasks.send_monthly_report": {"queue": "default"},
+    # A slow mailbox never delays the notices or the exports.
+    "inbound.tasks.read_mailbox": {"queue": "inbound"},
 }
-WORKER_QUEUES = ["default", "routing", "sla", "notifications", "webhooks", "indicators"]
+WORKER_QUEUES = ["default", "routing", "sla", "notifications", "webhooks", "indicators", "inbound"]
 # Declared, so `celery -A infonavit_atencion worker` with no -Q consumes every one of them
 # (-Q still picks a subset for a dedicated worker). Each is bound to its own exchange and key, as
 # Celery binds the queues it creates on demand: unbound ones would share the default key.
@@ -331,9 +333,27 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # The reply address of a case's e-mails (Reply-To), `{token}` replaced by a signed per-case
 # token (cases.notices.mail_thread), e.g. "atencion+{token}@atencion.infonavit.org.mx"; empty: no Reply-To.
 INBOUND_REPLY_ADDRESS = env("INBOUND_REPLY_ADDRESS", default="")
+# The mailbox citizens write to (SPEC §11, the CORREO channel; inbound, ADR 0017). Empty host: not read.
+INBOUND_IMAP_HOST = env("INBOUND_IMAP_HOST", default="")
+INBOUND_IMAP_PORT = env.int("INBOUND_IMAP_PORT", default=993)
+INBOUND_IMAP_SSL = env.bool("INBOUND_IMAP_SSL", default=True)
+INBOUND_IMAP_USER = env("INBOUND_IMAP_USER", default="")
+INBOUND_IMAP_PASSWORD = env("INBOUND_IMAP_PASSWORD", default="")
+INBOUND_IMAP_FOLDER = env("INBOUND_IMAP_FOLDER", default="INBOX")
+INBOUND_POLL_SECONDS = env.float("INBOUND_POLL_SECONDS", default=60.0)
+# At most this many messages per pass (the rest wait for the next one, inside the time limit).
+INBOUND_BATCH_SIZE = env.int("INBOUND_BATCH_SIZE", default=200)
+# A sender with this many messages in the last hour has the next ones stored as rate-limited.
+INBOUND_SENDER_LIMIT_PER_HOUR = env.int("INBOUND_SENDER_LIMIT_PER_HOUR", default=20)
 # The office whose agents classify inbound e-mail ("Correo por clasificar") and where a case
 # created from a message is registered: it must serve the CORREO channel (the contact centre).
 INBOUND_OFFICE = env("INBOUND_OFFICE", default="INFONATEL_CC")
+CELERY_BEAT_SCHEDULE["read-mailbox"] = {
+    "task": "inbound.tasks.read_mailbox",
+    "schedule": INBOUND_POLL_SECONDS,
+    # A pass still queued when the next is due is dropped: the next one reads the same mailbox.
+    "options": {"expires": INBOUND_POLL_SECONDS},
+}
 # Days a satisfaction-survey link sent with the resolution e-mail stays valid.
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=30)
 

@@ -39,6 +39,7 @@ from typing import Any
 import pytest
 
 from tests.support.accounts import StaffFactory
+from tests.support.mail_servers import imap_server  # noqa: F401 - a Dovecot mailbox (inbound mail)
 
 from .support import (
     Worker,

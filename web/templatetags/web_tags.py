@@ -81,6 +81,8 @@ def event_detail(event: CaseEvent) -> str:
         parts.append(_("correo entrante n.º %(id)s") % {"id": data["inbound_message"]})
     if event.kind == EventKind.COMMENTED and data.get("by") == "citizen":
         parts.append(_("respuesta del ciudadano"))
+        if data.get("via") == "correo":  # read from the inbound mailbox (inbound app)
+            parts.append(_("por correo"))
     elif event.kind == EventKind.COMMENTED:
         parts.append(_("comentario público") if data.get("public") else _("comentario interno"))
     if event.kind == EventKind.RECLASSIFIED and data.get("to"):

@@ -38,7 +38,13 @@ def test_queues_no_worker_consumes_are_listed_and_the_answer_is_cached(
     second = client.get("/readyz")
 
     assert first.status_code == 200
-    assert first.json()["unserved_queues"] == ["sla", "notifications", "webhooks", "indicators"]
+    assert first.json()["unserved_queues"] == [
+        "sla",
+        "notifications",
+        "webhooks",
+        "indicators",
+        "inbound",
+    ]
     assert second.json()["unserved_queues"] == first.json()["unserved_queues"]
     assert len(calls) == 1
 
@@ -56,4 +62,5 @@ def test_with_no_worker_answering_every_queue_is_unserved(with_broker, monkeypat
         "notifications",
         "webhooks",
         "indicators",
+        "inbound",
     ]
