@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent, CaseStatus, EventKind, Priority
@@ -21,6 +22,48 @@ STATUS_CLASSES = {
     CaseStatus.CLOSED: "text-bg-secondary",
     CaseStatus.CANCELLED: "text-bg-dark",
 }
+
+
+# es-MX writes month names in lower case ("7 de diciembre de 2026"); Django's es catalog does not.
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
+SHORT_MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter
+def fecha(value: dt.datetime | None) -> str:
+    """`7 de diciembre de 2026`, in the viewer's timezone."""
+    if not value:
+        return ""
+    local = _local(value)
+    return _("%(d)d de %(m)s de %(y)d") % {
+        "d": local.day,
+        "m": MONTHS[local.month - 1],
+        "y": local.year,
+    }
+
+
+@register.filter
+def fecha_hora(value: dt.datetime | None) -> str:
+    """`7 de diciembre de 2026, 09:30`, in the viewer's timezone."""
+    if not value:
+        return ""
+    return f"{fecha(value)}, {_local(value):%H:%M}"
+
+
+@register.filter
+def fecha_corta(value: dt.datetime | None) -> str:
+    """`7 dic 2026 09:30` for tables and timelines, in the viewer's timezone."""
+    if not value:
+        return ""
+    local = _local(value)
+    return f"{local.day} {SHORT_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 
 
 @register.filter
