@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent, CaseStatus, EventKind, Priority
+from infonavit_atencion.core.spanish_dates import long_date, short_date
 
 register = template.Library()
 
@@ -24,14 +25,6 @@ STATUS_CLASSES = {
 }
 
 
-# es-MX writes month names in lower case ("7 de diciembre de 2026"); Django's es catalog does not.
-MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-)  # fmt: skip
-SHORT_MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
-
-
 def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
@@ -41,12 +34,7 @@ def fecha(value: dt.datetime | None) -> str:
     """`7 de diciembre de 2026`, in the viewer's timezone."""
     if not value:
         return ""
-    local = _local(value)
-    return _("%(d)d de %(m)s de %(y)d") % {
-        "d": local.day,
-        "m": MONTHS[local.month - 1],
-        "y": local.year,
-    }
+    return long_date(_local(value))
 
 
 @register.filter
@@ -63,7 +51,7 @@ def fecha_corta(value: dt.datetime | None) -> str:
     if not value:
         return ""
     local = _local(value)
-    return f"{local.day} {SHORT_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+    return f"{short_date(local)} {local:%H:%M}"
 
 
 @register.filter
