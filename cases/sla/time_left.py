@@ -21,8 +21,6 @@ from businesstime.clock import CalendarSpec
 
 DAY_UNITS = frozenset({clock.BUSINESS_DAYS, clock.CALENDAR_DAYS})
 OPEN_STATUSES = frozenset({"new", "assigned", "in_progress", "waiting"})
-# Enough to count the business days of any term the catalog allows (and a year past due).
-_MAX_DAYS = 400
 
 
 def _hours_minutes(seconds: float) -> str:
@@ -45,21 +43,13 @@ def _calendar_days(n: int) -> str:
     return ngettext("%(n)d día natural", "%(n)d días naturales", n) % {"n": n}
 
 
-def business_days_after(spec: CalendarSpec, first: dt.date, last: dt.date) -> int:
-    """How many business days lie in (first, last] on the calendar (0 when last <= first)."""
-    count, day = 0, first + dt.timedelta(days=1)
-    stop = min(last, first + dt.timedelta(days=_MAX_DAYS))
-    while day <= stop:
-        count += clock.is_business_day(spec, day)
-        day += dt.timedelta(days=1)
-    return count
-
-
 def _days_text(unit: str, spec: CalendarSpec | None, start: dt.datetime, end: dt.datetime) -> str:
     """The days from start to end (start <= end), or "" when less than one day."""
     if unit == clock.BUSINESS_DAYS and spec is not None:
         tz = ZoneInfo(spec.timezone)
-        days = business_days_after(spec, start.astimezone(tz).date(), end.astimezone(tz).date())
+        days = clock.business_days_after(
+            spec, start.astimezone(tz).date(), end.astimezone(tz).date()
+        )
         return _business_days(days) if days else ""
     days = int((end - start).total_seconds() // 86_400)
     return _calendar_days(days) if days else ""

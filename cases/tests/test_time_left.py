@@ -7,7 +7,7 @@ import pytest
 
 from businesstime import clock
 from businesstime.clock import make_calendar
-from cases.sla.time_left import business_days_after, time_left_text
+from cases.sla.time_left import time_left_text
 
 CDMX = ZoneInfo("America/Mexico_City")
 WEEKDAYS = [(day, "09:00", "18:00") for day in range(5)]
@@ -119,7 +119,9 @@ def test_no_time_left_once_the_case_is_not_open(status):
     assert text(clock.BUSINESS_DAYS, local(10, 18), local(7, 10), status=status) == ""
 
 
-def test_business_days_after_counts_the_half_open_range():
-    assert business_days_after(INST, dt.date(2026, 12, 4), dt.date(2026, 12, 7)) == 1
-    assert business_days_after(INST, dt.date(2026, 12, 7), dt.date(2026, 12, 7)) == 0
-    assert business_days_after(INST, dt.date(2026, 12, 7), dt.date(2026, 12, 1)) == 0
+def test_a_case_overdue_for_more_than_a_year_counts_every_business_day():
+    days = (dt.date(2026, 12, 31) + dt.timedelta(days=n) for n in range(1, 366))
+    expected = sum(clock.is_business_day(INST, day) for day in days)  # every day of 2027
+    late = text(clock.BUSINESS_DAYS, local(31, 18), dt.datetime(2027, 12, 31, 12, tzinfo=CDMX))
+    assert late == f"Vencido hace {expected} días hábiles"
+    assert 250 < expected < 261  # 261 weekdays in 2027, less the official holidays on them
