@@ -19,8 +19,9 @@ from django.utils.translation import ngettext
 from businesstime import clock
 from businesstime.clock import CalendarSpec
 
+from ..models.case import OPEN_STATUSES
+
 DAY_UNITS = frozenset({clock.BUSINESS_DAYS, clock.CALENDAR_DAYS})
-OPEN_STATUSES = frozenset({"new", "assigned", "in_progress", "waiting"})
 
 
 def _hours_minutes(seconds: float) -> str:
