@@ -17,6 +17,8 @@ time is read with ``fold=0`` and converted to UTC, so a nonexistent time moves f
   zero returns ``start``.
 * ``add_business_days(cal, start, n)``: the closing instant of the n-th business day strictly
   after start's local date in the calendar's timezone (terms run from the next business day).
+* ``business_days_after(cal, first, last)``: how many business days lie in the local dates
+  (first, last] (the "3 días hábiles" a case has left, or is late by).
 * ``add_calendar_time``: elapsed time (a day is 24 hours whatever the clocks do).
 * ``due_at`` / ``warn_at`` / ``extend_for_pause``: the per-unit entry points the case uses.
 
@@ -61,6 +63,7 @@ __all__ = [
     "add_business_minutes",
     "add_calendar_time",
     "add_open_time",
+    "business_days_after",
     "clear_cache",
     "due_at",
     "extend_for_pause",
@@ -178,6 +181,16 @@ def is_business_day(cal: CalendarSpec, day: date) -> bool:
     if not isinstance(day, date) or isinstance(day, datetime):
         raise ValueError("is_business_day espera una fecha (date).")
     return timeline_for(cal).is_business_day(day)
+
+
+def business_days_after(cal: CalendarSpec, first: date, last: date) -> int:
+    """How many business days lie in the local dates (first, last]; 0 when last <= first."""
+    for day in (first, last):
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise ValueError("business_days_after espera fechas (date).")
+    if last <= first:
+        return 0
+    return timeline_for(cal).business_days_after(first, last)
 
 
 def add_calendar_time(start: datetime, duration: timedelta) -> datetime:

@@ -235,6 +235,16 @@ class Timeline:
             block = self.next_block(block.year)
         return block.day_closings[index]
 
+    def business_days_after(self, first: date, last: date) -> int:
+        """How many business days lie in the local dates (first, last]; 0 when last <= first."""
+        count = 0
+        for year in range(first.year, last.year + 1):
+            ordinals = self.block(year).day_ordinals
+            count += bisect_right(ordinals, last.toordinal()) - bisect_right(
+                ordinals, first.toordinal()
+            )
+        return max(count, 0)
+
     def is_business_day(self, day: date) -> bool:
         ordinals = self.block(day.year).day_ordinals
         i = bisect_left(ordinals, day.toordinal())

@@ -20,13 +20,12 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils.dates import MONTHS_3
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.events import Actor
 from cases.models import Case
 from cases.selectors.access import cases_visible_to
+from infonavit_atencion.core.spanish_dates import SHORT_MONTHS, short_date
 
 from .dashboard_cells import (
     Cell,
@@ -293,14 +292,12 @@ def trend_for(actor: Actor, query: DashboardQuery, now: dt.datetime) -> Trend:
         ).rows
     by_day = {row["day"]: row for row in daily}
     links = DrillLinks()
-    # "18 Nov" as Django's "j M" prints it, with the month names translated once.
-    months = {number: str(name).title() for number, name in MONTHS_3.items()}
     rows: list[Row] = []
     chart: dict[str, Any] = {"labels": [], "received": [], "resolutions": [], "compliance": []}
     for day in _days(query.date_from, query.date_to):
         row = by_day.get(day.isoformat(), NOTHING_COUNTED)
         drill = DrillQuery("", query.date_from, query.date_to, query.channel, day=day)
-        short = f"{day.day} {months[day.month]}"
+        short = f"{day.day} {SHORT_MONTHS[day.month - 1]}"  # "18 nov"
         rows.append(
             Row(f"{short} {day.year}", day.isoformat(), links.cells(row, TREND_COLUMNS, drill))
         )
@@ -339,9 +336,9 @@ def drill_cases(actor: Actor, drill: DrillQuery, now: dt.datetime) -> QuerySet[C
 def drill_facts(drill: DrillQuery) -> list[tuple[str, str]]:
     """What the list is, as (label, value) pairs for its heading."""
     start, end = drill.day or drill.date_from, drill.day or drill.date_to
-    period = date_format(start, "j M Y")
+    period = short_date(start)
     if end != start:
-        period = _("%(start)s a %(end)s") % {"start": period, "end": date_format(end, "j M Y")}
+        period = _("%(start)s a %(end)s") % {"start": period, "end": short_date(end)}
     facts = [(_("Indicador"), metric_label(drill.metric)), (_("Periodo"), period)]
     chosen: list[tuple[str, str | None]] = [
         (name, code)

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from infonavit_atencion.core.spanish_dates import short_date
 
 from .dashboard_cells import Cell, DashboardQuery, DrillLinks, DrillQuery, metric_label, number_text
 from .metrics import COUNT_METRICS, local_date
@@ -114,8 +115,8 @@ def target_lines(
                 applies_to=" · ".join(applies),
                 period=_("%(start)s a %(end)s")
                 % {
-                    "start": date_format(target.date_from, "j M Y"),
-                    "end": date_format(target.date_to, "j M Y"),
+                    "start": short_date(target.date_from),
+                    "end": short_date(target.date_to),
                 },
                 goal=f"{sign} {number_text(target.metric, goal)}",
                 actual=Cell(

@@ -24,8 +24,9 @@ from cases.services import CaseInput
 from contacts.identifiers import curp_validator, nss_validator, rfc_validator
 from contacts.models import ArcoRight, Contact
 from contacts.services import ContactInput
-from infonavit_atencion.core.errors import ApplicationError
+from infonavit_atencion.core.errors import ApplicationError, FieldError
 
+from .checks import friendly_message, intake_errors
 from .selectors import intake_channels, intake_offices
 
 PRIORITY_CHOICES = [
@@ -232,16 +233,39 @@ class IntakeForm(forms.Form):
             arco_right=data["arco_right"],
         )
 
+    def clean(self) -> dict[str, Any]:
+        """Every mistake the form can tell before saving, each beside its field (one submit)."""
+        cleaned = super().clean() or {}
+        for item in intake_errors(cleaned, self._typed_contact(cleaned)):
+            self._put_error(item)
+        return cleaned
+
+    def _typed_contact(self, cleaned: dict[str, Any]) -> ContactInput | None:
+        """The contact as far as the checks need it: picked, typed (even if mistyped) or none."""
+        if cleaned.get("contact_id"):
+            return ContactInput(contact_id=cleaned["contact_id"])
+        if not any(str(self.data.get(name) or "").strip() for name in CONTACT_FIELDS):
+            return None
+        return ContactInput(
+            given_names=cleaned.get("given_names") or "",
+            first_surname=cleaned.get("first_surname") or "",
+        )
+
+    def _put_error(self, item: FieldError) -> None:
+        name = _FIELD_ALIASES.get(item.field, item.field.removeprefix("contact."))
+        message = friendly_message(item)
+        if name is None:
+            if message not in self.contact_errors:
+                self.contact_errors.append(message)
+        elif name not in self.fields:
+            self.add_error(None, message)
+        elif name not in self.errors:  # the field's own error already says what is wrong
+            self.add_error(name, message)
+
     def add_application_error(self, error: ApplicationError) -> None:
         """Put each field error of a refusal beside its field; the rest above the form."""
         if not error.errors:
             self.add_error(None, str(error.detail))
             return
         for item in error.errors:
-            name = _FIELD_ALIASES.get(item.field, item.field.removeprefix("contact."))
-            if name is None:
-                self.contact_errors.append(item.message)
-            elif name not in self.fields:
-                self.add_error(None, item.message)
-            else:
-                self.add_error(name, item.message)
+            self._put_error(item)

@@ -17,7 +17,7 @@ class SurveyForm(forms.Form):
         label=_("¿Qué tan satisfecho está con la atención que recibió?"),
         choices=[(n, CSAT_LABELS[n]) for n in range(CSAT_MIN, CSAT_MAX + 1)],
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Elija una calificación del 1 al 5.")},
     )
     nps = forms.TypedChoiceField(
@@ -27,7 +27,7 @@ class SurveyForm(forms.Form):
         ),
         choices=[(n, str(n)) for n in range(NPS_MIN, NPS_MAX + 1)],
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Elija un valor del 0 al 10.")},
     )
     comment = forms.CharField(

@@ -18,6 +18,8 @@ from cases.services import TRANSITIONS
 class ActionSpec:
     key: str
     label: Any
+    # What the flash message says happened ("Caso tomado.").
+    done: Any
     # Fields the form asks for (the service refuses the action without them).
     needs: tuple[str, ...] = ()
     # Destructive actions ask for confirmation before they are sent.
@@ -28,27 +30,50 @@ class ActionSpec:
 ACTION_SPECS: dict[str, ActionSpec] = {
     spec.key: spec
     for spec in (
-        ActionSpec("take", _("Tomar el caso"), style="btn-primary"),
-        ActionSpec("assign", _("Asignar"), needs=("assignee",)),
-        ActionSpec("pause", _("Poner en espera del ciudadano"), needs=("reason",)),
-        ActionSpec("resume", _("Reanudar"), style="btn-primary"),
-        ActionSpec("resolve", _("Resolver"), needs=("resolution",), style="btn-success"),
-        ActionSpec("transfer", _("Transferir"), needs=("area", "reason")),
-        ActionSpec("reclassify", _("Reclasificar"), needs=("service", "arco_right")),
+        ActionSpec("take", _("Tomar el caso"), _("Caso tomado."), style="btn-primary"),
+        ActionSpec("assign", _("Asignar"), _("Caso asignado."), needs=("assignee",)),
+        ActionSpec(
+            "pause",
+            _("Poner en espera del ciudadano"),
+            _("Caso en espera del ciudadano: el plazo se detuvo."),
+            needs=("reason",),
+        ),
+        ActionSpec(
+            "resume",
+            _("Reanudar"),
+            _("Caso reanudado: el plazo vuelve a correr."),
+            style="btn-primary",
+        ),
+        ActionSpec(
+            "resolve",
+            _("Resolver"),
+            _("Caso resuelto."),
+            needs=("resolution",),
+            style="btn-success",
+        ),
+        ActionSpec("transfer", _("Transferir"), _("Caso transferido."), needs=("area", "reason")),
+        ActionSpec(
+            "reclassify",
+            _("Reclasificar"),
+            _("Caso reclasificado."),
+            needs=("service", "arco_right"),
+        ),
         ActionSpec(
             "extend",
             _("Ampliar el plazo"),
+            _("Plazo ampliado; se avisa al solicitante."),
             needs=("reason",),
             confirm=_("¿Ampliar el plazo? Sólo puede hacerse una vez y se avisa al solicitante."),
         ),
         ActionSpec(
             "cancel",
             _("Cancelar el caso"),
+            _("Caso cancelado."),
             needs=("reason",),
             confirm=_("¿Cancelar este caso? Ya no podrá atenderse."),
             style="btn-outline-danger",
         ),
-        ActionSpec("reopen", _("Reabrir"), needs=("reason",)),
+        ActionSpec("reopen", _("Reabrir"), _("Caso reabierto."), needs=("reason",)),
     )
 }
 

@@ -6,12 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
-from businesstime import clock
+from businesstime.clock import CalendarSpec
 from cases.models import Case, SlaState
 from cases.sla.policy import sla_state_at
+from cases.sla.time_left import case_time_left
 from channels.selectors import calendar_spec_for
 
 # Bootstrap text/background pairs with AA contrast.
@@ -29,54 +27,22 @@ class SlaBadge:
     state: str
     label: str
     css: str
-    left: str  # "quedan 2 d 3 h hábiles", "venció hace 5 h", "" when not open
-
-
-def _duration_text(seconds: int, *, business: bool) -> str:
-    minutes = max(seconds, 0) // 60
-    days, rest = divmod(minutes, 24 * 60) if not business else (0, minutes)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(ngettext("%(n)d día", "%(n)d días", days) % {"n": days})
-    if hours:
-        parts.append(_("%(n)d h") % {"n": hours})
-    if mins and not days:
-        parts.append(_("%(n)d min") % {"n": mins})
-    return " ".join(parts) or _("menos de 1 min")
+    left: str  # cases.sla.time_left wording: "3 días hábiles", "Vencido hace 5 h", "" when closed
 
 
 def sla_badges(cases: Iterable[Case], now: dt.datetime) -> dict[int, SlaBadge]:
-    """One badge per case id. Business units count open time of the case's own calendar
-    (one cached calendar read per distinct calendar); calendar units count elapsed time."""
-    specs: dict[int, object] = {}
+    """One badge per case id, its time left worded by `case_time_left` (one cached calendar
+    read per distinct calendar)."""
+    specs: dict[int, CalendarSpec] = {}
+
+    def spec_for(calendar_id: int) -> CalendarSpec:
+        if calendar_id not in specs:
+            specs[calendar_id] = calendar_spec_for(calendar_id)
+        return specs[calendar_id]
+
     badges = {}
     for case in cases:
         state = sla_state_at(case, now)
-        left = ""
-        if case.is_open and state != "paused":
-            business = case.sla_resolution_unit in clock.BUSINESS_UNITS
-            if now <= case.resolution_due_at:
-                if business:
-                    if case.sla_calendar_id not in specs:
-                        specs[case.sla_calendar_id] = calendar_spec_for(case.sla_calendar_id)
-                    span = clock.open_time_between(
-                        specs[case.sla_calendar_id],  # type: ignore[arg-type]
-                        now,
-                        case.resolution_due_at,
-                    )
-                    left = _("quedan %(time)s hábiles") % {
-                        "time": _duration_text(int(span.total_seconds()), business=True)
-                    }
-                else:
-                    span = case.resolution_due_at - now
-                    left = _("quedan %(time)s") % {
-                        "time": _duration_text(int(span.total_seconds()), business=False)
-                    }
-            else:
-                span = now - case.resolution_due_at
-                left = _("venció hace %(time)s") % {
-                    "time": _duration_text(int(span.total_seconds()), business=False)
-                }
+        left = case_time_left(case, now, spec_for)
         badges[case.pk] = SlaBadge(state, str(SlaState(state).label), BADGE_CLASSES[state], left)
     return badges

@@ -28,6 +28,7 @@ from businesstime.clock import (
     add_business_days,
     add_business_minutes,
     add_open_time,
+    business_days_after,
     clear_cache,
     due_at,
     extend_for_pause,
@@ -439,3 +440,17 @@ def test_results_do_not_depend_on_process_timezone(
         time.tzset()
     assert all(result == results[0] for result in results)
     assert all(moment.utcoffset() == timedelta(0) for moment in results[0])
+
+
+@SETTINGS
+@given(scenarios(), st.integers(-5, 800))
+def test_business_days_after_counts_like_is_business_day(
+    scenario: tuple[CalendarSpec, datetime], span: int
+) -> None:
+    # The count of business days in (first, last] is the one a day-by-day walk gives, across
+    # year boundaries, holidays and exceptions; empty when last is not after first.
+    cal, start = scenario
+    first = start.astimezone(UTC).date()
+    last = first + timedelta(days=span)
+    walked = sum(is_business_day(cal, first + timedelta(days=n)) for n in range(1, span + 1))
+    assert business_days_after(cal, first, last) == walked

@@ -38,6 +38,7 @@ from ..events import SYSTEM, event_instant, event_record
 from ..models import Case, CaseEvent, CaseStatus, Comment, EventKind
 from ..ports import notice_extras
 from ..sla.policy import CENTRAL_TZ, reopen_deadline
+from ..sla.time_left import case_time_left
 from .mail_thread import CITIZEN_TEMPLATES, thread_headers
 
 EMAIL_TIMEOUT_DEFAULT = 30  # seconds; an SMTP server that hangs must not hold a worker forever
@@ -167,6 +168,7 @@ def notify_assignment(case_id: int, now: dt.datetime) -> int:
         "name": assignee.get_full_name() or assignee.get_username(),
         "priority": case.get_priority_display(),
         "due": spanish_date(case.resolution_due_at, with_time=True),
+        "time_left": case_time_left(case, now, calendar_spec_for),
     }
     subject = _("Se le asignó el caso %(folio)s") % {"folio": case.folio}
     return _send_once(case, "assignment", assigned, assignee.email, subject, context, now)
@@ -286,7 +288,12 @@ def notify_breach(case_id: int, now: dt.datetime) -> int:
     if not recipients:
         return 0
     subject = _("Plazo vencido: %(folio)s") % {"folio": case.folio}
-    body = render_to_string("cases/email/breach.txt", {"case": case})
+    context = {
+        "case": case,
+        "due": spanish_date(case.resolution_due_at, with_time=True),
+        "time_left": case_time_left(case, now, calendar_spec_for),
+    }
+    body = render_to_string("cases/email/breach.txt", context)
     send_mass_mail(
         [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients],
         connection=_connection(),

@@ -131,7 +131,9 @@ def _received_at(
     return value
 
 
-def _check_case_fields(data: CaseInput, service: Service) -> int:
+def case_field_errors(data: CaseInput, service: Service | None) -> list[FieldError]:
+    """Every refusal about the case's own fields at once (the form shows them together); the
+    rules that depend on the service are skipped while no service is known."""
     errors: list[FieldError] = []
     if not data.description.strip():
         errors.append(FieldError("description", "required", _("Describa el caso.")))
@@ -143,7 +145,7 @@ def _check_case_fields(data: CaseInput, service: Service) -> int:
                 _("Prioridad desconocida; use low, normal, high o urgent."),
             )
         )
-    if data.anonymous and service.kind != CaseKind.REPORT:
+    if service is not None and data.anonymous and service.kind != CaseKind.REPORT:
         errors.append(
             FieldError("anonymous", "not_allowed", _("Sólo una denuncia puede ser anónima."))
         )
@@ -157,6 +159,13 @@ def _check_case_fields(data: CaseInput, service: Service) -> int:
                 _("Una denuncia anónima no lleva contacto; use la identidad reservada."),
             )
         )
+    if service is not None:
+        errors.extend(_service_field_errors(data, service))
+    return errors
+
+
+def _service_field_errors(data: CaseInput, service: Service) -> list[FieldError]:
+    errors: list[FieldError] = []
     if service.kind == CaseKind.EXCEPTIONAL and not data.instrument_reference.strip():
         errors.append(
             FieldError(
@@ -176,6 +185,11 @@ def _check_case_fields(data: CaseInput, service: Service) -> int:
             )
         )
     errors.extend(arco_right_errors(service, data.arco_right))
+    return errors
+
+
+def _check_case_fields(data: CaseInput, service: Service) -> int:
+    errors = case_field_errors(data, service)
     if errors:
         raise ValidationFailed(_("Revise los datos del caso."), errors=errors)
     return PRIORITY_BY_NAME[data.priority]

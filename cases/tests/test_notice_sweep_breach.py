@@ -1,6 +1,7 @@
 """The notice sweeper and the SLA breach notice: swept once, only where someone is to be told."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 from accounts.services import UserPlacement, user_create
 from cases.events import SYSTEM, event_record
 from cases.models import Case, CaseEvent
+from cases.notices.notifications import notify_breach
 from cases.notices.sweep import notices_sweep
 from cases.routing.engine import case_route
 from cases.tasks import (
@@ -133,3 +135,23 @@ def test_the_beat_task_sweeps_on_the_notifications_queue(
 
     assert sweep_pending_notices.delay().get() == sweep_counts(acknowledgement=1)
     assert [m.subject for m in mail.outbox] == [f"Registramos su caso {case.folio}"]
+
+
+def test_the_breach_notice_says_how_long_ago_in_the_unit_of_the_term(
+    agent, broker_down, django_capture_on_commit_callbacks
+):
+    # Given a breached queja (a term in business days) with a supervisor over it
+    case = _overdue_case(agent)
+    _supervisor("sup.nacional", "nacional@infonavit.test", national=True)
+    _monitor_with_the_broker_down(case, broker_down, django_capture_on_commit_callbacks)
+    mx = ZoneInfo("America/Mexico_City")
+    due = dt.datetime(2026, 11, 19, 18, 0, tzinfo=mx)  # Thursday's closing
+    Case.objects.filter(pk=case.pk).update(resolution_due_at=due, warn_at=due)
+
+    # When the notice goes out the next Monday morning
+    assert notify_breach(case.pk, dt.datetime(2026, 11, 23, 10, 0, tzinfo=mx)) == 1
+
+    # Then it names the due instant and the business days since (Friday and Monday)
+    [message] = mail.outbox
+    assert "Venció: 19 de noviembre de 2026, 18:00 (hora del centro)\n" in message.body
+    assert "Plazo: Vencido hace 2 días hábiles\n" in message.body

@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from accounts.services import UserPlacement, user_create
 from cases.events import Actor
 from cases.models import Case, CaseEvent, RoutingRule
-from cases.notices.notifications import notify_acknowledgement, spanish_date
+from cases.notices.notifications import notify_acknowledgement, notify_assignment, spanish_date
 from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
 from cases.tasks import send_acknowledgement, send_assignment_notice
@@ -195,6 +195,22 @@ def test_assign_sends_the_assignment_notice_to_the_assignee(
     ]
     assert send_assignment_notice.delay(case.pk).get() == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_assignment_notice_says_the_time_left_in_the_unit_of_the_term(agent):
+    member = _staff("quejas1", "OPERACIONES_QUEJAS", "luis.gomez@infonavit.test")
+    case = case_route(_queja(agent).pk, RECEIVED)
+    case_transition(
+        case.folio, TransitionInput("assign", assignee="quejas1"), Actor(user=member), RECEIVED
+    )
+    mail.outbox.clear()
+
+    assert notify_assignment(case.pk, RECEIVED) == 1
+
+    [message] = mail.outbox
+    # 15 business days, counted on the case's calendar from the next business day
+    assert "Vence: 9 de diciembre de 2026, 18:00 (hora del centro)\n" in message.body
+    assert "Tiempo restante: 15 días hábiles\n" in message.body
 
 
 def test_routing_that_assigns_someone_sends_the_assignment_notice(

@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent, CaseStatus, EventKind, Priority
+from infonavit_atencion.core.spanish_dates import long_date, short_date
 
 register = template.Library()
 
@@ -21,6 +23,35 @@ STATUS_CLASSES = {
     CaseStatus.CLOSED: "text-bg-secondary",
     CaseStatus.CANCELLED: "text-bg-dark",
 }
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter
+def fecha(value: dt.datetime | None) -> str:
+    """`7 de diciembre de 2026`, in the viewer's timezone."""
+    if not value:
+        return ""
+    return long_date(_local(value))
+
+
+@register.filter
+def fecha_hora(value: dt.datetime | None) -> str:
+    """`7 de diciembre de 2026, 09:30`, in the viewer's timezone."""
+    if not value:
+        return ""
+    return f"{fecha(value)}, {_local(value):%H:%M}"
+
+
+@register.filter
+def fecha_corta(value: dt.datetime | None) -> str:
+    """`7 dic 2026 09:30` for tables and timelines, in the viewer's timezone."""
+    if not value:
+        return ""
+    local = _local(value)
+    return f"{short_date(local)} {local:%H:%M}"
 
 
 @register.filter

@@ -2,13 +2,13 @@
 (its events' hash chain, ADR 0013); nobody else sees the check."""
 
 import pytest
-from django.utils import dateformat, timezone
 
 from accounts.models import UserProfile
 from cases.events import Actor
 from cases.models import CaseEvent
 from tests.support.cases import make_case, staff
 from tests.support.history import raw
+from web.templatetags.web_tags import fecha_corta
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_a_tampered_history_names_the_first_altered_event(client, case, supervis
 
     html = client.get(f"/casos/{case.folio}/").content.decode()
 
-    at = dateformat.format(timezone.localtime(routed.at), "j M Y H:i")
+    at = fecha_corta(routed.at)  # "6 dic 2026 21:10"
     assert f"Historial alterado a partir del evento «Turnado» del {at}." in html
     assert INTACT not in html
 

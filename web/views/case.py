@@ -101,10 +101,7 @@ def case_action(request: HttpRequest, folio: str) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error_text(error))
         return _back(folio)
-    messages.success(
-        request,
-        _("Listo: %(action)s.") % {"action": ACTION_SPECS[transition.action].label},
-    )
+    messages.success(request, ACTION_SPECS[transition.action].done)
     try:
         case_get_for(actor, folio)
     except NotFound:  # a transfer moved it out of the user's sight
