@@ -12,12 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from catalog.models import Area, Directorate, Service, ServiceChannel
 from channels.selectors import calendar_spec_for
 from contacts.arco import arco_request_set, arco_right_errors
@@ -44,6 +42,7 @@ from ..lifecycle import (
 )
 from ..models import Case, CaseEvent, CaseStatus, EventKind
 from ..ports import CASE_STATUS_CHANGED, case_event_publish
+from ..selectors.assignment import area_members
 from ..sla.policy import (
     reopen_deadline,
     sla_calendar_for,
@@ -96,16 +95,7 @@ def _end_pause(case: Case, now: dt.datetime) -> dict:
 
 def _area_member(case: Case, username: str):  # type: ignore[no-untyped-def]
     assert case.area_id is not None  # every status that allows `assign` has an area (DB constraint)
-    user = (
-        get_user_model()
-        .objects.filter(
-            username=username,
-            is_active=True,
-            profile__area_id=case.area_id,
-            profile__role=Role.AREA_STAFF,
-        )
-        .first()
-    )
+    user = area_members([case.area_id]).filter(username=username).first()
     if user is None:
         raise ValidationFailed.single(
             "assignee",

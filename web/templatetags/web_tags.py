@@ -93,3 +93,11 @@ def filesize(value: int) -> str:
     if value < 1024 * 1024:
         return f"{value / 1024:.0f} KB"
     return f"{value / (1024 * 1024):.1f} MB"
+
+
+@register.filter
+def person(user: Any) -> str:
+    """How a person reads a user: the full name, or the username when none was recorded."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
