@@ -54,7 +54,7 @@ def event_label(event: CaseEvent) -> str:
 @register.filter
 def event_actor(event: CaseEvent) -> str:
     if event.actor_user is not None:
-        return event.actor_user.get_username()
+        return person(event.actor_user)
     if event.actor_client is not None:
         return event.actor_client.name
     if event.kind == EventKind.COMMENTED and (event.data or {}).get("by") == "citizen":

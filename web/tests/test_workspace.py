@@ -154,3 +154,20 @@ def test_the_citizen_s_reply_marks_its_row_at_a_constant_query_count(client, age
         response = client.get("/casos/?cola=all")
     assert len(response.context["replied"]) == 6
     assert len(many) == len(few)
+
+
+def test_the_case_page_assigns_from_the_case_s_area_staff_by_name(
+    client, agent, quejas, supervisor, django_user_model
+):
+    django_user_model.objects.filter(pk=quejas.pk).update(first_name="Ana", last_name="López")
+    staff("cartera", "area_staff", area_code="CARTERA_CANCELACION")
+    case = make_case(Actor(user=agent))
+    client.force_login(supervisor)
+    response = client.get(f"/casos/{case.folio}/")
+    assert [u.username for u in response.context["members"]] == ["quejas"]
+    assert '<option value="quejas">Ana López</option>' in response.content.decode()
+    client.post(
+        f"/casos/{case.folio}/accion/",
+        {"action": "assign", "assignee": "quejas", "version": response.context["case"].version},
+    )
+    assert "Ana López" in client.get(f"/casos/{case.folio}/").content.decode()
