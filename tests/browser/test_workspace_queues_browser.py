@@ -84,6 +84,7 @@ def test_a_queue_shows_15_cases_at_1366x768_and_its_filters_fold(page):
     status.select_option(label="Nuevo")
     expect(page.get_by_text("No hay casos en esta bandeja con esos filtros.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"status=new"))
+    expect(page.locator("#filtros summary")).to_contain_text("1 aplicado")
     status.select_option(label="Asignado")
     expect(rows).to_have_count(25)
     page.get_by_text("Más filtros").click()
@@ -276,3 +277,21 @@ def test_a_citizen_reply_marks_the_case_in_the_queue_until_staff_answer(page):
     page.goto("/casos/?cola=area")
     expect(page.locator("table.queue-table tbody tr")).to_have_count(2)
     expect(page.locator(".citizen-reply")).to_have_count(0)
+
+
+def test_on_a_phone_home_and_the_supervisor_s_queue_fit_and_pass_axe(page):
+    _named("supervisor", "supervisor", "Jorge", "Ramírez", national=True)
+    _named("quejas", "area_staff", "Ana", "López", area_code="OPERACIONES_QUEJAS")
+    _office_cases(3)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "supervisor", TEST_PASSWORD)
+    found: list[str] = []
+    for path in ("/", "/casos/?cola=unassigned"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        found.extend(axe_violations(page))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.get_by_text("Más filtros").click()
+    found.extend(axe_violations(page))
+    screenshot(page, "39-queue-supervisor-phone")
+    assert found == [], "\n".join(found)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -64,8 +66,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         # The citizen wrote last and awaits a public answer (issue 18): one query for the page.
         replied = cases_awaiting_reply(case.pk for case in page.results)
         next_url, previous_url = relative(page.next), relative(page.previous)
-    bulk = is_supervisor(user)
-    actor = actor_of(request)
     context = {
         "queue_key": key,
         "queue_label": QUEUES[key].label,
@@ -77,16 +77,28 @@ def queue(request: HttpRequest) -> HttpResponse:
         "next_url": next_url,
         "previous_url": previous_url,
         "problem": problem,
-        "bulk": bulk,
-        "bulk_form": BulkActionForm(),
-        # Only on the full page: htmx swaps the results, never the bulk form.
-        "assignees": assignees_for(actor) if bulk and not is_htmx(request) else [],
-        "transfer_areas": transfer_areas_for(actor) if bulk and not is_htmx(request) else [],
+        # An htmx swap also refreshes the folded filters' "n aplicados" (out of band).
+        "oob": is_htmx(request),
+        **_bulk_context(request),
     }
     template = "web/_queue_results.html" if is_htmx(request) else "web/queue.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))  # the same URL answers a page or a fragment
     return response
+
+
+def _bulk_context(request: HttpRequest) -> dict[str, Any]:
+    """The bulk bar (supervisors and administrators) with the people and areas they may pick;
+    read only for the full page: htmx swaps the rows, never the bar."""
+    bulk = is_supervisor(request.user)
+    pickers = bulk and not is_htmx(request)
+    actor = actor_of(request)
+    return {
+        "bulk": bulk,
+        "bulk_form": BulkActionForm(),
+        "assignees": assignees_for(actor) if pickers else [],
+        "transfer_areas": transfer_areas_for(actor) if pickers else [],
+    }
 
 
 def _without_cursor(request: HttpRequest) -> HttpRequest:
