@@ -235,6 +235,14 @@ class BulkActionForm(forms.Form):
             raise forms.ValidationError(_("Seleccione al menos un caso."))
         if len(self.folio_list) > 100:
             raise forms.ValidationError(_("Seleccione a lo más 100 casos a la vez."))
+        # Asked once here rather than refused once per case by the service.
+        action = cleaned.get("action")
+        if action == "assign" and not (cleaned.get("assignee") or "").strip():
+            raise forms.ValidationError(_("Elija a quién se asignan los casos."))
+        if action == "transfer" and not (cleaned.get("area") or "").strip():
+            raise forms.ValidationError(_("Elija el área a la que se transfieren los casos."))
+        if action == "transfer" and not (cleaned.get("reason") or "").strip():
+            raise forms.ValidationError(_("Escriba el motivo de la transferencia."))
         return cleaned
 
 

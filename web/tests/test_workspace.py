@@ -171,3 +171,23 @@ def test_the_case_page_assigns_from_the_case_s_area_staff_by_name(
         {"action": "assign", "assignee": "quejas", "version": response.context["case"].version},
     )
     assert "Ana López" in client.get(f"/casos/{case.folio}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"action": "assign"}, "Elija a quién se asignan los casos."),
+        ({"action": "transfer", "reason": "x"}, "Elija el área a la que se transfieren los casos."),
+        (
+            {"action": "transfer", "area": "CARTERA_CANCELACION"},
+            "Escriba el motivo de la transferencia.",
+        ),
+    ],
+)
+def test_a_bulk_action_without_its_target_is_refused_once(client, agent, supervisor, data, message):
+    case = make_case(Actor(user=agent))
+    client.force_login(supervisor)
+    response = client.post("/casos/masivo/", {**data, "folios": [case.folio]}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [message]
+    unchanged = type(case).objects.get(pk=case.pk)
+    assert (unchanged.assignee, unchanged.area.code) == (None, "OPERACIONES_QUEJAS")

@@ -66,7 +66,13 @@
     var action = form.querySelector("#bulk-action").value;
     var picker = form.querySelector(action === "assign" ? "#bulk-assignee" : "#bulk-area");
     var option = picker.options[picker.selectedIndex];
-    var who = option && option.value ? option.textContent.trim() : "—";
+    if (!option || !option.value) {
+      event.preventDefault();
+      window.alert(form.getAttribute("data-pick-" + action));
+      picker.focus();
+      return;
+    }
+    var who = option.textContent.trim();
     var question = fill(form.getAttribute("data-" + action + (n === 1 ? "-one" : "-many")), {
       n: n, who: who
     });
