@@ -37,14 +37,14 @@ def test_login_page_is_in_spanish_with_username_and_password_fields(client):
     assert "Iniciar sesión" in html
 
 
-def test_a_user_logs_in_and_sees_the_catalog_summary(client, agent):
+def test_a_user_logs_in_and_lands_on_their_workload(client, agent):
     response = client.post(
         "/accounts/login/", {"username": "asesor", "password": TEST_PASSWORD}, follow=True
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Bienvenido a Atención Infonavit" in html
-    assert "servicios en el catálogo" in html
+    assert "Su trabajo" in html
+    assert [item.key for item in response.context["workload"]] == ["office_today", "mine"]
 
 
 def test_wrong_password_is_refused_in_spanish(client, agent):

@@ -22,7 +22,23 @@ EMPTY = [("", _("Todos"))]
 
 
 def _service_choices() -> list[tuple[str, str]]:
-    return [(code, f"{name} ({code})") for code, name in service_list().values_list("code", "name")]
+    # Names, not codes: a person reads the list (the catalog's names are unique).
+    return sorted(service_list().values_list("code", "name"), key=lambda choice: choice[1])
+
+
+def received_range(
+    after: dt.date | None, before: dt.date | None, tz: dt.tzinfo
+) -> dict[str, dt.datetime]:
+    """CaseFilters' received_after/received_before for local days `after` to `before`, both
+    inclusive (the queue's filter form and the links from the home page agree on this)."""
+    refine = {}
+    if after:
+        refine["received_after"] = dt.datetime.combine(after, dt.time(), tz)
+    if before:
+        refine["received_before"] = dt.datetime.combine(
+            before + dt.timedelta(days=1), dt.time(), tz
+        )
+    return refine
 
 
 def _area_choices() -> list[tuple[str, Any]]:
@@ -122,12 +138,16 @@ class QueueFilterForm(forms.Form):
             if data.get(name):
                 refine[name] = [data[name]]
         tz = timezone.get_current_timezone()
-        if data.get("received_after"):
-            refine["received_after"] = dt.datetime.combine(data["received_after"], dt.time(), tz)
-        if data.get("received_before"):
-            next_day = data["received_before"] + dt.timedelta(days=1)
-            refine["received_before"] = dt.datetime.combine(next_day, dt.time(), tz)
+        refine.update(received_range(data.get("received_after"), data.get("received_before"), tz))
         return refine
+
+    def applied(self) -> int:
+        """How many filters the user set (the folded panel says so)."""
+        if not self.is_bound:
+            return 0
+        return sum(
+            1 for name in self.fields if name != "orden" and (self.data.get(name) or "").strip()
+        )
 
 
 class CommentForm(forms.Form):
@@ -215,6 +235,14 @@ class BulkActionForm(forms.Form):
             raise forms.ValidationError(_("Seleccione al menos un caso."))
         if len(self.folio_list) > 100:
             raise forms.ValidationError(_("Seleccione a lo más 100 casos a la vez."))
+        # Asked once here rather than refused once per case by the service.
+        action = cleaned.get("action")
+        if action == "assign" and not (cleaned.get("assignee") or "").strip():
+            raise forms.ValidationError(_("Elija a quién se asignan los casos."))
+        if action == "transfer" and not (cleaned.get("area") or "").strip():
+            raise forms.ValidationError(_("Elija el área a la que se transfieren los casos."))
+        if action == "transfer" and not (cleaned.get("reason") or "").strip():
+            raise forms.ValidationError(_("Escriba el motivo de la transferencia."))
         return cleaned
 
 

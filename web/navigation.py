@@ -16,6 +16,7 @@ from .roles import user_profile, user_role
 @dataclass(frozen=True)
 class Navigation:
     role: str | None
+    name: str  # the person's full name, or the username when none was recorded
     role_label: str
     place: str
     queues: list[tuple[str, str]]
@@ -32,9 +33,11 @@ def navigation_for(user: Any) -> Navigation | None:
     place = ""
     if profile is not None:
         placement = profile.area or profile.office or profile.directorate
-        place = str(placement) if placement is not None else ""
+        # Names, not codes: an office prints as "CODE — name" elsewhere.
+        place = placement.name if placement is not None else ""
     return Navigation(
         role=role,
+        name=user.get_full_name() or user.get_username(),
         role_label=str(Role(role).label),
         place=place,
         queues=[(queue.key, str(queue.label)) for queue in queues_for(user)],

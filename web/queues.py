@@ -46,6 +46,10 @@ class Queue:
     offered: Callable[[Any], bool]
     # The queue's own filters for this user (before the user's filters are applied).
     base: Callable[[Any], CaseFilters]
+    # What the queue holds, in one sentence under its title.
+    description: Any = ""
+    # Columns the queue makes redundant ("area", "assignee"): "Mi área" needs no area column.
+    hides: frozenset[str] = frozenset()
     # Work queues put what falls due first on top; "all" (closed cases too) the newest, which
     # its index serves at any volume.
     default_ordering: str = DEFAULT_ORDERING
@@ -88,13 +92,65 @@ def _overseer(user: Any) -> bool:
 QUEUES: dict[str, Queue] = {
     queue.key: queue
     for queue in (
-        Queue("mine", _("Mis casos"), _any, lambda u: _open(assignee=[u.get_username()])),
-        Queue("area", _("Mi área"), _has_area, lambda u: _open(area=_area_code(u))),
-        Queue("office", _("Mi oficina"), _has_office, lambda u: _open(office=_office_code(u))),
-        Queue("unassigned", _("Sin asignar"), _any, lambda u: _open(unassigned=True)),
-        Queue("at_risk", _("En riesgo"), _any, lambda u: _open(sla_state=["at_risk"])),
-        Queue("breached", _("Vencidos"), _any, lambda u: _open(sla_state=["breached"])),
-        Queue("all", _("Todos"), _overseer, lambda u: CaseFilters(), "-received"),
+        Queue(
+            "mine",
+            _("Mis casos"),
+            _any,
+            lambda u: _open(assignee=[u.get_username()]),
+            _(
+                "Los casos abiertos asignados a usted, de cualquier oficina o área; "
+                "el que vence primero, arriba."
+            ),
+            frozenset({"assignee"}),
+        ),
+        Queue(
+            "area",
+            _("Mi área"),
+            _has_area,
+            lambda u: _open(area=_area_code(u)),
+            _("Los casos abiertos de su área, asignados o sin asignar."),
+            frozenset({"area"}),
+        ),
+        Queue(
+            "office",
+            _("Mi oficina"),
+            _has_office,
+            lambda u: _open(office=_office_code(u)),
+            _("Los casos abiertos registrados en su oficina, estén en el área que estén."),
+        ),
+        Queue(
+            "unassigned",
+            _("Sin asignar"),
+            _any,
+            lambda u: _open(unassigned=True),
+            _("Los casos abiertos que nadie ha tomado, de los que usted puede ver."),
+            frozenset({"assignee"}),
+        ),
+        Queue(
+            "at_risk",
+            _("En riesgo"),
+            _any,
+            lambda u: _open(sla_state=["at_risk"]),
+            _("Los casos abiertos que pasaron el aviso de su plazo y aún no vencen."),
+        ),
+        Queue(
+            "breached",
+            _("Vencidos"),
+            _any,
+            lambda u: _open(sla_state=["breached"]),
+            _("Los casos abiertos cuyo plazo de resolución ya venció."),
+        ),
+        Queue(
+            "all",
+            _("Todos"),
+            _overseer,
+            lambda u: CaseFilters(),
+            _(
+                "Todos los casos que usted puede ver, también resueltos, cerrados y "
+                "cancelados; los más recientes, arriba."
+            ),
+            default_ordering="-received",
+        ),
     )
 }
 
@@ -111,6 +167,14 @@ def default_queue_for(user: Any) -> str:
     if role == Role.AGENT:
         return "office"
     return "breached"
+
+
+def hidden_columns(user: Any, queue: Queue) -> frozenset[str]:
+    """Columns that would repeat what the queue already says: its own, and the area for area
+    staff (they only see their area's cases)."""
+    if user_role(user) == Role.AREA_STAFF:
+        return queue.hides | {"area"}
+    return queue.hides
 
 
 def queue_filters(user: Any, queue: Queue, refine: dict[str, Any]) -> CaseFilters:

@@ -8,17 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from catalog.models import Area, Directorate, Service, ServiceChannel
 from channels.selectors import calendar_spec_for
 from contacts.arco import arco_request_set, arco_right_errors
 from infonavit_atencion.core.errors import InvalidTransition, ValidationFailed
 
 from ..models import Case, CaseEvent, EventKind
+from ..selectors.assignment import area_members
 from ..sla.policy import (
     reopen_deadline,
     sla_calendar_for,
@@ -68,16 +67,7 @@ def end_pause(case: Case, now: dt.datetime) -> dict:
 
 def area_member(case: Case, username: str):  # type: ignore[no-untyped-def]
     assert case.area_id is not None  # every status that allows `assign` has an area (DB constraint)
-    user = (
-        get_user_model()
-        .objects.filter(
-            username=username,
-            is_active=True,
-            profile__area_id=case.area_id,
-            profile__role=Role.AREA_STAFF,
-        )
-        .first()
-    )
+    user = area_members([case.area_id]).filter(username=username).first()
     if user is None:
         raise ValidationFailed.single(
             "assignee",

@@ -85,7 +85,7 @@ def event_label(event: CaseEvent) -> str:
 @register.filter
 def event_actor(event: CaseEvent) -> str:
     if event.actor_user is not None:
-        return event.actor_user.get_username()
+        return person(event.actor_user)
     if event.actor_client is not None:
         return event.actor_client.name
     if event.kind == EventKind.COMMENTED and (event.data or {}).get("by") == "citizen":
@@ -128,3 +128,11 @@ def filesize(value: int) -> str:
     if value < 1024 * 1024:
         return f"{value / 1024:.0f} KB"
     return f"{value / (1024 * 1024):.1f} MB"
+
+
+@register.filter
+def person(user: Any) -> str:
+    """How a person reads a user: the full name, or the username when none was recorded."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()

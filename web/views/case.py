@@ -16,6 +16,7 @@ from cases.integrity import case_history_break
 from cases.models import Case
 from cases.privacy import sealed_identity_visible_to
 from cases.selectors.access import may_merge_contacts
+from cases.selectors.assignment import area_members
 from cases.selectors.contact_history import contact_history_for
 from cases.selectors.detail import attachment_get_for, case_get_for
 from cases.services import attachment_add, case_transition, comment_add
@@ -59,6 +60,8 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(),
         "directorates": directorate_list() if {"transfer"} & action_keys else [],
+        # The case's own area staff: whom `assign` accepts (cases.selectors.assignment).
+        "members": _area_members(case) if "assign" in action_keys else [],
         "services": service_list(channel=case.channel) if {"reclassify"} & action_keys else [],
         "arco_rights": ArcoRight.choices,
         "writable": case.status not in ("closed", "cancelled"),
@@ -66,6 +69,12 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         **_history_check(content.events, request.user),
     }
     return render(request, "web/case_detail.html", context)
+
+
+def _area_members(case: Case) -> list:
+    if case.area_id is None:
+        return []
+    return list(area_members([case.area_id]).order_by("first_name", "last_name", "username"))
 
 
 def _history_check(events: list, user: object) -> dict[str, object]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,13 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.request import Request
 
+from cases.selectors.assignment import assignees_for, transfer_areas_for
 from cases.selectors.detail import case_get_for
+from cases.selectors.replies import cases_awaiting_reply
 from cases.services import TransitionInput, case_transition
 from infonavit_atencion.core.errors import ApplicationError, ValidationFailed
 from infonavit_atencion.core.pagination import KeysetPagination
 
 from ..forms import BulkActionForm, QueueFilterForm
-from ..queues import PAGE_SIZE, QUEUES, default_queue_for, queue_cases, queues_for
+from ..queues import (
+    PAGE_SIZE,
+    QUEUES,
+    default_queue_for,
+    hidden_columns,
+    queue_cases,
+    queues_for,
+)
 from ..roles import is_supervisor
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, is_htmx, relative
@@ -39,6 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET, default_ordering=QUEUES[key].default_ordering)
     now = timezone.now()
     rows, next_url, previous_url, problem = [], None, None, None
+    replied: set[int] = set()
     if form.is_valid():
         cases = queue_cases(user, QUEUES[key], form.refinements(), now)
         paging = KeysetPagination(form.ordering(), PAGE_SIZE)
@@ -51,22 +63,42 @@ def queue(request: HttpRequest) -> HttpResponse:
             )
         badges = sla_badges(page.results, now)
         rows = [(case, badges[case.pk]) for case in page.results]
+        # The citizen wrote last and awaits a public answer (issue 18): one query for the page.
+        replied = cases_awaiting_reply(case.pk for case in page.results)
         next_url, previous_url = relative(page.next), relative(page.previous)
     context = {
         "queue_key": key,
         "queue_label": QUEUES[key].label,
+        "queue_description": QUEUES[key].description,
+        "hidden": hidden_columns(user, QUEUES[key]),
         "form": form,
         "rows": rows,
+        "replied": replied,
         "next_url": next_url,
         "previous_url": previous_url,
         "problem": problem,
-        "bulk": is_supervisor(user),
-        "bulk_form": BulkActionForm(),
+        # An htmx swap also refreshes the folded filters' "n aplicados" (out of band).
+        "oob": is_htmx(request),
+        **_bulk_context(request),
     }
     template = "web/_queue_results.html" if is_htmx(request) else "web/queue.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))  # the same URL answers a page or a fragment
     return response
+
+
+def _bulk_context(request: HttpRequest) -> dict[str, Any]:
+    """The bulk bar (supervisors and administrators) with the people and areas they may pick;
+    read only for the full page: htmx swaps the rows, never the bar."""
+    bulk = is_supervisor(request.user)
+    pickers = bulk and not is_htmx(request)
+    actor = actor_of(request)
+    return {
+        "bulk": bulk,
+        "bulk_form": BulkActionForm(),
+        "assignees": assignees_for(actor) if pickers else [],
+        "transfer_areas": transfer_areas_for(actor) if pickers else [],
+    }
 
 
 def _without_cursor(request: HttpRequest) -> HttpRequest:
