@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, case, privacy, public, queues
+from .views import account, case, portal, privacy, public, queues
 
 app_name = "web"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("casos/<str:folio>/arco/exportar/", privacy.case_arco_export, name="case_arco_export"),
     path("integridad/concesiones/", privacy.sealed_role_grants, name="sealed_role_grants"),
     path("consulta/", public.public_status, name="public_status"),
+    path("presentar/", portal.portal, name="portal"),
+    path("presentar/confirmar/<str:token>/", portal.portal_confirm, name="portal_confirm"),
     path("cuenta/contrasena/", account.PasswordChangeView.as_view(), name="password_change"),
     path(
         "cuenta/contrasena/lista/",
