@@ -47,6 +47,7 @@ def _form_context(
         "paragraphs": _paragraphs(service.description),
         "promise": portal_promise(service, channel, timezone.now()),
         "anonymous_allowed": allows_anonymous(service),
+        "contact_required": not allows_anonymous(service),
         "form": form,
         "honeypot": HONEYPOT,
         "max_files": settings.PUBLIC_FILING_MAX_FILES,
