@@ -150,3 +150,20 @@ def test_on_a_phone_the_portal_fits_and_passes_axe(page):
         assert axe_violations(page) == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     screenshot(page, "33-portal-phone")
+
+
+def test_documents_over_the_limit_are_caught_before_sending(page, settings):
+    from playwright.sync_api import expect
+
+    settings.PUBLIC_FILING_MAX_UPLOAD_BYTES = 100
+    page.goto("/presentar/?servicio=QUEJA_CANALES_DIGITALES")
+    page.get_by_label("Describa su caso").fill("Mi texto se queda.")
+    page.get_by_label("Documentos (opcional)").set_input_files(
+        {"name": "grande.pdf", "mimeType": "application/pdf", "buffer": PDF + b"0" * 200}
+    )
+    expect(page.locator("#documentos-limit")).to_have_text(
+        "Los documentos suman más de 100\xa0bytes; elija menos o más ligeros."
+    )
+    assert page.evaluate("document.getElementById('id_documentos').files.length") == 0
+    expect(page.get_by_label("Describa su caso")).to_have_value("Mi texto se queda.")
+    assert axe_violations(page) == []

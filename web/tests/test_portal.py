@@ -219,3 +219,18 @@ def test_a_queja_cannot_be_anonymous(client: Client) -> None:
     assert response.status_code == 400  # the checkbox is ignored: the e-mail is still needed
     assert "Escriba su correo electrónico" in response.content.decode()
     assert Case.objects.count() == 0
+
+
+def test_a_body_over_the_request_limit_is_refused_before_it_is_read(
+    client: Client, settings
+) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    heavy = SimpleUploadedFile("grande.pdf", PDF + b"0" * (2 * 1024 * 1024), "application/pdf")
+    response = client.post("/presentar/", _queja(documentos=[heavy]))
+    assert response.status_code == 413
+    assert "El cuerpo de la solicitud pasa del máximo" in response.content.decode()
+    assert Case.objects.count() == 0
+    form = "&".join(f"{k}={v}" for k, v in _queja(description="x" * (3 * 1024 * 1024)).items())
+    refused = client.post("/presentar/", form, content_type="application/x-www-form-urlencoded")
+    assert refused.status_code == 413
+    assert Case.objects.count() == 0
