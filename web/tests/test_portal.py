@@ -234,3 +234,13 @@ def test_a_body_over_the_request_limit_is_refused_before_it_is_read(
     refused = client.post("/presentar/", form, content_type="application/x-www-form-urlencoded")
     assert refused.status_code == 413
     assert Case.objects.count() == 0
+
+
+def test_staff_see_that_a_held_filing_waits_for_its_email(client: Client, supervisor) -> None:
+    client.post("/presentar/", _queja())
+    case = Case.objects.get()
+    client.force_login(supervisor)
+    page = client.get(f"/casos/{case.folio}/").content.decode()
+    assert 'id="correo-por-confirmar"' in page
+    Case.objects.filter(pk=case.pk).update(awaiting_email_confirmation=False)
+    assert 'id="correo-por-confirmar"' not in client.get(f"/casos/{case.folio}/").content.decode()
