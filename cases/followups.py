@@ -25,6 +25,7 @@ SEND_EXTENSION_NOTICE = "cases.tasks.send_extension_notice"
 SEND_CALENDAR_CHANGE_NOTICE = "cases.tasks.send_calendar_change_notice"
 SEND_PUBLIC_COMMENT_NOTICE = "cases.tasks.send_public_comment_notice"
 SEND_BREACH_NOTICE = "cases.tasks.send_breach_notice"
+SEND_FILING_CONFIRMATION = "cases.tasks.send_filing_confirmation"
 
 
 def followup_task(name: str) -> Any:

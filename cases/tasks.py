@@ -16,6 +16,7 @@ from infonavit_atencion.core.queueing import enqueue_now, enqueue_on_commit
 
 from .anchors import anchors_seal
 from .models import Case, CaseStatus, SlaRepairRun
+from .notices.confirmation import notify_filing_confirmation
 from .notices.notifications import (
     notify_acknowledgement,
     notify_assignment,
@@ -28,6 +29,7 @@ from .notices.notifications import (
 from .notices.sweep import notices_sweep
 from .routing.engine import case_route
 from .services.autoclose import cases_auto_close
+from .services.filing import unconfirmed_filings_cancel
 from .services.idempotency import idempotency_keys_purge
 from .sla.monitor import sla_monitor_run
 from .sla.repair import repair_notices_enqueue, sla_repair_continue
@@ -51,10 +53,13 @@ def route_case(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
 
 @shared_task
 def sweep_unrouted_cases() -> int:
-    """Re-queue cases left `new` past UNROUTED_GRACE: a lost broker message never loses a case."""
+    """Re-queue cases left `new` past UNROUTED_GRACE: a lost broker message never loses a case.
+    Portal filings held for their e-mail confirmation wait for it (services.filing)."""
     cutoff = timezone.now() - UNROUTED_GRACE
     ids = list(
-        Case.objects.filter(status=CaseStatus.NEW, created_at__lt=cutoff)
+        Case.objects.filter(
+            status=CaseStatus.NEW, created_at__lt=cutoff, awaiting_email_confirmation=False
+        )
         .order_by("created_at")
         .values_list("pk", flat=True)[:5000]
     )
@@ -120,6 +125,11 @@ def send_public_comment_notice(self, case_id: int) -> int:  # type: ignore[no-un
     return notify_public_comments(case_id, timezone.now())
 
 
+@shared_task(**NOTICE_RETRY)
+def send_filing_confirmation(self, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    return notify_filing_confirmation(case_id, timezone.now())
+
+
 @shared_task
 def sweep_pending_notices() -> dict[str, int]:
     """Re-queue the e-mails whose message was lost (broker down): a lost message never loses a
@@ -131,6 +141,12 @@ def sweep_pending_notices() -> dict[str, int]:
 def close_resolved_cases() -> int:
     """Hourly: close the resolved cases whose reopen window has passed (idempotent)."""
     return cases_auto_close(timezone.now())
+
+
+@shared_task(acks_late=True)
+def cancel_unconfirmed_filings() -> int:
+    """Hourly: cancel portal filings whose e-mail was not confirmed in PUBLIC_FILING_CONFIRM_DAYS."""
+    return unconfirmed_filings_cancel(timezone.now())
 
 
 @shared_task

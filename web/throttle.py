@@ -27,3 +27,19 @@ def public_lookup_allowed(request: HttpRequest) -> tuple[bool, int]:
     if throttle.allow_request(Request(request), view=None):
         return True, 0
     return False, math.ceil(throttle.wait() or 0)
+
+
+class PublicFilingThrottle(ClientAddressThrottle):
+    """Filings on the public portal per client address (``PUBLIC_FILING_THROTTLE_RATE``)."""
+
+    scope = "web_public_filing"
+    rate_setting = "PUBLIC_FILING_THROTTLE_RATE"
+    default_rate = "5/h"
+
+
+def public_filing_allowed(request: HttpRequest) -> tuple[bool, int]:
+    """(allowed, whole seconds to wait) for one more filing from this address."""
+    throttle = PublicFilingThrottle()
+    if throttle.allow_request(Request(request), view=None):
+        return True, 0
+    return False, math.ceil(throttle.wait() or 0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, case, contacts, inbound, privacy, public, queues
+from .views import account, case, contacts, inbound, portal, privacy, public, queues
 
 app_name = "web"
 
@@ -46,6 +46,8 @@ urlpatterns = [
         name="inbound_attachment",
     ),
     path("consulta/", public.public_status, name="public_status"),
+    path("presentar/", portal.portal, name="portal"),
+    path("presentar/confirmar/<str:token>/", portal.portal_confirm, name="portal_confirm"),
     path("cuenta/contrasena/", account.PasswordChangeView.as_view(), name="password_change"),
     path(
         "cuenta/contrasena/lista/",

@@ -86,6 +86,11 @@ class Case(CaseContactDetails):
     anonymous = models.BooleanField(_("denuncia anónima"), default=False)
     # Identity an anonymous reporter chose to give; sealed to the dedicated integrity role.
     sealed_reporter_identity = models.TextField(_("identidad reservada"), blank=True)
+    # Filed on the public portal and held until the person confirms their e-mail address: not
+    # routed, no notice sent (cases.services.filing). Unconfirmed ones are cancelled later.
+    awaiting_email_confirmation = models.BooleanField(
+        _("correo por confirmar"), default=False, db_default=False
+    )
     subject = models.CharField(_("asunto"), max_length=SUBJECT_MAX_LENGTH, blank=True)
     description = models.TextField(_("descripción"))
     priority = models.PositiveSmallIntegerField(

@@ -49,4 +49,7 @@ class CaseContactDetails(models.Model):
         """Where the citizen's notices about this case go: the case's own e-mail ("" for none)."""
         if getattr(self, "anonymous", False) or getattr(self, "contact_id", None) is None:
             return ""
+        # An address not confirmed yet may be someone else's: it gets only the confirmation.
+        if getattr(self, "awaiting_email_confirmation", False):
+            return ""
         return self.contact_email.strip()

@@ -24,6 +24,7 @@ from ..models import CaseEvent, EventKind
 
 # The notices that go to the citizen: the thread a reply can answer.
 CITIZEN_TEMPLATES = (
+    "email_confirmation",  # a portal filing's first message (cases.notices.confirmation)
     "acknowledgement",
     "extension",
     "calendar_change",

@@ -42,8 +42,17 @@ SWEEP_BATCH = 2000  # cases queued per notice and pass at most (the oldest first
 
 
 def _citizen_has_email() -> Q:
-    """As `Case.notice_email`: a named contact, and an e-mail kept on the case."""
-    return Q(case__anonymous=False, case__contact__isnull=False) & ~Q(case__contact_email="")
+    """As `Case.notice_email`: a named contact, and an e-mail kept on the case and confirmed."""
+    return Q(
+        case__anonymous=False, case__contact__isnull=False, case__awaiting_email_confirmation=False
+    ) & ~Q(case__contact_email="")
+
+
+def _held_for_confirmation() -> Q:
+    """As `notify_filing_confirmation`: a portal filing still waiting for its address."""
+    return Q(case__awaiting_email_confirmation=True, case__status="new") & ~Q(
+        case__contact_email=""
+    )
 
 
 def _assignee_still_current() -> Q:
@@ -98,6 +107,13 @@ class SweptNotice:
 
 
 NOTICES: tuple[SweptNotice, ...] = (
+    SweptNotice(
+        "email_confirmation",
+        EventKind.CREATED,
+        followups.SEND_FILING_CONFIRMATION,
+        latest_only=False,  # one per case
+        applies=_held_for_confirmation,
+    ),
     SweptNotice(
         "acknowledgement",
         EventKind.CREATED,

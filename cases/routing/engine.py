@@ -120,7 +120,8 @@ def routing_subject_from(case: Case, catalog: RoutingCatalog) -> RoutingSubject 
 
 
 def _locked_new_case(case_id: int) -> Case | None:
-    """The case, its row locked, while it is still `new`; None when there is nothing to route."""
+    """The case, its row locked, while it is still `new` (and not held for an e-mail
+    confirmation); None when there is nothing to route."""
     # `get` (unlike `first`) adds no ORDER BY; the lock is on the case row only. The catalog
     # rows come from the process's routing cache, not from a six-table join.
     try:
@@ -129,7 +130,9 @@ def _locked_new_case(case_id: int) -> Case | None:
         )
     except Case.DoesNotExist:
         return None
-    return case if case.status == CaseStatus.NEW else None
+    # A portal filing waits for its e-mail confirmation, which queues the routing again.
+    routable = case.status == CaseStatus.NEW and not case.awaiting_email_confirmation
+    return case if routable else None
 
 
 def _subject_in_force(case: Case) -> tuple[RoutingSubject, list[RuleSpec], RoutingCatalog]:

@@ -18,7 +18,12 @@ from infonavit_atencion.core.errors import Conflict
 
 from ..events import Actor, event_record
 from ..folios import folio_next
-from ..followups import ROUTE_CASE, SEND_ACKNOWLEDGEMENT, followup_on_commit
+from ..followups import (
+    ROUTE_CASE,
+    SEND_ACKNOWLEDGEMENT,
+    SEND_FILING_CONFIRMATION,
+    followup_on_commit,
+)
 from ..lifecycle import RESOLVE_AT_INTAKE, status_change
 from ..models import Case, CaseStatus, EventKind
 from ..models.case import OPEN_STATUSES
@@ -97,7 +102,12 @@ def _external_reference_taken(data: CaseInput) -> Conflict:
 
 
 def _case_new(
-    data: CaseInput, checked: IntakeChecked, found: _IntakeContact, actor: Actor, now: dt.datetime
+    data: CaseInput,
+    checked: IntakeChecked,
+    found: _IntakeContact,
+    actor: Actor,
+    now: dt.datetime,
+    held: bool = False,
 ) -> Case:
     """The case as intake writes it (not saved); resolved at once on a first-contact resolution."""
     service = checked.service
@@ -120,6 +130,7 @@ def _case_new(
         external_reference=data.external_reference or None,
         instrument_reference=data.instrument_reference.strip(),
         received_at=checked.received_at,
+        awaiting_email_confirmation=held,
         **checked.snapshot.as_case_fields(),
     )
     if data.resolution.strip():
@@ -157,10 +168,14 @@ def _intake_record(case: Case, checked: IntakeChecked, actor: Actor, now: dt.dat
             now,
             {"action": "resolve", "from": "new", "to": "resolved"},
         )
+    elif case.awaiting_email_confirmation:
+        # Held: the confirmation e-mail instead; confirming queues routing and the acknowledgement.
+        followup_on_commit(SEND_FILING_CONFIRMATION, case.pk)
     else:
         followup_on_commit(ROUTE_CASE, case.pk)
     case_event_publish(case, CASE_CREATED, now)
-    followup_on_commit(SEND_ACKNOWLEDGEMENT, case.pk)
+    if not case.awaiting_email_confirmation:
+        followup_on_commit(SEND_ACKNOWLEDGEMENT, case.pk)
 
 
 def case_create(
@@ -170,6 +185,7 @@ def case_create(
     *,
     allow_backdating: bool = False,
     savepoint: bool = True,
+    hold_for_confirmation: bool = False,
 ) -> CaseCreateResult:
     """Register a case: validate, upsert the contact, snapshot the SLA, write CREATED.
 
@@ -183,6 +199,10 @@ def case_create(
     ``savepoint=False`` when the caller's transaction rolls back whole on any error raised here
     (`idempotent_create`): no savepoints, here or in the contact upsert (issue 17). Otherwise a
     refusal rolls back only this intake.
+
+    ``hold_for_confirmation`` (the public portal, `services.filing`): the case is written but
+    held until its e-mail address is confirmed — no routing, no acknowledgement, only the
+    confirmation e-mail; a case without an e-mail to confirm is never held.
     """
     checked = intake_checked(data, actor, now, allow_backdating)
     with transaction.atomic(savepoint=savepoint):
@@ -195,7 +215,8 @@ def case_create(
             ).exists()
         ):
             raise _external_reference_taken(data)
-        case = _case_new(data, checked, found, actor, now)
+        held = hold_for_confirmation and bool(found.details and found.details.email)
+        case = _case_new(data, checked, found, actor, now, held)
         try:
             # No savepoint: a clash aborts the whole intake, whose transaction rolls back.
             case.save(force_insert=True)

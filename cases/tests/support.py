@@ -51,6 +51,7 @@ def snapshot(case: Case) -> tuple[dict, int, int, int]:
 PAST_GRACE = dt.timedelta(minutes=10)  # the default grace is five minutes
 ANA = ContactFactory(email="ana.perez@example.com")
 NOTHING = {
+    "email_confirmation": 0,
     "acknowledgement": 0,
     "assignment": 0,
     "resolution": 0,

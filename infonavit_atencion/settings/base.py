@@ -213,6 +213,8 @@ CELERY_TASK_ROUTES = {
     "cases.tasks.send_extension_notice": {"queue": "notifications"},
     "cases.tasks.send_public_comment_notice": {"queue": "notifications"},
     "cases.tasks.send_calendar_change_notice": {"queue": "notifications"},
+    "cases.tasks.send_filing_confirmation": {"queue": "notifications"},
+    "cases.tasks.cancel_unconfirmed_filings": {"queue": "default"},
     "cases.tasks.run_sla_repair": {"queue": "sla"},
     "cases.tasks.close_resolved_cases": {"queue": "default"},
     "cases.tasks.seal_history_anchors": {"queue": "default"},
@@ -255,6 +257,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "options": {"expires": NOTICE_SWEEP_SECONDS},
     },
     "close-resolved": {"task": "cases.tasks.close_resolved_cases", "schedule": 3600.0},
+    "cancel-unconfirmed-filings": {
+        "task": "cases.tasks.cancel_unconfirmed_filings",
+        "schedule": 3600.0,
+    },
     "deliver-due-webhooks": {"task": "webhooks.tasks.deliver_due_webhooks", "schedule": 30.0},
     "purge-idempotency-keys": {"task": "cases.tasks.purge_idempotency_keys", "schedule": 86400.0},
     # 00:30 in CELERY_TIMEZONE: seal yesterday's chain heads (ADR 0013).
@@ -297,6 +303,15 @@ REST_FRAMEWORK = {
 }
 # The citizen's status look-up, per client address (guessing tracking codes must be slow).
 PUBLIC_LOOKUP_THROTTLE_RATE = env("PUBLIC_LOOKUP_THROTTLE_RATE", default="20/min")
+# The public filing portal (/presentar/, issue 18 §3): the channel its cases come in by (only
+# the services offered there are shown), filings per client address, the days a filing waits
+# for its e-mail confirmation before it is cancelled, and the attachments one filing may carry
+# (count, and their total size: kept under the request-body limit of ATTACHMENT_MAX_BYTES).
+PUBLIC_FILING_CHANNEL = env("PUBLIC_FILING_CHANNEL", default="MICUENTA")
+PUBLIC_FILING_THROTTLE_RATE = env("PUBLIC_FILING_THROTTLE_RATE", default="5/h")
+PUBLIC_FILING_CONFIRM_DAYS = env.int("PUBLIC_FILING_CONFIRM_DAYS", default=3)
+PUBLIC_FILING_MAX_FILES = env.int("PUBLIC_FILING_MAX_FILES", default=3)
+PUBLIC_FILING_MAX_UPLOAD_BYTES = env.int("PUBLIC_FILING_MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
 # Throttle counters and other shared state: Redis when configured, else per process.
 if REDIS_URL:
     CACHES = {

@@ -161,6 +161,8 @@ ROUTES: dict[str, Route] = {
     "accounts/login/": Route(PUBLIC),
     "accounts/logout/": Route(PUBLIC),
     "consulta/": Route(PUBLIC),
+    "presentar/": Route(PUBLIC),
+    "presentar/confirmar/<str:token>/": Route(PUBLIC),
     "encuesta/gracias/": Route(PUBLIC),
     "encuesta/<str:token>/": Route(PUBLIC),
     "api/v1/public/cases/<str:folio>/": Route(PUBLIC),

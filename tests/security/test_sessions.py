@@ -71,6 +71,11 @@ def test_a_token_client_needs_no_csrf_token_since_it_sends_no_cookies(world):
         ("/accounts/login/", {"username": "asesor", "password": TEST_PASSWORD}),
         ("/accounts/logout/", {}),
         ("/consulta/", {"folio": "ATN-2026-00000001", "code": "ABCDEFGHJK"}),
+        (
+            "/presentar/",
+            {"servicio": "QUEJA_CANALES_DIGITALES", "description": "Sin token", "email": "a@b.mx"},
+        ),
+        ("/presentar/confirmar/un-token/", {}),
         ("/encuesta/un-token/", {"csat": "5", "nps": "10"}),
         ("/admin/login/", {"username": "administrador", "password": TEST_PASSWORD}),
     ],

@@ -62,6 +62,8 @@ PUBLIC_SAMPLES = {
     "readyz": "/readyz",
     "accounts/login/": "/accounts/login/",
     "consulta/": "/consulta/",
+    "presentar/": "/presentar/",
+    "presentar/confirmar/<str:token>/": "/presentar/confirmar/token-inventado/",
     "encuesta/gracias/": "/encuesta/gracias/",
     "encuesta/<str:token>/": "/encuesta/token-inventado/",
     "api/schema/": "/api/schema/",

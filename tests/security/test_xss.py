@@ -126,6 +126,40 @@ def test_the_citizens_status_page_prints_public_comments_and_service_as_text(
     assert_inert(html, "status page")
 
 
+def test_the_filing_portal_gives_back_what_was_typed_as_text(db, settings):
+    """A refused filing re-renders every field the person typed: as text, never as markup."""
+    settings.PUBLIC_FILING_THROTTLE_RATE = ""
+    typed = {
+        "servicio": "QUEJA_CANALES_DIGITALES",
+        "given_names": PAYLOAD,
+        "first_surname": PAYLOAD,
+        "email": "no es correo",
+        "subject": PAYLOAD,
+        "description": PAYLOAD,
+        "reporter_identity": PAYLOAD,
+    }
+    response = Client().post("/presentar/", typed)
+    assert response.status_code == 400
+    assert_inert(response.content.decode(), "filing portal")
+    assert not Case.objects.exists()
+
+
+def test_a_filed_case_and_its_service_print_as_text(db, settings):
+    settings.PUBLIC_FILING_THROTTLE_RATE = ""
+    Service.objects.filter(code="DENUNCIA_CORRUPCION").update(
+        name=f"Denuncia {PAYLOAD}", description=f"Texto {PAYLOAD}"
+    )
+    assert_inert(Client().get("/presentar/").content.decode(), "portal catalog")
+    form = Client().get("/presentar/?servicio=DENUNCIA_CORRUPCION")
+    assert_inert(form.content.decode(), "portal service page")
+    done = Client().post(
+        "/presentar/",
+        {"servicio": "DENUNCIA_CORRUPCION", "anonymous": "on", "description": PAYLOAD},
+    )
+    assert done.status_code == 201
+    assert_inert(done.content.decode(), "portal receipt")
+
+
 def test_the_public_status_api_answers_json_never_html(world, hostile, settings):
     settings.PUBLIC_LOOKUP_THROTTLE_RATE = ""
     response = Client().get(
@@ -204,6 +238,8 @@ def test_reflected_parameters_come_back_as_text(world, url):
     [
         "/accounts/login/?next=%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
         "/consulta/?folio=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E",
+        "/presentar/?servicio=%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+        "/presentar/confirmar/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
         "/encuesta/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
         "/no-existe/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
     ],

@@ -24,6 +24,30 @@
     }
   });
 
+  // Documents over the portal's limits are caught before the form is sent: the server would
+  // refuse the whole body unread (413) and what was typed would be lost. The server checks too.
+  // <input type="file" data-max-files="3" data-max-bytes="…" data-error-target="id"
+  //        data-too-many="…" data-too-large="…">
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var total = 0;
+    for (var i = 0; i < input.files.length; i++) total += input.files[i].size;
+    var message = "";
+    if (input.files.length > Number(input.getAttribute("data-max-files"))) {
+      message = input.getAttribute("data-too-many");
+    } else if (total > Number(input.getAttribute("data-max-bytes"))) {
+      message = input.getAttribute("data-too-large");
+    }
+    input.setCustomValidity(message);
+    var box = document.getElementById(input.getAttribute("data-error-target"));
+    if (box) {
+      box.textContent = message;
+      box.classList.toggle("d-none", !message);
+    }
+    if (message) input.value = "";
+  });
+
   // A failed htmx request swaps nothing, so the page and what was typed stay; say so. The
   // texts come translated from base.html (#request-error's data attributes).
   function showRequestError(kind) {
