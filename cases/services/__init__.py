@@ -5,6 +5,7 @@ from .contacts import contact_merge
 from .content import attachment_add, attachment_open, comment_add
 from .edit import CaseChanges, case_update
 from .intake import CaseCreateResult, CaseInput, case_create
+from .macros import case_macro_apply
 from .workflow import ACTIONS, TRANSITIONS, TransitionInput, case_transition
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "attachment_open",
     "case_citizen_reply",
     "case_create",
+    "case_macro_apply",
     "case_transition",
     "case_update",
     "comment_add",
