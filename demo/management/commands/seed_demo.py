@@ -10,6 +10,7 @@ from accounts.sealed_role import sealed_role_approve, sealed_role_propose
 from accounts.services import UserPlacement, user_create
 from cases.models import Case
 from demo.history import history_generate
+from demo.macros import demo_macros_seed
 
 DEMO_CASES = 3000
 DEMO_MONTHS = 3
@@ -64,6 +65,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password}):")
         for username, role, _placement, description in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role:<11} {description}")
+        macros = demo_macros_seed()
+        if macros:
+            self.stdout.write(f"Macros de demostración: {macros} (unas por servicio).")
         if not Case.objects.exists():  # a few months of realistic cases, once
             report = history_generate(DEMO_CASES, DEMO_MONTHS, seed=2026)
             self.stdout.write(
