@@ -6,8 +6,10 @@ import pytest
 from django.db import IntegrityError
 
 from cases.events import Actor
+from cases.integrity import case_history_break
 from cases.models import Case, CaseEvent, Comment
 from cases.services import TransitionInput, case_macro_apply, case_transition
+from cases.timeline_check import case_timeline_problems
 from catalog.models import Macro, Service
 from infonavit_atencion.core.errors import InvalidTransition, NotFound, PreconditionFailed
 from tests.support.cases import make_case, staff
@@ -215,3 +217,17 @@ def test_a_closed_case_takes_no_macro(case, quejas, supervisor):
 def test_a_pause_macro_needs_its_reason_in_the_database():
     with pytest.raises(IntegrityError):
         _macro(action="pause", pause_reason="")
+
+
+def test_a_timeline_with_macros_passes_the_timeline_check(case, quejas):
+    pause = _macro(title="Pedir INE", action="pause", pause_reason="Falta su identificación")
+    case_macro_apply(case.folio, pause.pk, Actor(user=quejas), dt.datetime.now(dt.UTC))
+    case_transition(
+        case.folio, TransitionInput(action="resume"), Actor(user=quejas), dt.datetime.now(dt.UTC)
+    )
+    resolve = _macro(public=True, action="resolve", priority="urgent")
+    case_macro_apply(case.folio, resolve.pk, Actor(user=quejas), dt.datetime.now(dt.UTC))
+    assert case_timeline_problems([case.pk]) == {}
+    assert (
+        case_history_break(list(CaseEvent.objects.filter(case=case).order_by("at", "id"))) is None
+    )
