@@ -35,6 +35,8 @@ STATUS_KEEPING_KINDS = frozenset(
         EventKind.MERGED,
         EventKind.UPDATED,
         EventKind.SLA_RECOMPUTED,
+        # A macro's own changes have their own events; its summary changes nothing.
+        EventKind.MACRO_APPLIED,
     }
 )
 # Kinds written by `case_transition`, each carrying {action, from, to}.

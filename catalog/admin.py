@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from infonavit_atencion.core.admin_guard import GuardedAdminMixin, GuardedInlineMixin
 
-from .models import Area, CannedResponse, Directorate, Service, ServiceChannel, SlaPolicy
+from .models import Area, Directorate, Macro, Service, ServiceChannel, SlaPolicy
 
 
 class AreaInline(GuardedInlineMixin, admin.TabularInline):
@@ -74,10 +74,11 @@ class ServiceAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     inlines = [ServiceChannelInline]
 
 
-@admin.register(CannedResponse)
-class CannedResponseAdmin(GuardedAdminMixin, admin.ModelAdmin):
-    list_display = ("title", "service", "active", "updated_at")
-    list_filter = ("active", "service__directorate")
+@admin.register(Macro)
+class MacroAdmin(GuardedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "service", "public", "action", "priority", "active", "updated_at")
+    list_filter = ("active", "action", "public", "service__directorate")
+    fields = ("service", "title", "body", "public", "action", "pause_reason", "priority", "active")
     search_fields = ("title", "body", "service__code", "service__name")
     list_select_related = ("service",)
     autocomplete_fields = ("service",)

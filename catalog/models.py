@@ -245,29 +245,82 @@ class ServiceChannel(models.Model):
         return f"{self.service.code} @ {self.channel.code}"
 
 
-class CannedResponse(TimeStampedModel):
-    """A prepared answer (respuesta tipo) staff insert into a comment on a case of the service."""
+class MacroAction(models.TextChoices):
+    """What a macro does to the case's status besides its comment (the lifecycle's actions)."""
+
+    NONE = "", _("Sin cambio de estado")
+    RESOLVE = "resolve", _("Resolver")
+    PAUSE = "pause", _("Poner en espera del ciudadano")
+
+
+class MacroPriority(models.TextChoices):
+    """The case priorities by their API names (cases.models.case.Priority); blank: unchanged."""
+
+    UNCHANGED = "", _("Sin cambio de prioridad")
+    LOW = "low", _("Baja")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("Alta")
+    URGENT = "urgent", _("Urgente")
+
+
+class Macro(TimeStampedModel):
+    """A named response of a service that staff apply to a case in one click (formerly the
+    respuesta tipo): its text becomes a public or internal comment and, optionally, the case's
+    priority changes and the case is resolved (the text is the resolution) or paused (with
+    `pause_reason`). Applied by `cases.services.macros.case_macro_apply`."""
 
     service = models.ForeignKey(
         Service,
         on_delete=models.CASCADE,
-        related_name="canned_responses",
+        related_name="macros",
         verbose_name=_("servicio"),
     )
     title = models.CharField(_("título"), max_length=120)
     body = models.TextField(_("texto"))
+    public = models.BooleanField(
+        _("comentario público"),
+        default=False,
+        help_text=_("Si se marca, el texto se envía al ciudadano como respuesta pública."),
+    )
+    action = models.CharField(
+        _("acción de estado"), max_length=10, choices=MacroAction.choices, blank=True, default=""
+    )
+    pause_reason = models.CharField(
+        _("motivo de la espera"),
+        max_length=200,
+        blank=True,
+        help_text=_("Obligatorio si la acción es poner en espera."),
+    )
+    priority = models.CharField(
+        _("prioridad"), max_length=10, choices=MacroPriority.choices, blank=True, default=""
+    )
     active = models.BooleanField(_("activa"), default=True)
 
     class Meta:
-        verbose_name = _("respuesta tipo")
-        verbose_name_plural = _("respuestas tipo")
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
         ordering = ["service__code", "title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["service", "title"], name="canned_response_title_unique"
+            models.UniqueConstraint(fields=["service", "title"], name="macro_title_unique"),
+            models.CheckConstraint(condition=~Q(body=""), name="macro_body_required"),
+            models.CheckConstraint(
+                condition=Q(action__in=[a.value for a in MacroAction]), name="macro_action_valid"
             ),
-            models.CheckConstraint(condition=~Q(body=""), name="canned_response_body_required"),
+            models.CheckConstraint(
+                condition=Q(priority__in=[p.value for p in MacroPriority]),
+                name="macro_priority_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action=MacroAction.PAUSE) | ~Q(pause_reason=""),
+                name="macro_pause_reason_required",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.action == MacroAction.PAUSE and not self.pause_reason.strip():
+            raise ValidationError(
+                {"pause_reason": _("Indique el motivo de la espera que aplica esta macro.")}
+            )

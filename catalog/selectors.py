@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from channels.models import Channel, Office
 from infonavit_atencion.core.errors import NotFound
 
-from .models import Area, CannedResponse, Directorate, Service, ServiceChannel
+from .models import Area, Directorate, Macro, Service, ServiceChannel
 
 
 def catalog_summary() -> dict[str, int]:
@@ -83,6 +83,6 @@ def service_get(code: str) -> Service:
     return service
 
 
-def canned_responses_for(service_id: int) -> QuerySet[CannedResponse]:
-    """The active prepared answers (respuestas tipo) of a service, by title."""
-    return CannedResponse.objects.filter(service_id=service_id, active=True).order_by("title")
+def macros_for(service_id: int) -> QuerySet[Macro]:
+    """The active macros of a service, by title (the ones its cases may apply)."""
+    return Macro.objects.filter(service_id=service_id, active=True).order_by("title")

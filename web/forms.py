@@ -270,3 +270,10 @@ class PublicStatusForm(forms.Form):
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class MacroApplyForm(forms.Form):
+    """One macro applied to the case shown, at the version the page showed."""
+
+    macro = forms.IntegerField(min_value=1)
+    version = forms.IntegerField(min_value=0, required=False)

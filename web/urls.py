@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import account, case, contacts, inbound, portal, privacy, public, queues
+from .views import (
+    account,
+    attachments,
+    case,
+    contacts,
+    inbound,
+    macros,
+    portal,
+    privacy,
+    public,
+    queues,
+)
 
 app_name = "web"
 
@@ -16,6 +27,12 @@ urlpatterns = [
         case.case_attachment_download,
         name="case_attachment_download",
     ),
+    path(
+        "casos/<str:folio>/adjuntos/<int:attachment_id>/vista/",
+        attachments.case_attachment_preview,
+        name="case_attachment_preview",
+    ),
+    path("casos/<str:folio>/macros/", macros.case_macro, name="case_macro"),
     path("casos/<str:folio>/contacto/", case.case_contact_reveal, name="case_contact"),
     path(
         "casos/<str:folio>/identidad-reservada/",

@@ -25,6 +25,9 @@ class EventKind(models.TextChoices):
     # A calendar change (DOF notice) moved the case's due instants: data has the cause and the
     # old and new instants (cases.sla.repair).
     SLA_RECOMPUTED = "sla_recomputed", _("Plazo recalculado por cambio de calendario")
+    # Staff applied a macro (catalog.Macro): data says which and what it did; the comment,
+    # priority change and transition it made have their own events.
+    MACRO_APPLIED = "macro_applied", _("Macro aplicada")
 
 
 class CaseEvent(models.Model):

@@ -6,6 +6,7 @@ from .content import attachment_add, attachment_open, comment_add
 from .edit import CaseChanges, case_update
 from .intake import CaseCreateResult, CaseInput, case_create
 from .intake_checks import case_field_errors
+from .macros import case_macro_apply
 from .workflow import ACTIONS, TRANSITIONS, TransitionInput, case_transition
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "case_citizen_reply",
     "case_create",
     "case_field_errors",
+    "case_macro_apply",
     "case_transition",
     "case_update",
     "comment_add",

@@ -10,7 +10,9 @@ from django.core.management import call_command
 from arco.export import contact_export_allowed
 from cases.models import Case, CaseEvent
 from cases.privacy import sealed_identity_visible_to
+from catalog.models import Macro, Service
 from contacts.duplicates import contact_duplicates, duplicate_pairs
+from demo.macros import DEMO_MACROS
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,20 @@ def test_seed_demo_leaves_one_person_registered_twice_to_merge(settings, monkeyp
     pairs = duplicate_pairs(candidates)
     assert [(p.source, p.target, p.mergeable) for p in pairs] == [(person, twin, True)]
     assert Case.objects.count() == 120
+
+
+def test_seed_demo_gives_every_active_service_a_few_macros_once(settings, monkeypatch):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = f"demo-{secrets.token_hex(8)}-2026"
+    monkeypatch.setattr("demo.management.commands.seed_demo.DEMO_CASES", 30)
+
+    first, second = StringIO(), StringIO()
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=second)
+
+    services = Service.objects.filter(active=True)
+    assert Macro.objects.count() == services.count() * len(DEMO_MACROS)
+    assert f"Macros de demostración: {Macro.objects.count()}" in first.getvalue()
+    assert "Macros" not in second.getvalue()
+    queja = Macro.objects.filter(service__code="QUEJA_CANALES_DIGITALES")
+    assert sorted(queja.values_list("action", flat=True)) == ["", "", "pause", "resolve"]

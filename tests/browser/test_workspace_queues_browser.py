@@ -71,7 +71,9 @@ def test_a_queue_shows_15_cases_at_1366x768_and_its_filters_fold(page):
     # The SLA badge and the business time left open each row; the office is not repeated.
     headers = page.locator("table.queue-table thead th").all_inner_texts()
     assert headers[0] == "Plazo"
-    expect(rows.first.locator("td").first).to_contain_text(re.compile(r"En tiempo \d+ días hábiles"))
+    expect(rows.first.locator("td").first).to_contain_text(
+        re.compile(r"En tiempo \d+ días hábiles")
+    )
     screenshot(page, "30-queue-agent-1366")
 
     # The other filters are folded; opened, they filter in place; folded again, the list is

@@ -14,8 +14,14 @@ from django.utils import timezone
 
 from cases.events import Actor
 from cases.models import Attachment, Case
-from cases.services import TransitionInput, attachment_add, case_transition, comment_add
-from catalog.models import CannedResponse, Service
+from cases.services import (
+    TransitionInput,
+    attachment_add,
+    case_macro_apply,
+    case_transition,
+    comment_add,
+)
+from catalog.models import Macro, Service
 from contacts.models import Contact
 from surveys.models import SurveyAnswer
 from tests.support.cases import make_case
@@ -58,9 +64,10 @@ def hostile(world: World) -> Case:
     comment_add(world.case.folio, f"Pública {PAYLOAD}", True, owner, now)
     comment_add(world.case.folio, f"Interna {PAYLOAD}", False, owner, now)
     attachment_add(world.case.folio, pdf_upload(f"{SCRIPT}{IMG}.pdf"), owner, now)
-    CannedResponse.objects.create(
+    macro = Macro.objects.create(
         service=world.case.service, title=f"Título {PAYLOAD}", body=f"Texto {PAYLOAD}"
     )
+    case_macro_apply(world.case.folio, macro.pk, owner, now)
     case_transition(
         world.case.folio,
         TransitionInput("transfer", reason=f"Motivo {PAYLOAD}", area="CARTERA_CANCELACION"),
@@ -201,7 +208,7 @@ def test_the_intake_contact_search_and_card_print_names_as_text(world, hostile):
         "/admin/cases/case/{case}/change/",
         "/admin/contacts/contact/",
         "/admin/contacts/contact/{contact}/change/",
-        "/admin/catalog/cannedresponse/",
+        "/admin/catalog/macro/",
         "/admin/surveys/surveyanswer/{survey}/change/",
     ],
 )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent, CaseStatus, EventKind, Priority
+from cases.models.case import PRIORITY_NAMES
 from infonavit_atencion.core.spanish_dates import long_date, short_date
 
 register = template.Library()
@@ -118,7 +119,26 @@ def event_detail(event: CaseEvent) -> str:
         parts.append(_("comentario público") if data.get("public") else _("comentario interno"))
     if event.kind == EventKind.RECLASSIFIED and data.get("to"):
         parts = [f"{data.get('from')} → {data.get('to')}"]
+    if event.kind == EventKind.MACRO_APPLIED:
+        parts = _macro_detail(data)
     return " · ".join(parts)
+
+
+def _macro_detail(data: dict[str, Any]) -> list[str]:
+    """What a macro did: its name, the comment's visibility, the priority and the action."""
+    parts = [
+        f"«{data.get('title', '')}»",
+        _("comentario público") if data.get("public") else _("comentario interno"),
+    ]
+    if data.get("priority"):
+        rank = {name: rank for rank, name in PRIORITY_NAMES.items()}.get(data["priority"])
+        label = Priority(rank).label if rank else data["priority"]
+        parts.append(_("prioridad %(priority)s") % {"priority": str(label).lower()})
+    if data.get("action") == "resolve":
+        parts.append(_("resolvió el caso"))
+    elif data.get("action") == "pause":
+        parts.append(_("puso el caso en espera"))
+    return parts
 
 
 @register.filter

@@ -9,7 +9,7 @@ from django.utils import dateformat, timezone
 from cases.events import Actor
 from cases.models import Case, CaseEvent, Comment
 from cases.services import TransitionInput, case_transition
-from catalog.models import CannedResponse, Service
+from catalog.models import Macro, Service
 from contacts.models import ContactAccessLog
 from tests.support.cases import make_case, staff
 
@@ -118,13 +118,13 @@ def test_a_public_comment_is_the_first_response(client, case, quejas_staff):
     assert Case.objects.get(pk=case.pk).first_response_at is not None
 
 
-def test_canned_responses_of_the_service_are_offered(client, case, quejas_staff):
+def test_macros_of_the_service_are_offered(client, case, quejas_staff):
     service = Service.objects.get(code="QUEJA_CANALES_DIGITALES")
-    CannedResponse.objects.create(service=service, title="Acuse", body="Recibimos su queja.")
-    CannedResponse.objects.create(service=service, title="Inactiva", body="No", active=False)
+    Macro.objects.create(service=service, title="Acuse", body="Recibimos su queja.")
+    Macro.objects.create(service=service, title="Inactiva", body="No", active=False)
     client.force_login(quejas_staff)
     response = client.get(f"/casos/{case.folio}/")
-    assert [c.title for c in response.context["canned"]] == ["Acuse"]
+    assert [c.title for c in response.context["macros"]] == ["Acuse"]
     assert 'data-body="Recibimos su queja."' in response.content.decode()
 
 

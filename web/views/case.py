@@ -20,7 +20,7 @@ from cases.selectors.assignment import area_members
 from cases.selectors.contact_history import contact_history_for
 from cases.selectors.detail import attachment_get_for, case_get_for
 from cases.services import attachment_add, case_transition, comment_add
-from catalog.selectors import canned_responses_for, directorate_list, service_list
+from catalog.selectors import directorate_list, service_list
 from contacts.access import contact_card, contact_reveal
 from contacts.models import ArcoRight
 from infonavit_atencion.core.errors import ApplicationError, NotFound
@@ -30,7 +30,9 @@ from ..forms import AttachmentForm, CommentForm, TransitionForm
 from ..roles import is_supervisor, user_role
 from ..selectors import case_content, case_for_page
 from ..sla_display import sla_badges
+from .attachments import attachment_viewer_context
 from .common import actor_of, error_text, form_error_text, is_htmx, not_found
+from .macros import macro_context
 from .privacy import privacy_context
 
 
@@ -53,7 +55,6 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         "comments": content.comments,
         "attachments": content.attachments,
         "actions": actions,
-        "canned": list(canned_responses_for(case.service_id)),
         "contact": contact_card(case.contact) if case.contact is not None else None,
         "contact_history": contact_history_for(actor, case),
         "may_merge_contacts": may_merge_contacts(actor),
@@ -67,6 +68,8 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         "writable": case.status not in ("closed", "cancelled"),
         **privacy_context(case, request.user),
         **_history_check(content.events, request.user),
+        **macro_context(case, role),
+        **attachment_viewer_context(content.attachments),
     }
     return render(request, "web/case_detail.html", context)
 

@@ -11,6 +11,7 @@ from accounts.services import UserPlacement, user_create
 from cases.models import Case
 from demo.duplicate import demo_duplicate_contact
 from demo.history import history_generate
+from demo.macros import demo_macros_seed
 
 DEMO_CASES = 3000
 DEMO_MONTHS = 3
@@ -65,6 +66,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password}):")
         for username, role, _placement, description in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role:<11} {description}")
+        macros = demo_macros_seed()
+        if macros:
+            self.stdout.write(f"Macros de demostración: {macros} (unas por servicio).")
         if not Case.objects.exists():  # a few months of realistic cases, once
             report = history_generate(DEMO_CASES, DEMO_MONTHS, seed=2026)
             self.stdout.write(
