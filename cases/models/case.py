@@ -50,7 +50,7 @@ class FolioField(models.CharField):
     Deconstructs as a plain CharField: nothing in the schema changes."""
 
     @property
-    def db_returning(self) -> bool:  # type: ignore[override]
+    def db_returning(self) -> bool:
         return bool(connection.features.can_return_columns_from_insert)
 
     def deconstruct(self):  # type: ignore[no-untyped-def]
