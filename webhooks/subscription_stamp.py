@@ -27,4 +27,5 @@ def _stamp_sql() -> str:
 
 def subscription_stamp_register() -> None:
     """Let the token authentication read "anything subscribed?" with the client (app start)."""
-    stamp_register(STAMP, _stamp_sql)
+    # Only a request that may write changes cases; a GET does not pay for the subquery.
+    stamp_register(STAMP, _stamp_sql, writes_only=True)

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.request_stamps import stamp_take
 from tests.support.cases import payload
 from webhooks.models import WebhookDelivery
@@ -64,3 +65,12 @@ def test_the_stamp_does_not_outlive_its_request(caller_for):
     caller = caller_for("CREADOR")
     assert caller.api.get("/api/v1/cases/").status_code == 200  # reads no outbox
     assert stamp_take(STAMP) is None
+
+
+def test_a_read_does_not_pay_for_the_subquery(caller_for):
+    caller = caller_for("CREADOR", [Scope.CASES_READ])
+
+    with CaptureQueriesContext(connection) as queries:
+        assert caller.api.get("/api/v1/cases/").status_code == 200
+
+    assert not [q for q in queries.captured_queries if SUBSCRIPTIONS_TABLE in q["sql"]]
