@@ -28,6 +28,7 @@ from cases.selectors.relations import case_output_queryset
 from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.errors import Conflict, NotFound, ValidationFailed
 from infonavit_atencion.core.queueing import enqueue_on_commit
+from infonavit_atencion.core.request_stamps import stamp_take
 
 from .destinations import (
     DestinationRefused,
@@ -36,6 +37,7 @@ from .destinations import (
     destination_parse,
 )
 from .models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
+from .subscription_stamp import ANY_ACTIVE_SQL, NONE, STAMP
 from .tasks import deliver_webhook
 
 SECRET_MIN_LENGTH = 16
@@ -170,12 +172,17 @@ def _recipients() -> list[WebhookSubscription]:
     """Active subscriptions of active clients still allowed to manage webhooks.
 
     Most installations have none most of the time, and every case change asks: a bare query
-    answers that case without the cost of building the full one.
+    answers that case without the cost of building the full one. In a token request that
+    answer came with the client, as of the request's start (``subscription_stamp``): no query.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM webhooks_webhooksubscription WHERE active LIMIT 1")
-        if cursor.fetchone() is None:
-            return []
+    stamped = stamp_take(STAMP)
+    if stamped == NONE:
+        return []
+    if stamped is None:  # outside a token request, or taken already by this request
+        with connection.cursor() as cursor:
+            cursor.execute(ANY_ACTIVE_SQL)
+            if cursor.fetchone() is None:
+                return []
     return [
         subscription
         for subscription in WebhookSubscription.objects.filter(

@@ -84,17 +84,18 @@ class ApiClientTokenAuthentication(BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError as bad:
             raise exceptions.AuthenticationFailed(_("La llave de acceso no es válida.")) from bad
-        return AnonymousUser(), self.authenticate_key(key)
+        return AnonymousUser(), self.authenticate_key(key, request.method)
 
-    def authenticate_key(self, key: str) -> ApiClient:
+    def authenticate_key(self, key: str, method: str | None = None) -> ApiClient:
         prefix, dot, secret = key.partition(".")
         client = None
         if dot and prefix and secret and len(prefix) <= 12:
-            # The catalog fingerprint rides along (request_stamps): one round trip, not two.
+            # The catalog fingerprint (and for a write "anything subscribed?") rides along
+            # (request_stamps): one round trip, not two or three.
             client = (
                 ApiClient.objects.select_related("channel")
                 .filter(key_prefix=prefix, active=True)
-                .annotate(**stamp_annotations())
+                .annotate(**stamp_annotations(method))
                 .first()
             )
         stored = client.key_digest if client is not None else _DUMMY_DIGEST

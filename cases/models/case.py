@@ -1,7 +1,7 @@
 """The case: one queja, denuncia or request, from intake to closing, with its SLA snapshot."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -43,11 +43,26 @@ class SlaState(models.TextChoices):
     PAUSED = "paused", _("En pausa")
 
 
+class FolioField(models.CharField):
+    """The folio, read back from the INSERT that writes it (``RETURNING``): on PostgreSQL
+    intake hands that INSERT an expression taking the number from the sequence, so the
+    number costs no round trip of its own (issue 17, ``cases.folios.folio_for_insert``).
+    Deconstructs as a plain CharField: nothing in the schema changes."""
+
+    @property
+    def db_returning(self) -> bool:
+        return bool(connection.features.can_return_columns_from_insert)
+
+    def deconstruct(self):  # type: ignore[no-untyped-def]
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
 class Case(CaseContactDetails):
     # Foreign keys carry db_index=False where a composite index in Meta starts with the same
     # column (or, for the SLA snapshot's policy and calendar, where only rare admin deletes
     # would look them up): every index is paid on each write, and cases are written often.
-    folio = models.CharField(_("folio"), max_length=24, unique=True)
+    folio = FolioField(_("folio"), max_length=24, unique=True)
     # Secret the citizen uses to look the case up; shown only when the case is created.
     tracking_code = models.CharField(_("código de seguimiento"), max_length=16)
     kind = models.CharField(_("tipo"), max_length=20, choices=CaseKind.choices)

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 class IdempotencyKey(models.Model):
     """One `Idempotency-Key` an API client (or a browser user) sent with `POST cases/`.
 
-    The row is inserted, the case created and the answer stored in one transaction
-    (`cases.services.idempotency`). A retry with the same key waits for that transaction and
-    replays the stored answer; a retry with another body is refused. A failed attempt leaves
-    no row. (A row without an answer, from an attempt that never finished, is taken over.)
+    The case is created and the row written with its answer, once, in one transaction
+    (`cases.services.idempotency`, issue 17). A retry with the same key waits for that
+    transaction, rolls its own intake back and replays the stored answer; a retry with another
+    body is refused. A failed attempt leaves no row. (A row without an answer, reserved by an
+    older server, is taken over.)
     """
 
     client = models.ForeignKey(

@@ -1,18 +1,22 @@
 """`Idempotency-Key` for case intake (SPEC §8, §10): a retry never creates a second case.
 
 How two identical requests end with one case, even at the same instant — all in ONE transaction
-per request (the key's row, the case and the stored answer commit together):
+per request (the case and the key's row with its answer commit together):
 
-1. The key's row is inserted first (``INSERT … ON CONFLICT DO NOTHING``). A concurrent insert
-   of the same key waits on the unique index until the first transaction ends.
-2. Whoever inserted the row creates the case and stores the answer in the row, then commits.
-   The one that waited finds the key taken, locks the committed row (``SELECT … FOR UPDATE``)
-   and replays its answer.
-3. If the first attempt failed (a refusal, a crash) its transaction rolled back, taking the
-   row with it: the waiting request's insert then goes through and it runs as the first.
+1. The case is created first; the key's row is written last, with the answer, in one
+   ``INSERT … ON CONFLICT DO NOTHING`` (issue 17: one write of the key, not a reservation and
+   then an update). A concurrent insert of the same key waits on the unique index until the
+   first transaction ends.
+2. If the row went in, commit: this is the answer. If the key was taken (committed by an
+   earlier or a concurrent request), the whole intake rolls back — its folio stays unused, a
+   gap ADR 0003 allows — and the stored answer is replayed (409 if the body differs).
+3. If the intake is refused (or clashes with a concurrent twin, e.g. on the external
+   reference), a stored answer for the key still wins, as a replay; otherwise the refusal
+   stands and nothing is stored, so the key can be retried.
 
-Same key with another body: 409 once an answer is stored. Keys are kept at least
-`IDEMPOTENCY_KEY_RETENTION`; `idempotency_keys_purge` deletes older ones (run it daily).
+A row without an answer (left by an older server that reserved keys first) is taken over under
+its lock. Keys are kept at least `IDEMPOTENCY_KEY_RETENTION`; `idempotency_keys_purge` deletes
+older ones (run it daily).
 """
 
 from __future__ import annotations
@@ -75,8 +79,10 @@ def _owner(actor: Actor) -> dict[str, Any]:
     raise ValueError("An idempotency key needs an API client or a user")
 
 
-def _reserve(owner: dict[str, Any], key: str, fingerprint: str, now: dt.datetime) -> int | None:
-    """Insert the key's row in the caller's transaction: its id, or None if the key is taken.
+def _insert_answered(
+    owner: dict[str, Any], key: str, fingerprint: str, now: dt.datetime, answer: _Answer
+) -> bool:
+    """Write the key's row with its answer in the caller's transaction; False if it is taken.
 
     Waits while another transaction holds the same key uncommitted (see the module docstring).
     """
@@ -86,7 +92,9 @@ def _reserve(owner: dict[str, Any], key: str, fingerprint: str, now: dt.datetime
         "user": owner["user"].pk if "user" in owner else None,
         "key": key,
         "request_fingerprint": fingerprint,
-        "response_body": "",
+        "response_status": answer.status,
+        "response_body": answer.stored_body,
+        "case": answer.case.pk,
         "created_at": now,
     }
     quote = connection.ops.quote_name
@@ -103,8 +111,7 @@ def _reserve(owner: dict[str, Any], key: str, fingerprint: str, now: dt.datetime
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+        return cursor.fetchone() is not None
 
 
 class IdempotencyKeyReused(Conflict):
@@ -112,45 +119,92 @@ class IdempotencyKeyReused(Conflict):
     title = gettext_lazy("La llave de idempotencia ya se usó con otra solicitud")
 
 
-def idempotent_create(
-    actor: Actor,
-    key: str,
-    fingerprint: str,
-    now: dt.datetime,
-    produce: Callable[[], tuple[int, dict[str, Any], Case]],
-) -> IdempotentAnswer:
-    """Run `produce` (create the case, return status, body and case) once per key.
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: dict[str, Any]
+    case: Case
 
-    `produce` runs inside this function's transaction: the key, the case and the answer commit
-    together, or nothing does. The body must be plain JSON data (it is stored as text).
+    @property
+    def stored_body(self) -> str:
+        return json.dumps(self.body, ensure_ascii=False)
+
+
+class _KeyTaken(Exception):
+    """Raised to roll a produced intake back whole: the key already has its row."""
+
+
+Produce = Callable[[], tuple[int, dict[str, Any], Case]]
+
+
+def _replay(row: IdempotencyKey, fingerprint: str) -> IdempotentAnswer:
+    if row.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            _("Esa llave ya se usó con un cuerpo distinto; use una llave nueva.")
+        )
+    assert row.response_status is not None
+    return IdempotentAnswer(row.response_status, json.loads(row.response_body), True)
+
+
+def _take_over(
+    owner: dict[str, Any], key: str, fingerprint: str, produce: Produce
+) -> IdempotentAnswer | None:
+    """Answer a key whose row has no answer (an older server's reservation), under its lock.
+
+    None if the row is gone meanwhile (purged): the caller starts again.
     """
-    owner = _owner(actor)
     with transaction.atomic():
-        pk = _reserve(owner, key, fingerprint, now)
-        if pk is None:
-            row = IdempotencyKey.objects.select_for_update().filter(**owner, key=key).first()
-            if row is None:  # purged between the insert and the lock: take the key again
-                pk = _reserve(owner, key, fingerprint, now)
-                if pk is None:
-                    raise Conflict(
-                        _("La llave de idempotencia está en proceso; reintente en unos segundos.")
-                    )
-            elif row.response_status is not None:
-                if row.request_fingerprint != fingerprint:
-                    raise IdempotencyKeyReused(
-                        _("Esa llave ya se usó con un cuerpo distinto; use una llave nueva.")
-                    )
-                return IdempotentAnswer(row.response_status, json.loads(row.response_body), True)
-            else:  # reserved without an answer (by an attempt that never finished): ours now
-                pk = row.pk
+        row = IdempotencyKey.objects.select_for_update().filter(**owner, key=key).first()
+        if row is None:
+            return None
+        if row.response_status is not None:
+            return _replay(row, fingerprint)
         status, body, case = produce()
-        IdempotencyKey.objects.filter(pk=pk).update(
+        answer = _Answer(status, body, case)
+        IdempotencyKey.objects.filter(pk=row.pk).update(
             request_fingerprint=fingerprint,
             response_status=status,
-            response_body=json.dumps(body, ensure_ascii=False),
+            response_body=answer.stored_body,
             case=case,
         )
         return IdempotentAnswer(status, body, False)
+
+
+def idempotent_create(
+    actor: Actor, key: str, fingerprint: str, now: dt.datetime, produce: Produce
+) -> IdempotentAnswer:
+    """Run `produce` (create the case, return status, body and case) once per key.
+
+    `produce` runs inside this function's transaction: the case, the key and the answer commit
+    together, or nothing does. The body must be plain JSON data (it is stored as text).
+    """
+    owner = _owner(actor)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                answer = _Answer(*produce())
+                if _insert_answered(owner, key, fingerprint, now, answer):
+                    return IdempotentAnswer(answer.status, answer.body, False)
+                raise _KeyTaken
+        except _KeyTaken:
+            pass
+        except Exception:
+            # A refusal, or a clash with a concurrent twin that has committed: the key's
+            # stored answer, if there is one, is the answer (as if it had been read first).
+            row = IdempotencyKey.objects.filter(**owner, key=key).first()
+            if row is None or row.response_status is None:
+                raise
+            return _replay(row, fingerprint)
+        # The key's row is committed (the insert waited for it): read without a lock.
+        row = IdempotencyKey.objects.filter(**owner, key=key).first()
+        if row is not None and row.response_status is not None:
+            return _replay(row, fingerprint)
+        if row is not None:
+            taken_over = _take_over(owner, key, fingerprint, produce)
+            if taken_over is not None:
+                return taken_over
+        # Purged between the insert and the read: once more.
+    raise Conflict(_("La llave de idempotencia está en proceso; reintente en unos segundos."))
 
 
 def idempotency_keys_purge(

@@ -17,7 +17,7 @@ from contacts.services import ContactEditor, contact_upsert
 from infonavit_atencion.core.errors import Conflict
 
 from ..events import Actor, event_record
-from ..folios import folio_next
+from ..folios import folio_for_insert
 from ..followups import (
     ROUTE_CASE,
     SEND_ACKNOWLEDGEMENT,
@@ -112,7 +112,7 @@ def _case_new(
     """The case as intake writes it (not saved); resolved at once on a first-contact resolution."""
     service = checked.service
     case = Case(
-        folio=folio_next(now),
+        folio=folio_for_insert(now),  # on PostgreSQL the INSERT sets it (RETURNING)
         tracking_code=tracking_code_new(),
         kind=service.kind,
         service=service,

@@ -23,26 +23,44 @@ from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
 _registered: dict[str, Callable[[], str]] = {}
+# Stamps only a request that may write needs (not GET, HEAD, OPTIONS): reads skip their cost.
+_writes_only: set[str] = set()
 _local = threading.local()
 PREFIX = "stamp_"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def stamp_register(name: str, sql: Callable[[], str]) -> None:
-    """`sql()` is a query returning one text value, run as a scalar subquery (no parameters)."""
+def stamp_register(name: str, sql: Callable[[], str], *, writes_only: bool = False) -> None:
+    """`sql()` is a query returning one text value, run as a scalar subquery (no parameters).
+
+    `writes_only`: read by requests that may write only; a GET has none, and its taker queries.
+    """
     _registered[name] = sql
+    if writes_only:
+        _writes_only.add(name)
+    else:
+        _writes_only.discard(name)
 
 
-def stamp_annotations() -> dict[str, RawSQL]:
-    """Annotations for the request's first query: one per registered stamp."""
+def _wanted(method: str | None) -> list[str]:
+    writes = method is None or method.upper() not in SAFE_METHODS
+    return [name for name in _registered if writes or name not in _writes_only]
+
+
+def stamp_annotations(method: str | None = None) -> dict[str, RawSQL]:
+    """Annotations for the first query of a request with this HTTP `method` (None: every
+    stamp): one per registered stamp it may need."""
     return {
-        PREFIX + name: RawSQL(f"({sql()})", [], output_field=TextField())  # noqa: S611 - registered SQL, no request data
-        for name, sql in _registered.items()
+        PREFIX + name: RawSQL(f"({_registered[name]()})", [], output_field=TextField())  # noqa: S611 - registered SQL, no request data
+        for name in _wanted(method)
     }
 
 
 def stamps_store(row: object) -> None:
     """Keep the stamps annotated on `row` (a model instance) for this request."""
-    _local.values = {name: getattr(row, PREFIX + name, None) for name in _registered}
+    _local.values = {
+        name: getattr(row, PREFIX + name) for name in _registered if hasattr(row, PREFIX + name)
+    }
 
 
 def stamp_take(name: str) -> Any | None:
