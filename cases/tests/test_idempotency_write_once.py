@@ -12,9 +12,11 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_client_create
+from cases.api import views
 from cases.models import Case, CaseEvent, IdempotencyKey
 from contacts.models import Contact
 from tests.support.cases import READ_WRITE, client_for, payload
+from tests.support.reference import _restore_reference_data, reference_data  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -91,26 +93,12 @@ def test_a_refused_body_under_a_used_key_is_409_and_changes_nothing():
     assert Case.objects.count() == 1
 
 
-@pytest.fixture
-def reference_data_present(transactional_db):  # type: ignore[no-untyped-def]
-    """Committed reference data (see test_api_idempotency: a transactional test may have
-    flushed it)."""
-    from catalog.models import Service
-    from catalog.reference_data import reference_data_load
-
-    if not Service.objects.exists():
-        reference_data_load()
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL row locks (CI runs it)")
-def test_a_concurrent_twin_waits_on_the_key_and_its_intake_rolls_back(
-    reference_data_present, monkeypatch
-):
+@pytest.mark.usefixtures("reference_data")
+def test_a_concurrent_twin_waits_on_the_key_and_its_intake_rolls_back(monkeypatch):
     # Given intake slowed down and a body with nothing unique but the key (no reference, a
     # contact without NSS or CURP): only the key's unique index can stop the second case
-    from cases.api import views
-
     original = views.case_create
 
     def slow_case_create(*args, **kwargs):  # type: ignore[no-untyped-def]

@@ -21,11 +21,13 @@ from inbound.tests.support import pending_message
 from inbound.triage import NewCase, inbound_message_create_case, inbound_message_discard
 from infonavit_atencion.core.errors import Conflict
 from tests.support.accounts import StaffFactory
+from tests.support.reference import _restore_reference_data, reference_data  # noqa: F401
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 6
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_concurrent_decisions_end_in_exactly_one():
     agents = [
         StaffFactory(username=f"correo{i}", role="agent", office_code="INFONATEL_CC")

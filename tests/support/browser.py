@@ -3,10 +3,9 @@ live server.
 
 - The browser is `/usr/bin/chromium` (`apt-get install chromium`, done by `.ci/run`); nothing is
   downloaded. Without it every test here is skipped, saying so.
-- The live server needs committed data, so these tests are transactional; pytest-django then
-  empties every table after each test, reference data included. `reference_data` loads it again
-  when a test finds it gone, and `_restore_reference_data` does so once more when the module
-  ends, so the tests that run afterwards find the catalog as the session left it.
+- The live server needs committed data, so these tests are transactional: `reference_data` and
+  `_restore_reference_data` (tests/support/reference.py) keep the catalog there for them and for
+  the tests that run afterwards.
 - Playwright's sync API keeps an event loop running in this thread, which Django would take
   for async code calling the ORM: `DJANGO_ALLOW_ASYNC_UNSAFE` is set while the browser is up.
 - Screenshots of each main page go to `screenshots/` at the repository root (gitignored).
@@ -23,11 +22,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from cases.catalog_cache import catalog_cache_forget
-from cases.routing.engine import active_rules_forget
-from catalog.reference_data import reference_data_load
-from channels.models import Channel
-from channels.selectors import calendar_spec_cache_clear
+from tests.support.reference import _restore_reference_data, reference_data  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -36,27 +31,6 @@ requires_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
 )
-
-
-def _load_reference_data_if_flushed() -> None:
-    if not Channel.objects.exists():
-        reference_data_load()
-        # Per-process caches keyed by ids or fingerprints of the rows that were just replaced.
-        calendar_spec_cache_clear()
-        active_rules_forget()
-        catalog_cache_forget()
-
-
-@pytest.fixture
-def reference_data(transactional_db: Any) -> None:
-    _load_reference_data_if_flushed()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_reference_data(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        _load_reference_data_if_flushed()
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +55,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, reference_data: None) -> Iterator[Any]:
+def page(browser: Any, live_server: Any, reference_data: None) -> Iterator[Any]:  # noqa: F811
     context = browser.new_context(
         base_url=live_server.url, locale="es-MX", viewport={"width": 1280, "height": 900}
     )
