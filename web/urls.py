@@ -5,6 +5,7 @@ from .views import (
     attachments,
     case,
     contacts,
+    freshness,
     inbound,
     macros,
     portal,
@@ -32,6 +33,7 @@ urlpatterns = [
         attachments.case_attachment_preview,
         name="case_attachment_preview",
     ),
+    path("casos/<str:folio>/version/", freshness.case_version, name="case_version"),
     path("casos/<str:folio>/macros/", macros.case_macro, name="case_macro"),
     path("casos/<str:folio>/contacto/", case.case_contact_reveal, name="case_contact"),
     path(

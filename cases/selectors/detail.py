@@ -32,6 +32,15 @@ def case_get_for(actor: Actor, folio: str, *, catalog: bool = True) -> Case:
     return case
 
 
+def case_version_for(actor: Actor, folio: str) -> int:
+    """The current version of a visible case, for the case page's freshness poll: one query on
+    the folio's unique index, nothing else loaded. NotFound outside the actor's scope."""
+    version = cases_visible_to(actor).filter(folio=folio).values_list("version", flat=True).first()
+    if version is None:
+        raise _not_found(folio)
+    return version
+
+
 def case_get_by_pk(pk: int) -> Case:
     """A case by id with its printed relations, *without* a scope check.
 

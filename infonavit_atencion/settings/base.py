@@ -407,3 +407,8 @@ LOGGING = {
     "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 # Celery workers keep this configuration (infonavit_atencion.celery connects setup_logging).
+
+# The workspace's freshness polls (issue 19 item 14): the case page asks for the case's version,
+# the queue's first page refreshes itself when the user is not working on it. Tests shorten them.
+CASE_VERSION_POLL_SECONDS = env.int("CASE_VERSION_POLL_SECONDS", default=30)
+QUEUE_REFRESH_SECONDS = env.int("QUEUE_REFRESH_SECONDS", default=60)

@@ -275,6 +275,7 @@ ROUTES: dict[str, Route] = {
         lambda w, m: Call(m, f"/casos/{w.case.folio}/adjuntos/{w.attachment.pk}/vista/"),
     ),
     # A macro id of no service: the insider is told so (302), the outsider gets 404 first.
+    "casos/<str:folio>/version/": _web_case("version/", "GET"),
     "casos/<str:folio>/macros/": _web_case("macros/", "POST", data=lambda: {"macro": "999999"}),
     "casos/<str:folio>/contacto/": _web_case("contacto/", "POST", data=dict),
     "casos/<str:folio>/identidad-reservada/": _web_case(

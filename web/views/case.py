@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -66,6 +67,7 @@ def case_detail(request: HttpRequest, folio: str) -> HttpResponse:
         "services": service_list(channel=case.channel) if {"reclassify"} & action_keys else [],
         "arco_rights": ArcoRight.choices,
         "writable": case.status not in ("closed", "cancelled"),
+        "version_poll_seconds": settings.CASE_VERSION_POLL_SECONDS,
         **privacy_context(case, request.user),
         **_history_check(content.events, request.user),
         **macro_context(case, role),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -79,6 +80,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "problem": problem,
         # An htmx swap also refreshes the folded filters' "n aplicados" (out of band).
         "oob": is_htmx(request),
+        "queue_refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
         **_bulk_context(request),
     }
     template = "web/_queue_results.html" if is_htmx(request) else "web/queue.html"

@@ -79,11 +79,39 @@
     if (!window.confirm(question)) event.preventDefault();
   });
 
+  // The first page refreshes itself (every data-refresh-seconds of #resultados) while the user
+  // is not working on it: on another page, with cases ticked, with the focus in the filters, the
+  // bulk bar or the rows (j/k), or with the folded filters open, the list stays as it is.
+  function idle(results) {
+    if (document.hidden || new URLSearchParams(window.location.search).has("cursor")) return false;
+    if (ticked().length > 0) return false;
+    var filters = document.getElementById("filtros");
+    if (filters && filters.open) return false;
+    var focused = document.activeElement;
+    return !["queue-filters", "bulk-form", "resultados"].some(function (id) {
+      var area = document.getElementById(id);
+      return area && focused && area.contains(focused);
+    });
+  }
+
+  function startRefresh() {
+    var results = document.getElementById("resultados");
+    var seconds = results ? Number(results.getAttribute("data-refresh-seconds")) : 0;
+    if (!(seconds > 0)) return;
+    window.setInterval(function () {
+      if (!window.htmx || !idle(results)) return;
+      window.htmx.ajax("GET", window.location.pathname + window.location.search, {
+        target: "#resultados", swap: "innerHTML"
+      });
+    }, seconds * 1000);
+  }
+
   // htmx replaced the rows (a filter or another page): nothing on screen is ticked any more.
   document.addEventListener("htmx:afterSwap", updateCount);
   document.addEventListener("DOMContentLoaded", function () {
     var action = document.getElementById("bulk-action");
     if (action) showFieldsFor(action.value);
     updateCount();
+    startRefresh();
   });
 })();
