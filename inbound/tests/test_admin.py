@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inbound.tests.support import pending_message
+from tests.support.inbound import pending_message
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/inbound/inboundmessage/"

@@ -14,7 +14,6 @@ from cases.models import Attachment, Case, CaseEvent, CaseStatus, Comment, Event
 from cases.services import TransitionInput, case_transition
 from contacts.models import Contact
 from inbound.models import InboundMessage, InboundMessageEvent, MessageEventKind, MessageStatus
-from inbound.tests.support import PDF_BYTES, PNG_BYTES, pending_message
 from inbound.triage import (
     NewCase,
     inbound_message_attach,
@@ -29,6 +28,7 @@ from infonavit_atencion.core.errors import (
 )
 from tests.support.accounts import StaffFactory
 from tests.support.cases import make_case
+from tests.support.inbound import PDF_BYTES, PNG_BYTES, pending_message
 
 pytestmark = pytest.mark.django_db
 SERVICE = "QUEJA_CANALES_DIGITALES"

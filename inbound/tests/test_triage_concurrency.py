@@ -17,10 +17,10 @@ if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
 
 from cases.models import Case
 from inbound.models import MessageEventKind, MessageStatus
-from inbound.tests.support import pending_message
 from inbound.triage import NewCase, inbound_message_create_case, inbound_message_discard
 from infonavit_atencion.core.errors import Conflict
 from tests.support.accounts import StaffFactory
+from tests.support.inbound import pending_message
 from tests.support.reference import _restore_reference_data, reference_data  # noqa: F401
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

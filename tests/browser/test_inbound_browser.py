@@ -9,10 +9,10 @@ import pytest
 from cases.events import Actor
 from cases.models import Attachment, Case, Comment
 from inbound.models import InboundMessage, MessageStatus
-from inbound.tests.support import PDF_BYTES, pending_message
 from tests.support.accounts import TEST_PASSWORD, StaffFactory
 from tests.support.browser import axe_violations, log_in, requires_chromium, screenshot
 from tests.support.cases import make_case
+from tests.support.inbound import PDF_BYTES, pending_message
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from cases.events import Actor
 from cases.models import Case, Comment
 from inbound.models import InboundMessage, MessageStatus
-from inbound.tests.support import PDF_BYTES, pending_message
 from tests.support.accounts import StaffFactory
 from tests.support.cases import make_case
+from tests.support.inbound import PDF_BYTES, pending_message
 
 pytestmark = pytest.mark.django_db
 XSS = "<script>alert('x')</script>"

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from inbound.tests.support import pending_message
 from tests.support.cases import staff
+from tests.support.inbound import pending_message
 
 pytestmark = pytest.mark.django_db
 
