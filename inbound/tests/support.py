@@ -1,6 +1,5 @@
-"""Test builders for inbound e-mail: cases with an e-mail thread and e-mails written as mail
-clients write them (the reader's tests), and PENDING messages stored from real RFC 5322 bytes
-as the reader stores them (the classification's tests)."""
+"""The reader's test builders: cases with an e-mail thread, and e-mails written as mail clients
+write them (the pending messages of the decisions' tests are in tests/support/inbound.py)."""
 
 from __future__ import annotations
 
