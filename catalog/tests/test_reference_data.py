@@ -167,6 +167,20 @@ def test_an_edited_file_updates_the_row_and_records_history(tmp_path: Path):
     assert changed.history.count() == 2
 
 
+def test_a_reload_rewrites_a_deployed_service_description():
+    # Given a database loaded before the descriptions were rewritten in "usted"
+    Service.objects.filter(code="PRECALIFICACION").update(
+        description="Consulta cuántos puntos tienes y cuánto te puede prestar el Infonavit."
+    )
+    # When the reference data is loaded again
+    report = reference_data_load()
+    # Then that service, and only it, now reads as the file says
+    assert report.counts["services:updated"] == 1
+    assert report.changed == 1
+    description = Service.objects.get(code="PRECALIFICACION").description
+    assert description.startswith("Consulte cuántos puntos tiene y cuánto le puede prestar")
+
+
 def test_a_day_of_a_dof_notice_that_is_not_a_holiday_closes_every_calendar(tmp_path: Path):
     data = tmp_path / "reference_data"
     shutil.copytree(DEFAULT_DIRECTORY, data)

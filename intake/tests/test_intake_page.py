@@ -136,7 +136,7 @@ def test_the_service_information_shows_its_public_text_and_the_sla_promise(agent
     assert "Respuesta a más tardar el 7 de diciembre de 2026" in html
     assert "15 días hábiles" in html
     # And the public information of the service is shown
-    assert "Presenta una queja por la atención que recibiste" in html
+    assert "Presente una queja por la atención que recibió" in html
     # And its promise is the due instant case_create snapshots
     case = case_create(
         CaseInput(

@@ -167,3 +167,27 @@ def test_documents_over_the_limit_are_caught_before_sending(page, settings):
     assert page.evaluate("document.getElementById('id_documentos').files.length") == 0
     expect(page.get_by_label("Describa su caso")).to_have_value("Mi texto se queda.")
     assert axe_violations(page) == []
+
+
+def test_a_double_click_on_presentar_files_one_case(page):
+    from playwright.sync_api import expect
+
+    page.goto("/presentar/?servicio=DENUNCIA_CORRUPCION")
+    # The button is disabled as the form is sent (a listener after app.js's holds the send).
+    page.evaluate(
+        "window.addEventListener('submit', function (event) {"
+        "  window.sentDisabled = document.querySelector('#presentar [type=submit]').disabled;"
+        "  event.preventDefault(); })"
+    )
+    page.get_by_label("Presentar la denuncia de forma anónima").check()
+    page.get_by_role("button", name="Presentar").click()
+    assert page.evaluate("window.sentDisabled") is True
+    assert Case.objects.count() == 0
+
+    page.reload()
+    page.get_by_label("Presentar la denuncia de forma anónima").check()
+    page.get_by_label("Describa su caso").fill("Un gestor cobra por citas en la delegación.")
+    page.get_by_role("button", name="Presentar").dblclick()
+    expect(page.locator("#anonimo-aviso")).to_be_visible()
+    case = Case.objects.get()
+    expect(page.locator("#folio")).to_have_text(case.folio)

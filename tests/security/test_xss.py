@@ -25,6 +25,7 @@ from catalog.models import Macro, Service
 from contacts.models import Contact
 from surveys.models import SurveyAnswer
 from tests.support.cases import make_case
+from web.portal_token import TOKEN_FIELD, filing_token_new
 
 from .support import World, pdf_upload
 
@@ -161,7 +162,12 @@ def test_a_filed_case_and_its_service_print_as_text(db, settings):
     assert_inert(form.content.decode(), "portal service page")
     done = Client().post(
         "/presentar/",
-        {"servicio": "DENUNCIA_CORRUPCION", "anonymous": "on", "description": PAYLOAD},
+        {
+            "servicio": "DENUNCIA_CORRUPCION",
+            "anonymous": "on",
+            "description": PAYLOAD,
+            TOKEN_FIELD: filing_token_new(),
+        },
     )
     assert done.status_code == 201
     assert_inert(done.content.decode(), "portal receipt")

@@ -56,6 +56,14 @@ def fecha_corta(value: dt.datetime | None) -> str:
 
 
 @register.filter
+def fecha_dia(value: dt.datetime | None) -> str:
+    """`7 dic 2026` for tables with no time of day, in the viewer's timezone."""
+    if not value:
+        return ""
+    return short_date(_local(value))
+
+
+@register.filter
 def timedelta_minutes(value: dt.timedelta | None) -> int:
     return int(value.total_seconds() // 60) if value else 0
 

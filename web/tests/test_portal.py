@@ -13,6 +13,7 @@ from django.test import Client
 from cases.models import Attachment, Case, CaseStatus
 from contacts.models import Contact
 from tests.support.cases import ANA_CURP, ANA_NSS
+from web.portal_token import TOKEN_FIELD, filing_token_new
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ def _queja(**overrides: object) -> dict[str, object]:
         "subject": "No descarga la constancia",
         "description": "La página falla al descargar mi constancia.",
         "sitio_web": "",
+        TOKEN_FIELD: filing_token_new(),  # each call a new form, as a browser's
     }
     data.update(overrides)
     return data
@@ -200,6 +202,7 @@ def test_an_anonymous_denuncia_is_routed_at_once_with_its_sealed_identity(
         "email": "nadie@example.com",
         "description": "Un servidor público pidió dinero por agilizar un trámite.",
         "sitio_web": "",
+        TOKEN_FIELD: filing_token_new(),
     }
     with caplog.at_level("DEBUG"), django_capture_on_commit_callbacks(execute=True):
         response = client.post("/presentar/", data, REMOTE_ADDR="192.0.2.44")

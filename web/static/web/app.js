@@ -12,6 +12,23 @@
     }
   }, true);
 
+  // A form sent once: <form data-submit-once> disables its buttons when it is sent, so a double
+  // click files one case (the server also refuses to file a form twice: its one-time token).
+  // Listens after the confirmation above (bubbling phase), so a cancelled send disables nothing.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-submit-once")) return;
+    form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+      button.disabled = true;
+    });
+  });
+  // Coming back with the browser's «Atrás» shows the page as it was left: buttons usable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submit-once] [type=submit]:disabled").forEach(function (button) {
+      button.disabled = false;
+    });
+  });
+
   // Canned responses (respuestas tipo) fill the comment box; the user can still edit it.
   document.addEventListener("change", function (event) {
     var select = event.target;
