@@ -6,8 +6,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Words that only the "tú" register uses; whole words, so "tu" inside "estatuto" is fine.
+# "Escribe" and "Ingresa" only capitalised: the imperative opening a sentence; in lower case
+# they are also usted's indicative ("mientras escribe en un campo").
 TU_MARKERS = re.compile(
-    r"\b(?:[Tt]us?|[Tt]e|contigo|[Ee]scribe|[Pp]uedes|[Tt]ienes|[Ii]ngresa|[Nn]ecesitas|"
+    r"\b(?:[Tt]us?|[Tt]e|contigo|Escribe|[Pp]uedes|[Tt]ienes|Ingresa|[Nn]ecesitas|"
     r"[Dd]ebes|[Qq]uieres|[Rr]ecibiste|[Rr]egistraste|[Rr]ecibirás|[Pp]odrás)\b"
 )
 
@@ -46,6 +48,7 @@ def test_the_scan_finds_a_planted_tu_form_and_leaves_words_containing_tu(tmp_pat
         "<p>Escribe el folio de tu caso.</p>\n"
         "<p>Actualice sus datos; puedes hacerlo en línea.</p>\n"
         "<p>Espere 3 segundos; la tutela no cambia.</p>\n"
+        "<p>No actúan mientras escribe en un campo.</p>\n"
         "<p>Tu 2do Crédito Infonavit, para quien ya pagó su primer crédito.</p>\n",
         encoding="utf-8",
     )
