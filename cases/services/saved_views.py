@@ -89,11 +89,11 @@ def saved_view_delete(owner: Any, view_id: int) -> str:
 def saved_view_share(owner: Any, view_id: int, area_code: str | None) -> SavedView:
     """Share the owner's view with the area `area_code` (None or "": stop sharing). Only
     supervisors and administrators, with an area in their scope."""
-    areas = areas_shareable_by(owner)
-    if not areas.exists():
-        raise PermissionDenied(_("Sólo los supervisores comparten vistas con un área."))
     with transaction.atomic():
         view = _own_view(owner, view_id)
+        areas = areas_shareable_by(owner)
+        if not areas.exists():
+            raise PermissionDenied(_("Sólo los supervisores comparten vistas con un área."))
         area = None
         if area_code:
             area = areas.filter(code=area_code.strip().upper()).first()

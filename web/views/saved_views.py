@@ -99,9 +99,8 @@ def saved_view_share_page(request: HttpRequest, view_id: int) -> HttpResponse:
         view = saved_view_share(request.user, view_id, request.POST.get("area", ""))
     except NotFound as error:
         return not_found(request, error.detail)
-    except Refused as error:
-        messages.error(request, _("No se compartió la vista: %(e)s") % {"e": error_text(error)})
-        return redirect("web:queue")
+    except Refused as error:  # not a supervisor, or an area outside their scope
+        raise PermissionDenied(error_text(error)) from None
     if view.shared_with_area is None:
         messages.success(request, _("La vista «%(name)s» ya no se comparte.") % {"name": view.name})
     else:
