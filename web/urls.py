@@ -12,6 +12,7 @@ from .views import (
     privacy,
     public,
     queues,
+    saved_views,
 )
 
 app_name = "web"
@@ -19,6 +20,18 @@ app_name = "web"
 urlpatterns = [
     path("casos/", queues.queue, name="queue"),
     path("casos/masivo/", queues.bulk_action, name="bulk"),
+    path("casos/vistas/", saved_views.saved_view_save, name="saved_view_save"),
+    path("casos/vistas/<int:view_id>/", saved_views.saved_view_open, name="saved_view"),
+    path(
+        "casos/vistas/<int:view_id>/eliminar/",
+        saved_views.saved_view_remove,
+        name="saved_view_delete",
+    ),
+    path(
+        "casos/vistas/<int:view_id>/compartir/",
+        saved_views.saved_view_share_page,
+        name="saved_view_share",
+    ),
     path("casos/<str:folio>/", case.case_detail, name="case"),
     path("casos/<str:folio>/accion/", case.case_action, name="case_action"),
     path("casos/<str:folio>/comentarios/", case.case_comment, name="case_comment"),

@@ -6,6 +6,7 @@ from .idempotency import IdempotencyKey
 from .monitor import SlaMonitorMark
 from .repair import SlaRepairRun
 from .routing import AssignmentStrategy, RoutingRule
+from .saved_view import SavedView
 
 __all__ = [
     "AssignmentStrategy",
@@ -20,6 +21,7 @@ __all__ = [
     "IdempotencyKey",
     "Priority",
     "RoutingRule",
+    "SavedView",
     "SlaMonitorMark",
     "SlaRepairRun",
     "SlaState",

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from arco.export import contact_export_allowed
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, SavedView
 from cases.privacy import sealed_identity_visible_to
 from catalog.models import Macro, Service
 from contacts.duplicates import contact_duplicates, duplicate_pairs
@@ -83,3 +83,31 @@ def test_seed_demo_gives_every_active_service_a_few_macros_once(settings, monkey
     assert "Macros" not in second.getvalue()
     queja = Macro.objects.filter(service__code="QUEJA_CANALES_DIGITALES")
     assert sorted(queja.values_list("action", flat=True)) == ["", "", "pause", "resolve"]
+
+
+def test_seed_demo_saves_one_view_per_role_once(settings, monkeypatch):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = f"demo-{secrets.token_hex(8)}-2026"
+    monkeypatch.setattr("demo.management.commands.seed_demo.DEMO_CASES", 30)
+
+    first, second = StringIO(), StringIO()
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=second)
+
+    assert "Vistas guardadas de demostración: 4 (una por rol)." in first.getvalue()
+    assert "Vistas guardadas" not in second.getvalue()
+    views = SavedView.objects.values_list(
+        "owner__profile__role", "name", "queue", "query", "shared_with_area__code"
+    )
+    assert sorted(views) == [
+        ("admin", "En espera del ciudadano", "all", "status=waiting", None),
+        ("agent", "Quejas de mi oficina", "office", "kind=complaint", None),
+        ("area_staff", "Sin asignar en espera", "unassigned", "status=waiting", None),
+        (
+            "supervisor",
+            "Vencidos de Cartera",
+            "breached",
+            "area=CARTERA_CANCELACION",
+            "CARTERA_CANCELACION",
+        ),
+    ]

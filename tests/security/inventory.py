@@ -147,6 +147,22 @@ def _export_job(suffix: str, insider: tuple[int, ...] = (200,)) -> Route:
     return Route(OWNED, ("GET",), build, insider)
 
 
+def _saved_view(suffix: str, method: str, data: dict[str, Any] | None = None) -> Route:
+    """The supervisor's own saved view, not shared (made on first use)."""
+
+    def build(world: World, method: str) -> Call:
+        from cases.models import SavedView
+
+        view, _ = SavedView.objects.get_or_create(
+            owner=world.users["supervisor"],
+            name="Vencidos",
+            defaults={"queue": "breached", "query": "", "created_at": world.case.received_at},
+        )
+        return Call(method, f"/casos/vistas/{view.pk}/{suffix}", data)
+
+    return Route(OWNED, (method,), build, (302,))
+
+
 CASE_BODY = {
     "service": "QUEJA_CANALES_DIGITALES",
     "office": "CESI_CDMX_BENITO_JUAREZ",
@@ -173,6 +189,17 @@ ROUTES: dict[str, Route] = {
     "": _fixed(LOGIN, "/", "GET"),
     "casos/": _fixed(LOGIN, "/casos/", "GET"),
     "casos/masivo/": _fixed(LOGIN, "/casos/masivo/", "POST", post={}),
+    "casos/vistas/": _fixed(
+        LOGIN,
+        "/casos/vistas/",
+        "POST",
+        post={"cola": "breached", "nombre": "Vencidos", "consulta": "q=pago"},
+    ),
+    "casos/vistas/<int:view_id>/": _saved_view("", "GET"),
+    "casos/vistas/<int:view_id>/eliminar/": _saved_view("eliminar/", "POST"),
+    "casos/vistas/<int:view_id>/compartir/": _saved_view(
+        "compartir/", "POST", {"area": "CARTERA_CANCELACION"}
+    ),
     "cuenta/contrasena/": _fixed(LOGIN, "/cuenta/contrasena/", "GET", "POST", post={}),
     "cuenta/contrasena/lista/": _fixed(LOGIN, "/cuenta/contrasena/lista/", "GET"),
     # The record of the integrity role's grants: administrators and the role only.

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from cases.selectors.assignment import assignees_for, transfer_areas_for
 from cases.selectors.detail import case_get_for
 from cases.selectors.replies import cases_awaiting_reply
+from cases.selectors.saved_views import areas_shareable_by
 from cases.services import TransitionInput, case_transition
 from infonavit_atencion.core.errors import ApplicationError, ValidationFailed
 from infonavit_atencion.core.pagination import KeysetPagination
@@ -34,6 +35,7 @@ from ..queues import (
     queues_for,
 )
 from ..roles import is_supervisor
+from ..saved_views import saved_views_for
 from ..sla_display import sla_badges
 from .common import actor_of, error_text, is_htmx, relative
 
@@ -82,6 +84,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "oob": is_htmx(request),
         "queue_refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
         **_bulk_context(request),
+        **_saved_views_context(request, now),
     }
     template = "web/_queue_results.html" if is_htmx(request) else "web/queue.html"
     response = render(request, template, context)
@@ -100,6 +103,17 @@ def _bulk_context(request: HttpRequest) -> dict[str, Any]:
         "bulk_form": BulkActionForm(),
         "assignees": assignees_for(actor) if pickers else [],
         "transfer_areas": transfer_areas_for(actor) if pickers else [],
+    }
+
+
+def _saved_views_context(request: HttpRequest, now: Any) -> dict[str, Any]:
+    """The saved views with their counts and the areas one may be shared with; read only for
+    the full page (an htmx swap keeps the list it has)."""
+    if is_htmx(request):
+        return {}
+    return {
+        "saved_views": saved_views_for(request.user, now),
+        "share_areas": list(areas_shareable_by(request.user)),
     }
 
 

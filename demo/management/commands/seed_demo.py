@@ -12,6 +12,7 @@ from cases.models import Case
 from demo.duplicate import demo_duplicate_contact
 from demo.history import history_generate
 from demo.macros import demo_macros_seed
+from demo.saved_views import demo_saved_views_seed
 
 DEMO_CASES = 3000
 DEMO_MONTHS = 3
@@ -69,6 +70,9 @@ class Command(BaseCommand):
         macros = demo_macros_seed()
         if macros:
             self.stdout.write(f"Macros de demostración: {macros} (unas por servicio).")
+        views = demo_saved_views_seed(users)
+        if views:
+            self.stdout.write(f"Vistas guardadas de demostración: {views} (una por rol).")
         if not Case.objects.exists():  # a few months of realistic cases, once
             report = history_generate(DEMO_CASES, DEMO_MONTHS, seed=2026)
             self.stdout.write(
