@@ -11,11 +11,13 @@ from .views import (
     privacy,
     public,
     queues,
+    search,
 )
 
 app_name = "web"
 
 urlpatterns = [
+    path("buscar/", search.search, name="search"),
     path("casos/", queues.queue, name="queue"),
     path("casos/masivo/", queues.bulk_action, name="bulk"),
     path("casos/<str:folio>/", case.case_detail, name="case"),
