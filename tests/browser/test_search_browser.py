@@ -29,6 +29,15 @@ def _header_is_one_line(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
 
 
+def _open_header_search(page):
+    from playwright.sync_api import expect
+
+    page.locator("header.topbar").get_by_role("button", name="Buscar casos").click()
+    search = page.get_by_role("searchbox", name=re.compile("Buscar casos por folio"))
+    expect(search).to_be_focused()
+    return search
+
+
 def test_search_by_folio_opens_the_case_and_by_surname_lists_it_masked(page):
     from playwright.sync_api import expect
 
@@ -40,13 +49,13 @@ def test_search_by_folio_opens_the_case_and_by_surname_lists_it_masked(page):
     page.set_viewport_size(LAPTOP)
     log_in(page, "agente", TEST_PASSWORD)
     _header_is_one_line(page)
-    search = page.get_by_role("searchbox", name=re.compile("Buscar casos"))
+    search = _open_header_search(page)
 
     search.fill(case.folio.lower())
     search.press("Enter")
     expect(page).to_have_url(re.compile(rf"/casos/{case.folio}/$"))
 
-    search = page.get_by_role("searchbox", name=re.compile("Buscar casos"))
+    search = _open_header_search(page)
     search.fill("villasenor")
     search.press("Enter")
     expect(page).to_have_url(re.compile(r"/buscar/\?q=villasenor$"))
