@@ -19,13 +19,14 @@ first, and no count over the table. A case out of scope is simply absent.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from accounts.models import Role
 from contacts.identifiers import normalize_nss
@@ -103,12 +104,22 @@ def case_search_for(actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> CaseS
         found = _listed(visible.filter(tracking_code=upper), limit)
         if found:
             return CaseSearchResult(SearchKind.TRACKING, found)
-    return CaseSearchResult(SearchKind.WORDS, _listed(_by_words(visible, text), limit))
+    words = _by_words(visible, text)
+    return CaseSearchResult(SearchKind.WORDS, _listed(words, limit, unindexed_order=True))
 
 
-def _listed(cases: QuerySet[Case], limit: int) -> list[Case]:
+def _listed(cases: QuerySet[Case], limit: int, *, unindexed_order: bool = False) -> list[Case]:
+    """The newest `limit` cases. With `unindexed_order` (words, on PostgreSQL) the order is an
+    expression no B-tree serves: the planner then takes the matches from the GIN index and sorts
+    them (7 ms for a rare pair of words, 240 ms for a word in a quarter of 1,000,000 cases),
+    instead of walking `case_received_idx` until 25 match (15 s when none does)."""
     related = ("service", "channel", "area", "assignee", "contact")
-    return list(cases.select_related(*related).order_by("-received_at", "-id")[:limit])
+    received: Any = F("received_at")
+    if unindexed_order and _postgresql():
+        shifted = F("received_at") + Value(dt.timedelta(0))
+        received = ExpressionWrapper(shifted, output_field=DateTimeField())
+    ordered = cases.select_related(*related).order_by(received.desc(), "-id")
+    return list(ordered[:limit])
 
 
 def _by_words(visible: QuerySet[Case], text: str) -> QuerySet[Case]:
