@@ -230,9 +230,19 @@ def main() -> None:
         ("bench_sup", "/casos/?cola=all"),
         ("bench_sup", "/casos/?cola=all&orden=due"),
     ]
+    # Find anything (issue 19): common and rare words, a surname, a folio (302 to the case).
+    pages += [
+        ("bench_area", "/buscar/?q=saldo"),
+        ("bench_sup", "/buscar/?q=saldo"),
+        ("bench_sup", "/buscar/?q=devolucion+de+pagos+duplicados"),
+        ("bench_sup", "/buscar/?q=garcia"),
+    ]
     if sample is not None:
         pages.append(("bench_area", f"/casos/{sample.folio}/"))
         pages.append(("bench_sup", f"/casos/{sample.folio}/"))
+        pages.append(("bench_sup", f"/buscar/?q={sample.folio}"))
+        if sample.contact is not None and sample.contact.nss:
+            pages.append(("bench_sup", f"/buscar/?q={sample.contact.nss}"))
     pages += _dashboard_pages(today)
     pages = [(username, url) for username, url in pages if args.only in url]
     clients = {}

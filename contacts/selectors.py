@@ -60,6 +60,17 @@ def contact_search(query: str, *, limit: int = SEARCH_LIMIT) -> QuerySet[Contact
     return contacts.filter(_name_q(words)).order_by("search_name", "pk")[:limit]
 
 
+def contact_ids_named(text: str, *, limit: int) -> list[int]:
+    """Ids of up to `limit` current contacts whose names start with every word of `text` (one
+    word is enough: callers narrow the result to the cases a user sees). Served on PostgreSQL
+    by the trigram index; empty when no word has two characters."""
+    words = [word for word in name_words(text) if len(word) >= NAME_MIN_CHARS]
+    if not words:
+        return []
+    contacts = Contact.objects.filter(_name_q(words), merged_into__isnull=True)
+    return list(contacts.values_list("pk", flat=True)[:limit])
+
+
 def contact_get(pk: int) -> Contact | None:
     """A current (not merged-away) contact by id."""
     return Contact.objects.filter(pk=pk, merged_into__isnull=True).first()

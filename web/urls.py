@@ -13,11 +13,13 @@ from .views import (
     public,
     queues,
     saved_views,
+    search,
 )
 
 app_name = "web"
 
 urlpatterns = [
+    path("buscar/", search.search, name="search"),
     path("casos/", queues.queue, name="queue"),
     path("casos/masivo/", queues.bulk_action, name="bulk"),
     path("casos/vistas/", saved_views.saved_view_save, name="saved_view_save"),

@@ -322,6 +322,10 @@ class Case(CaseContactDetails):
             ),
             models.Index(fields=["contact", "status"], name="case_contact_status_idx"),
             models.Index(fields=["external_reference"], name="case_external_ref_idx"),
+            # Supervisors' and administrators' search by tracking code (cases.selectors.search);
+            # written once, when the case is created. The full-text indexes of the search are
+            # PostgreSQL expressions, created in migration 0017.
+            models.Index(fields=["tracking_code"], name="case_tracking_code_idx"),
             # The SLA monitor scans the running cases by instant. `sla_state` is in no index
             # (nor index predicate), so its flip by the monitor is a HOT update: no index
             # entry is written (ADR 0010).

@@ -187,6 +187,7 @@ ROUTES: dict[str, Route] = {
     "api/docs/": Route(PUBLIC),
     # --- staff pages --------------------------------------------------------------------------
     "": _fixed(LOGIN, "/", "GET"),
+    "buscar/": _fixed(LOGIN, "/buscar/?q=queja", "GET"),
     "casos/": _fixed(LOGIN, "/casos/", "GET"),
     "casos/masivo/": _fixed(LOGIN, "/casos/masivo/", "POST", post={}),
     "casos/vistas/": _fixed(

@@ -29,6 +29,13 @@
     });
   });
 
+  // A dropdown that opens a field (the header's search) puts the cursor in it.
+  document.addEventListener("shown.bs.dropdown", function (event) {
+    var menu = event.target.parentNode && event.target.parentNode.querySelector(".dropdown-menu");
+    var field = menu && menu.querySelector("[data-focus-on-open]");
+    if (field) field.focus();
+  });
+
   // Canned responses (respuestas tipo) fill the comment box; the user can still edit it.
   document.addEventListener("change", function (event) {
     var select = event.target;
