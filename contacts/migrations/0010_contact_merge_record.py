@@ -5,6 +5,22 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# On SQLite, replacing the access log's check constraint rebuilds its table and drops its
+# triggers: the append-only trigger of 0004 is created again after the rebuild.
+SQLITE_APPEND_ONLY = """
+    CREATE TRIGGER IF NOT EXISTS contacts_access_log_append_only
+    BEFORE UPDATE ON contacts_contactaccesslog
+    BEGIN
+        SELECT RAISE(ABORT, 'contacts_contactaccesslog is append-only (UPDATE refused)');
+    END
+"""
+
+
+def _sqlite_append_only(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(SQLITE_APPEND_ONLY)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -63,4 +79,5 @@ class Migration(migrations.Migration):
             model_name='contactmerge',
             constraint=models.CheckConstraint(condition=models.Q(('source', models.F('target')), _negated=True), name='contact_merge_two_contacts'),
         ),
+        migrations.RunPython(_sqlite_append_only, migrations.RunPython.noop),
     ]
