@@ -187,9 +187,11 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
+    from django.utils import timezone
 
     from accounts.services import UserPlacement, user_create
-    from cases.models import Case
+    from cases.models import Case, SavedView
+    from cases.services.saved_views import saved_view_create
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
@@ -212,9 +214,11 @@ def main() -> None:
         .first()
     )
     area_code = busiest["area__code"] if busiest else "OPERACIONES_QUEJAS"
-    user_create("bench_area", "area_staff", PASSWORD, UserPlacement(area_code=area_code))
-    user_create("bench_sup", "supervisor", PASSWORD, UserPlacement(national=True))
-    user_create("bench_dir", "supervisor", PASSWORD, UserPlacement(directorate_code="CARTERA"))
+    users = get_user_model().objects
+    if not users.filter(username="bench_area").exists():  # a second run reuses them
+        user_create("bench_area", "area_staff", PASSWORD, UserPlacement(area_code=area_code))
+        user_create("bench_sup", "supervisor", PASSWORD, UserPlacement(national=True))
+        user_create("bench_dir", "supervisor", PASSWORD, UserPlacement(directorate_code="CARTERA"))
     sample = Case.objects.filter(area__code=area_code).order_by("-received_at").first()
     today = _bench_goals()
 
@@ -237,12 +241,33 @@ def main() -> None:
         ("bench_sup", "/buscar/?q=devolucion+de+pagos+duplicados"),
         ("bench_sup", "/buscar/?q=garcia"),
     ]
+    # Home is the person's workload; the e-mail queue; the public portal (no login).
+    pages += [
+        ("bench_area", "/"),
+        ("bench_sup", "/"),
+        ("bench_dir", "/"),
+        ("bench_sup", "/correo/"),
+        ("anonymous", "/presentar/"),
+    ]
+    # Saved views: the queue page counts each of the person's views (one COUNT per view).
+    for name, query in (("Vencidos", "cola=breached"), ("En riesgo", "cola=at_risk")):
+        if not SavedView.objects.filter(owner__username="bench_sup", name=name).exists():
+            saved_view_create(
+                get_user_model().objects.get(username="bench_sup"),
+                name=name,
+                queue=query.split("=")[1],
+                query="",
+                now=timezone.now(),
+            )
+    pages.append(("bench_sup", "/casos/?cola=unassigned"))  # with "Mis vistas" and its counts
     if sample is not None:
         pages.append(("bench_area", f"/casos/{sample.folio}/"))
         pages.append(("bench_sup", f"/casos/{sample.folio}/"))
         pages.append(("bench_sup", f"/buscar/?q={sample.folio}"))
         if sample.contact is not None and sample.contact.nss:
             pages.append(("bench_sup", f"/buscar/?q={sample.contact.nss}"))
+        if sample.contact is not None:
+            pages.append(("bench_sup", f"/contactos/duplicados/?contacto={sample.contact_id}"))
     pages += _dashboard_pages(today)
     pages = [(username, url) for username, url in pages if args.only in url]
     clients = {}
@@ -250,6 +275,7 @@ def main() -> None:
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         clients[username] = client
+    clients["anonymous"] = Client()
     print(f"{'page':<44} {'user':<11} {'median ms':>10} {'max ms':>8}  status")
     for username, url in pages:
         median, worst, status = _time(clients[username], url, args.repeat)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from accounts.models import Role
@@ -44,6 +44,9 @@ MAX_TEXT = 200
 # more words narrow it) and comments containing the words, newest first.
 NAMED_CONTACTS_LIMIT = 500
 COMMENT_CASES_LIMIT = 200
+# The newest visible cases a word search looks through first (see case_search_for).
+RECENT_WINDOW = 1000
+SEARCH_WORK_MEM = "32MB"
 _NSS = re.compile(r"[0-9]{11}")
 _CURP = re.compile(r"[A-Z]{4}[0-9]{6}[A-Z0-9]{8}")
 # cases.services.intake.TRACKING_ALPHABET, TRACKING_LENGTH (selectors do not import services).
@@ -104,8 +107,27 @@ def case_search_for(actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> CaseS
         found = _listed(visible.filter(tracking_code=upper), limit)
         if found:
             return CaseSearchResult(SearchKind.TRACKING, found)
+    if not _postgresql():
+        return CaseSearchResult(SearchKind.WORDS, _by_words_newest(visible, text, limit))
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The word index and a scope index meet in a bitmap; at PostgreSQL's default 4 MB it
+        # turns lossy on a common word and every case of the scope is read again (3 s for area
+        # staff at 1,000,000 cases, 130 ms with this).
+        cursor.execute("SET LOCAL work_mem = %s", [SEARCH_WORK_MEM])
+        return CaseSearchResult(SearchKind.WORDS, _by_words_newest(visible, text, limit))
+
+
+def _by_words_newest(visible: QuerySet[Case], text: str, limit: int) -> list[Case]:
     words = _by_words(visible, text)
-    return CaseSearchResult(SearchKind.WORDS, _listed(words, limit, unindexed_order=True))
+    # A common word: its newest matches are among the newest cases the person sees, found by
+    # walking a bounded window of them (12 ms for a word in a third of 1,000,000 cases, where
+    # sorting every match took seconds). A full window is the answer: any match outside it is
+    # older than all of it. Otherwise the word is rare and sorting its matches is cheap.
+    newest = visible.order_by("-received_at", "-id").values("pk")[:RECENT_WINDOW]
+    found = _listed(words.filter(pk__in=newest), limit)
+    if len(found) < limit:
+        found = _listed(words, limit, unindexed_order=True)
+    return found
 
 
 def _listed(cases: QuerySet[Case], limit: int, *, unindexed_order: bool = False) -> list[Case]:

@@ -122,6 +122,32 @@ def test_the_search_is_bounded_and_costs_a_fixed_number_of_queries(agent):
         result = case_search_for(Actor(user=agent), "trámite", limit=3)
 
     assert len(result.cases) == 3
-    # The agent's profile, the named contacts, the commented cases and the cases themselves.
-    assert len(queries) <= 4
-    assert not any("COUNT(" in query["sql"].upper() for query in queries)
+    # The agent's profile, the named contacts, the commented cases and the cases themselves
+    # (a page filled from the newest cases); on PostgreSQL also the search's work_mem setting
+    # (inside the test's transaction, between a savepoint and its release).
+    statements = [query["sql"].upper() for query in queries]
+    reads = [sql for sql in statements if not sql.startswith(("SET LOCAL", "SAVEPOINT", "RELEASE"))]
+    assert len(reads) <= 4
+    assert not any("COUNT(" in sql for sql in statements)
+    assert any(sql.startswith("SET LOCAL WORK_MEM") for sql in statements) == (
+        connection.vendor == "postgresql"
+    )
+
+
+def test_words_give_the_newest_matches_whether_found_in_the_recent_window_or_past_it(
+    agent, monkeypatch
+):
+    # Given a window of the 4 newest cases and 3 results a page: matches inside and outside it
+    monkeypatch.setattr("cases.selectors.search.RECENT_WINDOW", 4)
+    old = [_at(HERE, subject=f"Saldo del crédito {n}") for n in range(3)]
+    _at(HERE, subject="Cita en el Cesi")
+    recent = [_at(HERE, subject=f"Saldo pendiente {n}") for n in range(3)]
+    _at(HERE, subject="Constancia de intereses")
+
+    # When a common word fills the page from the window, and a rarer one does not
+    common = case_search_for(Actor(user=agent), "saldo", limit=3)
+    rare = case_search_for(Actor(user=agent), "crédito", limit=3)
+
+    # Then both are the newest matches, newest first
+    assert _folios(common) == [case.folio for case in reversed(recent)]
+    assert _folios(rare) == [case.folio for case in reversed(old)]
