@@ -32,8 +32,8 @@ def _header_is_one_line(page) -> None:
 def _open_header_search(page):
     from playwright.sync_api import expect
 
-    page.locator("header.topbar").get_by_role("button", name="Buscar casos").click()
-    search = page.get_by_role("searchbox", name=re.compile("Buscar casos por folio"))
+    page.locator("header.topbar").get_by_role("button", name="Búsqueda general").click()
+    search = page.get_by_role("searchbox", name="Búsqueda general")
     expect(search).to_be_focused()
     return search
 
