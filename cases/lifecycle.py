@@ -9,14 +9,11 @@ one place a case's status is set; `timeline_check` replays timelines through the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
 from infonavit_atencion.core.errors import InvalidTransition
 
-if TYPE_CHECKING:
-    from .models import Case
+from .models import Case
 
 # action → (statuses it is allowed from, status it leads to or None to keep the status)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.db.models import Model
 from django.utils.module_loading import import_string
-
-if TYPE_CHECKING:
-    from .models import Case
 
 # What a case event is called outside: the values webhooks publishes (`webhooks.WebhookEvent`).
 CASE_CREATED = "case.created"
@@ -54,7 +52,7 @@ def case_events_publish(
         import_string(path)(ids, kinds, now)
 
 
-def case_event_publish(case: Case, kinds: str | Sequence[str], now: dt.datetime) -> None:
+def case_event_publish(case: Model, kinds: str | Sequence[str], now: dt.datetime) -> None:
     """:func:`case_events_publish` for one case (call after ``case.save``, in its transaction)."""
     case_events_publish([case.pk], kinds, now)
 
@@ -66,7 +64,7 @@ def notice_extras_register(template: str, path: str) -> None:
         paths.append(path)
 
 
-def notice_extras(template: str, case: Case) -> dict[str, Any]:
+def notice_extras(template: str, case: Model) -> dict[str, Any]:
     """The context the upper floors add to e-mail ``template`` for ``case``."""
     extras: dict[str, Any] = {}
     for path in _extras.get(template, ()):

@@ -2,22 +2,19 @@
 
 Channels knows no cases (STYLE.md floors). The cases app names, when it starts, the two functions
 that preview and start the recomputation of a calendar's open cases, by dotted path; they are
-looked up when first called. Nothing here imports a model, so ``cases.apps`` may import this
-module before the app registry is ready.
+looked up when first called. Nothing here imports a model (the calendar and the notice are typed
+as any model), so ``cases.apps`` may import this module before the app registry is ready.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from django.db.models import Model
 from django.utils.module_loading import import_string
 
-if TYPE_CHECKING:
-    from businesstime.calendar_spec import CalendarSpec
-
-    from .models import BusinessCalendar, CalendarNotice
+from businesstime.calendar_spec import CalendarSpec
 
 
 @dataclass(frozen=True)
@@ -35,9 +32,7 @@ class CalendarChangePort:
     def preview(self, calendar_id: int, spec: CalendarSpec, now: dt.datetime) -> dict:
         return import_string(self.preview_path)(calendar_id, spec, now)
 
-    def repair(
-        self, calendar: BusinessCalendar, notice: CalendarNotice | None, now: dt.datetime
-    ) -> None:
+    def repair(self, calendar: Model, notice: Model | None, now: dt.datetime) -> None:
         import_string(self.repair_path)(calendar, notice, now)
 
 
