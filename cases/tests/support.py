@@ -3,13 +3,21 @@ attachments), the notice sweeper's cases and events, the shape of the case JSON.
 
 import datetime as dt
 import re
+import threading
+import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connections
+from rest_framework.test import APIClient
+
+from accounts.services import api_client_create
+from cases.api import views
 from cases.events import Actor
 from cases.models import Attachment, Case, CaseEvent, Comment
 from cases.routing.engine import case_route
 from cases.services import CaseInput, TransitionInput, case_create, case_transition
-from tests.support.cases import PROBLEM, ContactFactory
+from tests.support.cases import PROBLEM, READ_WRITE, ContactFactory
 
 MX = ZoneInfo("America/Mexico_City")
 RECEIVED = dt.datetime(2026, 11, 18, 10, 0, tzinfo=MX)
@@ -117,3 +125,39 @@ def field_errors(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == PROBLEM
     return [(e["field"], e["code"]) for e in response.json()["errors"]]
+
+
+def posted_twice_at_once(monkeypatch: Any, body: dict, idempotency_key: str) -> list[Any]:
+    """Two identical intake requests under one Idempotency-Key, released together from two
+    threads (each with its own connection) while intake is slowed down, so the second arrives
+    while the first works; their answers. Needs committed data (a transactional test)."""
+    original = views.case_create
+
+    def slow_case_create(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(views, "case_create", slow_case_create)
+    _, key = api_client_create("Portal Mi Cuenta", "MICUENTA", READ_WRITE)
+    start = threading.Barrier(2)
+    answers: list[Any] = []
+
+    def send() -> None:
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        try:
+            start.wait()
+            answers.append(
+                api.post(
+                    "/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY=idempotency_key
+                )
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers

@@ -1,18 +1,17 @@
 """`Idempotency-Key` on `POST /api/v1/cases/` (SPEC §8, §10): a retry never duplicates a case."""
 
 import datetime as dt
-import threading
-import time
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.utils import timezone
 
-from accounts.services import api_client_create
 from cases.models import Case, IdempotencyKey
 from cases.services.idempotency import idempotency_keys_purge, request_fingerprint
 from tests.support.cases import PROBLEM, READ_WRITE, client_for, payload, session_for
+from tests.support.reference import _restore_reference_data, reference_data  # noqa: F401
+
+from .support import posted_twice_at_once
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -137,52 +136,14 @@ def test_old_keys_are_purged_after_a_day(portal):
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["nueva"]
 
 
-@pytest.fixture
-def reference_data_present(transactional_db):  # type: ignore[no-untyped-def]
-    """Committed data, as in production. pytest-django runs transactional tests after all the
-    others and flushes every table after each: a transactional test that ran before this one
-    may have emptied the reference data, so load it again if so."""
-    from catalog.models import Service
-    from catalog.reference_data import reference_data_load
-
-    if not Service.objects.exists():
-        reference_data_load()
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL row locks (CI runs it)")
-def test_two_identical_requests_at_once_create_one_case(reference_data_present, monkeypatch):
+@pytest.mark.usefixtures("reference_data")
+def test_two_identical_requests_at_once_create_one_case(monkeypatch):
     # Given intake slowed down, so that the second request arrives while the first one works
-    from cases.api import views
-
-    original = views.case_create
-
-    def slow_case_create(*args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(0.3)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(views, "case_create", slow_case_create)
-    # And a client and two threads, each with its own connection, released together
-    _, key = api_client_create("Portal Mi Cuenta", "MICUENTA", READ_WRITE)
-    start = threading.Barrier(2)
-    answers: list = []
-
-    def send() -> None:
-        from rest_framework.test import APIClient
-
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        try:
-            start.wait()
-            answers.append(_post(api, payload(external_reference="MC-9"), "llave-concurrente"))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = posted_twice_at_once(
+        monkeypatch, payload(external_reference="MC-9"), "llave-concurrente"
+    )
 
     # Then both got the same 201, and there is one case
     assert [a.status_code for a in answers] == [201, 201], [a.content for a in answers]

@@ -3,20 +3,18 @@ its own intake back whole and answers what the key stored, even when the intake 
 refused; nothing of the rolled-back attempt is left or queued."""
 
 import json
-import threading
-import time
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.services import api_client_create
-from cases.api import views
 from cases.models import Case, CaseEvent, IdempotencyKey
 from contacts.models import Contact
 from tests.support.cases import READ_WRITE, client_for, payload
 from tests.support.reference import _restore_reference_data, reference_data  # noqa: F401
+
+from .support import posted_twice_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -99,33 +97,7 @@ def test_a_refused_body_under_a_used_key_is_409_and_changes_nothing():
 def test_a_concurrent_twin_waits_on_the_key_and_its_intake_rolls_back(monkeypatch):
     # Given intake slowed down and a body with nothing unique but the key (no reference, a
     # contact without NSS or CURP): only the key's unique index can stop the second case
-    original = views.case_create
-
-    def slow_case_create(*args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(0.3)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(views, "case_create", slow_case_create)
-    _, key = api_client_create("Portal Mi Cuenta", "MICUENTA", READ_WRITE)
-    start = threading.Barrier(2)
-    answers: list = []
-
-    def send() -> None:
-        from rest_framework.test import APIClient
-
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        try:
-            start.wait()
-            answers.append(_post(api, payload(contact=NEW_CONTACT), "llave-gemela"))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = posted_twice_at_once(monkeypatch, payload(contact=NEW_CONTACT), "llave-gemela")
 
     # Then both got the first's answer, and the twin's case and contact were rolled back
     assert [a.status_code for a in answers] == [201, 201], [a.content for a in answers]
