@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from infonavit_atencion.core.errors import InvalidTransition
+from infonavit_atencion.core.errors import InvalidTransition, PreconditionFailed
 
 from .models import Case
 
@@ -68,3 +68,12 @@ def status_change(case: Case, action: str) -> str:
         raise transition_refused(case, action)
     previous, case.status = case.status, target
     return previous
+
+
+def version_check(case: Case, expected_version: int | None) -> None:
+    """Refuse (412) an action taken on a version of the case that is no longer the current one."""
+    if expected_version is not None and case.version != expected_version:
+        raise PreconditionFailed(
+            _("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.")
+            % {"v": case.version}
+        )

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from infonavit_atencion.core.errors import (
     InvalidTransition,
     NotFound,
-    PreconditionFailed,
     ValidationFailed,
 )
 
 from ..events import Actor, event_instant, event_record
+from ..lifecycle import version_check
 from ..models import Case, CaseStatus, EventKind
 from ..models.case import PRIORITY_NAMES
 from .intake_checks import PRIORITY_BY_NAME
@@ -76,11 +76,7 @@ def case_update(
         case = Case.objects.select_for_update(of=("self",)).filter(folio=folio).first()
         if case is None:
             raise NotFound(_("No existe el caso %(folio)s.") % {"folio": folio})
-        if expected_version is not None and case.version != expected_version:
-            raise PreconditionFailed(
-                _("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.")
-                % {"v": case.version}
-            )
+        version_check(case, expected_version)
         if case.status in FINAL_STATUSES:
             raise InvalidTransition(
                 _("El caso está «%(status)s»; ya no se puede editar.")

@@ -23,11 +23,10 @@ from infonavit_atencion.core.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
-    PreconditionFailed,
 )
 
 from ..events import Actor, event_instant, event_record
-from ..lifecycle import transition_target
+from ..lifecycle import transition_target, version_check
 from ..models import Case, EventKind
 from ..models.case import PRIORITY_NAMES
 from ..selectors.access import cases_visible_to, may_act
@@ -54,11 +53,7 @@ def _macro_for(case: Case, macro_id: int) -> Macro:
 
 
 def _check(case: Case, macro: Macro, actor: Actor, expected_version: int | None) -> None:
-    if expected_version is not None and case.version != expected_version:
-        raise PreconditionFailed(
-            _("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.")
-            % {"v": case.version}
-        )
+    version_check(case, expected_version)
     if case.status in FINAL_STATUSES:
         raise InvalidTransition(
             _("El caso está «%(status)s»; ya no admite macros.")

@@ -13,11 +13,18 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from infonavit_atencion.core.errors import NotFound, PreconditionFailed, ValidationFailed
+from infonavit_atencion.core.errors import NotFound, ValidationFailed
 
 from ..events import Actor, event_instant, event_record
 from ..followups import followup_on_commit
-from ..lifecycle import ACTIONS, TRANSITIONS, status_change, transition_refused, transition_target
+from ..lifecycle import (
+    ACTIONS,
+    TRANSITIONS,
+    status_change,
+    transition_refused,
+    transition_target,
+    version_check,
+)
 from ..models import Case, CaseStatus
 from ..ports import CASE_STATUS_CHANGED, case_event_publish
 from ..sla.policy import sla_state_at
@@ -57,11 +64,7 @@ def case_transition(
     with transaction.atomic():
         case = _locked_case(folio)
         now = event_instant(case, now)
-        if expected_version is not None and case.version != expected_version:
-            raise PreconditionFailed(
-                _("El caso cambió (versión %(v)s); recárguelo e intente de nuevo.")
-                % {"v": case.version}
-            )
+        version_check(case, expected_version)
         target = transition_target(data.action, case.status)
         if target is None:
             raise transition_refused(case, data.action)
