@@ -199,7 +199,7 @@ def now_read(query: QueryDict) -> CaseFilters:
 
 
 def now_apply(cases: QuerySet[Case], filters: CaseFilters, now: dt.datetime) -> QuerySet[Case]:
-    narrowed = CaseFilterSet(queryset=cases, now=now).cases(filters)
+    narrowed = CaseFilterSet.narrowed(cases, filters, now)
     return with_case_output_relations(narrowed, catalog=False)
 
 

@@ -105,6 +105,10 @@ class CatalogSnapshot:
             spec = self.specs[calendar_id] = calendar_spec_for(calendar_id)
         return spec
 
+    def ids_by_code(self, relation: str) -> dict[str, int]:
+        """Code → id of the catalog rows a case's `relation` (CODE_MODELS) may point to."""
+        return {code: pk for pk, code in self.codes[relation].items()}
+
     def code(self, relation: str, pk: int | None) -> str | None:
         """The code of the catalog row `pk` that a case's `relation` points to."""
         if pk is None:

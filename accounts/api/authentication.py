@@ -92,12 +92,14 @@ class ApiClientTokenAuthentication(BaseAuthentication):
         if dot and prefix and secret and len(prefix) <= 12:
             # The catalog fingerprint (and for a write "anything subscribed?") rides along
             # (request_stamps): one round trip, not two or three.
-            client = (
+            # The prefix is unique: no ordering to compile or sort by.
+            found = (
                 ApiClient.objects.select_related("channel")
                 .filter(key_prefix=prefix, active=True)
                 .annotate(**stamp_annotations(method))
-                .first()
+                .order_by()[:1]
             )
+            client = next(iter(found), None)
         stored = client.key_digest if client is not None else _DUMMY_DIGEST
         if not hmac.compare_digest(api_key_digest(key), stored) or client is None:
             raise exceptions.AuthenticationFailed(_("La llave de acceso no es válida."))

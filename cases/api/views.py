@@ -145,9 +145,15 @@ class CaseCollectionApi(APIView):
             params.validated_data.get("ordering", DEFAULT_ORDERING),
             params.validated_data.get("page_size", PAGE_SIZE_DEFAULT),
         )
-        cases = lists.case_list_for(actor, case_filters_from(query), now, catalog=False)
-        page = paging.paginate(cases, request)
         context = case_context(request, actor, now)
+        cases = lists.case_list_for(
+            actor,
+            case_filters_from(query),
+            now,
+            catalog=False,
+            contacts=context["unmask_identifiers"],
+        )
+        page = paging.paginate(cases, request)
         log_contact_access(actor, page.results, context)
         results = cases_json(
             page.results, now=now, unmask_identifiers=context["unmask_identifiers"]
@@ -259,7 +265,9 @@ class CaseDetailApi(APIView):
     def get(self, request: Request, folio: str) -> Response:
         actor = request_actor(request)
         now = timezone.now()
-        case = detail.case_get_for(actor, folio, catalog=False)
+        case = detail.case_get_for(
+            actor, folio, catalog=False, contacts=access.identifiers_visible_to(actor)
+        )
         known = request.headers.get("If-None-Match", "")
         if known and ({"*", str(case.version)} & set(entity_tags(known))):
             return Response(status=304, headers={"ETag": etag(case)})

@@ -17,16 +17,17 @@ def _not_found(folio: str) -> NotFound:
     return NotFound(_("No existe el caso %(folio)s.") % {"folio": folio})
 
 
-def case_get_for(actor: Actor, folio: str, *, catalog: bool = True) -> Case:
+def case_get_for(actor: Actor, folio: str, *, catalog: bool = True, contacts: bool = True) -> Case:
     """The case with this folio if `actor` may see it; otherwise NotFound (even if it exists).
 
-    With `catalog`, its catalog rows come loaded too (see `with_case_output_relations`).
+    With `catalog`, its catalog rows come loaded too; without `contacts`, its contact is not
+    joined (see `with_case_output_relations`).
     """
-    case = (
-        with_case_output_relations(cases_visible_to(actor), catalog=catalog)
-        .filter(folio=folio)
-        .first()
-    )
+    # The folio is unique: no ordering to add.
+    found = with_case_output_relations(
+        cases_visible_to(actor), catalog=catalog, contacts=contacts
+    ).filter(folio=folio)[:1]
+    case = next(iter(found), None)
     if case is None:
         raise _not_found(folio)
     return case

@@ -22,13 +22,14 @@ def case_list_for(
     *,
     ordering: Sequence[str] = (),
     catalog: bool = True,
+    contacts: bool = True,
 ) -> QuerySet[Case]:
     """The visible cases matching `filters` (through :class:`CaseFilterSet`), with their printed
     relations, in `ordering`.
 
-    Never counted: the API pages through it with a keyset cursor. `catalog`: see
+    Never counted: the API pages through it with a keyset cursor. `catalog` and `contacts`: see
     `with_case_output_relations`.
     """
-    cases = CaseFilterSet(queryset=cases_visible_to(actor), now=now).cases(filters)
-    cases = with_case_output_relations(cases, catalog=catalog)
+    cases = CaseFilterSet.narrowed(cases_visible_to(actor), filters, now)
+    cases = with_case_output_relations(cases, catalog=catalog, contacts=contacts)
     return cases.order_by(*ordering) if ordering else cases

@@ -27,10 +27,17 @@ CASE_OUTPUT_JOINED = ("assignee", "contact")
 CASE_OUTPUT_PREFETCHED = tuple(r for r in CASE_OUTPUT_RELATIONS if r not in CASE_OUTPUT_JOINED)
 
 
-def with_case_output_relations(cases: QuerySet[Case], *, catalog: bool = True) -> QuerySet[Case]:
+def with_case_output_relations(
+    cases: QuerySet[Case], *, catalog: bool = True, contacts: bool = True
+) -> QuerySet[Case]:
     """`cases` with their contact and assignee joined and, with `catalog`, their catalog rows
-    prefetched: a fixed number of queries. The case JSON alone needs no `catalog`."""
-    cases = cases.select_related(*CASE_OUTPUT_JOINED)
+    prefetched: a fixed number of queries. The case JSON alone needs no `catalog`, and prints
+    the contact base's record only to a viewer who may read it: without `contacts` it reads the
+    details the case came with (its own columns), and the contact is not joined."""
+    joined = (
+        CASE_OUTPUT_JOINED if contacts else tuple(r for r in CASE_OUTPUT_JOINED if r != "contact")
+    )
+    cases = cases.select_related(*joined)
     return cases.prefetch_related(*CASE_OUTPUT_PREFETCHED) if catalog else cases
 
 
