@@ -4,7 +4,8 @@ queues and the exports filter on (SPEC §8); lists mean "any of".
 :class:`CaseFilterSet` declares each filter once. Its form reads the API's query string
 (:meth:`CaseFilterSet.query_form` of :class:`CaseListFilterSet`); its filters narrow the
 visible cases by an already valid :class:`CaseFilters` (`cases.selectors.lists.case_list_for`),
-in the order declared here, one short query per catalog code or contact identifier filter.
+in the order declared here: catalog codes are looked up in the catalog snapshot, each contact
+identifier filter costs one short query.
 ADR 0015 says why and what it costs.
 """
 
