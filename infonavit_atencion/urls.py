@@ -11,6 +11,8 @@ admin.site.site_title = "Atención Infonavit"
 admin.site.index_title = "Configuración"
 
 urlpatterns = [
+    # The API first: the busiest paths, resolved without trying every page's pattern first.
+    path("api/v1/", include("infonavit_atencion.api_urls")),
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -22,7 +24,6 @@ urlpatterns = [
     path("", include("web.dashboard_urls")),
     path("admin/", admin.site.urls),
     path("encuesta/", include("surveys.urls")),
-    path("api/v1/", include("infonavit_atencion.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

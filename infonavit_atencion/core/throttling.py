@@ -31,6 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from redis import Redis
 from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
@@ -48,12 +49,27 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period[0]]
 
 
+CLIENT_ATTRIBUTE = "_window_counter_client"
+
+
+def _redis_client(backend: RedisCache) -> Redis:
+    """The cache backend's Redis client, built once per backend (Django keeps one backend per
+    thread): Django's cache builds a new client object on every call, and building one (its
+    table of reply parsers) costs more than the round trip itself. A client only borrows
+    connections from its pool."""
+    client = getattr(backend, CLIENT_ATTRIBUTE, None)
+    if client is None:
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        setattr(backend, CLIENT_ATTRIBUTE, client)
+    return client
+
+
 def window_count(key: str, period: int) -> int:
     """Count one request in `key`'s window; the window's count so far, this one included."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+        client = _redis_client(backend)
         pipeline = client.pipeline(transaction=False)
         pipeline.incr(full_key)
         pipeline.expire(full_key, period + 1, nx=True)
