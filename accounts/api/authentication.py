@@ -32,7 +32,9 @@ from rest_framework.request import Request
 
 from accounts.models import ApiClient
 from accounts.services import api_key_digest
-from infonavit_atencion.core.request_stamps import stamp_annotations, stamps_store
+from infonavit_atencion.core.request_stamps import stamps_store
+
+from .client_lookup import active_client_by_prefix
 
 KEYWORD = "Token"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -92,14 +94,7 @@ class ApiClientTokenAuthentication(BaseAuthentication):
         if dot and prefix and secret and len(prefix) <= 12:
             # The catalog fingerprint (and for a write "anything subscribed?") rides along
             # (request_stamps): one round trip, not two or three.
-            # The prefix is unique: no ordering to compile or sort by.
-            found = (
-                ApiClient.objects.select_related("channel")
-                .filter(key_prefix=prefix, active=True)
-                .annotate(**stamp_annotations(method))
-                .order_by()[:1]
-            )
-            client = next(iter(found), None)
+            client = active_client_by_prefix(prefix, method)
         stored = client.key_digest if client is not None else _DUMMY_DIGEST
         if not hmac.compare_digest(api_key_digest(key), stored) or client is None:
             raise exceptions.AuthenticationFailed(_("La llave de acceso no es válida."))

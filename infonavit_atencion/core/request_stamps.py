@@ -42,7 +42,8 @@ def stamp_register(name: str, sql: Callable[[], str], *, writes_only: bool = Fal
         _writes_only.discard(name)
 
 
-def _wanted(method: str | None) -> list[str]:
+def stamps_wanted(method: str | None) -> list[str]:
+    """The names of the stamps a request with this HTTP `method` (None: every stamp) reads."""
     writes = method is None or method.upper() not in SAFE_METHODS
     return [name for name in _registered if writes or name not in _writes_only]
 
@@ -52,7 +53,7 @@ def stamp_annotations(method: str | None = None) -> dict[str, RawSQL]:
     stamp): one per registered stamp it may need."""
     return {
         PREFIX + name: RawSQL(f"({_registered[name]()})", [], output_field=TextField())  # noqa: S611 - registered SQL, no request data
-        for name in _wanted(method)
+        for name in stamps_wanted(method)
     }
 
 
