@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Upper
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from infonavit_atencion.core.history import HistoricalRecords
 from infonavit_atencion.core.models import TimeStampedModel
 
 from .identifiers import curp_validator, nss_validator, rfc_validator

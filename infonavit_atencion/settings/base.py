@@ -95,6 +95,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 # A connection killed under us (database restart, pg_terminate_backend) is noticed before use.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Same backend, but an idle connection's health check reads its socket, not `SELECT 1`.
+    DATABASES["default"]["ENGINE"] = "infonavit_atencion.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     # Wait for the writer lock instead of failing at once; IMMEDIATE avoids upgrade deadlocks.
