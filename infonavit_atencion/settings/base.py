@@ -179,6 +179,10 @@ REDIS_URL = env("REDIS_URL", default="")
 # In-process, the producer pool still opens a (memory) connection: name a host so kombu does
 # not warn "No hostname was supplied" on every start.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport with one client per channel (core.redis_broker): no new client
+    # object for every publish.
+    CELERY_BROKER_TRANSPORT = "infonavit_atencion.core.redis_broker:Transport"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
