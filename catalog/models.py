@@ -324,3 +324,21 @@ class Macro(TimeStampedModel):
             raise ValidationError(
                 {"pause_reason": _("Indique el motivo de la espera que aplica esta macro.")}
             )
+
+
+class CatalogVersion(models.Model):
+    """One row whose token changes with every committed change to the tables the catalog
+    snapshot reads (``cases.catalog_cache``): database triggers write it in the writer's own
+    transaction (migration catalog 0006), so ORM saves, ``update()``, bulk writes, raw SQL and
+    TRUNCATE all move it. Nothing in the application writes it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.BigIntegerField(_("marca de versión"))
+
+    class Meta:
+        verbose_name = _("versión del catálogo")
+        verbose_name_plural = _("versión del catálogo")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="catalog_version_one_row")]
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -5,13 +5,20 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
-from cases.catalog_cache import catalog_cache_forget, catalog_snapshot
+from cases.catalog_cache import TRACKED_MODELS, catalog_snapshot
 from cases.events import Actor
 from cases.models import Case
 from cases.services import CaseInput, case_create
 from catalog.models import Directorate, Service, ServiceChannel, SlaPolicy
-from channels.models import BusinessCalendar, CalendarException, Channel, Office
+from channels.models import (
+    BusinessCalendar,
+    CalendarException,
+    CalendarInterval,
+    Channel,
+    Office,
+)
 from contacts.services import ContactInput
 from infonavit_atencion.core.errors import ValidationFailed
 from tests.support.cases import READ_WRITE, client_for, payload
@@ -114,15 +121,46 @@ def test_intake_counts_on_calendar_and_policy_edits_at_once(agent):
     assert after.resolution_due_at == before.resolution_due_at
 
 
-def test_a_code_written_without_history_is_read_from_the_database():
+def test_a_bulk_write_reloads_it_and_an_older_copy_reads_a_new_code_once():
     snapshot = catalog_snapshot()
     Directorate.objects.bulk_create([Directorate(code="SIN_HISTORIA", name="Sin historia")])
     added = Directorate.objects.get(code="SIN_HISTORIA")
 
-    assert catalog_snapshot() is snapshot  # bulk writes leave no history …
-    assert snapshot.code("directorate", added.pk) == "SIN_HISTORIA"  # … the code is read once
-    catalog_cache_forget()
+    # a copy taken before the row was committed (a request in flight) reads its code once …
+    assert snapshot.code("directorate", added.pk) == "SIN_HISTORIA"
+    # … and bulk writes, which leave no history, move the catalog's token too (issue 17)
+    reloaded = catalog_snapshot()
+    assert reloaded is not snapshot
+    assert reloaded.codes["directorate"][added.pk] == "SIN_HISTORIA"
+
+
+@pytest.mark.parametrize("model", TRACKED_MODELS, ids=lambda m: m.__name__)
+def test_an_update_of_any_tracked_table_reloads_it(model):
+    snapshot = catalog_snapshot()
+    row = model._default_manager.order_by("pk").first() or CalendarException.objects.create(
+        calendar=BusinessCalendar.objects.get(code="INSTITUCIONAL"),
+        date=dt.date(2026, 12, 8),
+        name="Cierre",
+    )
+    model._default_manager.filter(pk=row.pk).update(id=F("id"))  # no history, no signal
     assert catalog_snapshot() is not snapshot
+
+
+def test_a_calendar_edit_without_history_reaches_the_clock():
+    snapshot = catalog_snapshot()
+    calendar = BusinessCalendar.objects.get(code="INSTITUCIONAL")
+    spec = snapshot.calendar_spec(calendar.pk)
+    CalendarInterval.objects.filter(calendar=calendar).update(end="23:00")
+    assert catalog_snapshot().calendar_spec(calendar.pk) != spec
+
+
+def test_an_office_channel_change_in_raw_sql_reloads_it():
+    snapshot = catalog_snapshot()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM channels_office_channels")
+    reloaded = catalog_snapshot()
+    assert reloaded is not snapshot
+    assert reloaded.office_channels == {}
 
 
 def test_a_case_created_through_the_api_costs_a_fixed_number_of_queries(
