@@ -321,7 +321,7 @@ def main() -> int:
             "catch_up_s": round(catch_up, 1),
             "swept": sum(int(n) for n in SWEEP_DONE.findall(worker.logs())),
             "publishes_lost": gunicorn.log.read_text(errors="replace").count(
-                "No se pudo encolar cases.tasks.route_case"
+                "No se pudo encolar cases.tasks.route_new_case"
             ),
             "run_dir": str(run_dir),
             "phases_s": phases,

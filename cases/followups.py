@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 
 from infonavit_atencion.core.queueing import enqueue_named_now, enqueue_named_on_commit
 
-ROUTE_CASE = "cases.tasks.route_case"
+ROUTE_NEW_CASE = "cases.tasks.route_new_case"  # routing, then the acknowledgement e-mail
 RUN_SLA_REPAIR = "cases.tasks.run_sla_repair"
 SEND_ACKNOWLEDGEMENT = "cases.tasks.send_acknowledgement"
 SEND_ASSIGNMENT_NOTICE = "cases.tasks.send_assignment_notice"

@@ -38,17 +38,32 @@ from .sla.repair import repair_notices_enqueue, sla_repair_continue
 UNROUTED_GRACE = dt.timedelta(seconds=settings.UNROUTED_GRACE_SECONDS)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=10,
-)
+# Routing: retried with backoff while the database is unreachable.
+ROUTING_RETRY = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 10,
+}
+
+
+@shared_task(**ROUTING_RETRY)
 def route_case(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
     """Route one case; a case already routed is left alone, so a duplicate message is harmless."""
     return case_route(case_id, timezone.now()) is not None
+
+
+@shared_task(**ROUTING_RETRY)
+def route_new_case(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """A new case's routing, then its acknowledgement e-mail queued: the intake publishes one
+    message, not two (issue 17: a publish costs an intake more than any of its statements).
+    The acknowledgement waits for the routing; should routing keep failing, the notice sweeper
+    still sends it, and a redelivered message queues it again, which mails nothing twice."""
+    routed = case_route(case_id, timezone.now()) is not None
+    enqueue_now(send_acknowledgement, case_id)
+    return routed
 
 
 @shared_task

@@ -25,7 +25,7 @@ from infonavit_atencion.core.errors import ApplicationError, Conflict, NotFound
 
 from ..events import SYSTEM, event_instant, event_record
 from ..filing_link import LinkExpired, LinkForged, confirmation_case_ref
-from ..followups import ROUTE_CASE, SEND_ACKNOWLEDGEMENT, followup_on_commit
+from ..followups import ROUTE_NEW_CASE, followup_on_commit
 from ..models import Case, CaseStatus, EventKind
 from .content import attachment_add, upload_sniff
 from .intake import CaseCreateResult, CaseInput, case_create
@@ -90,8 +90,7 @@ def case_email_confirm(token: str, now: dt.datetime) -> tuple[Case, bool]:
         case.version += 1
         case.save(update_fields=["awaiting_email_confirmation", "version", "updated_at"])
         event_record(case, EventKind.UPDATED, SYSTEM, now, {"email_confirmed": True})
-        followup_on_commit(ROUTE_CASE, case.pk)
-        followup_on_commit(SEND_ACKNOWLEDGEMENT, case.pk)
+        followup_on_commit(ROUTE_NEW_CASE, case.pk)  # routing, then the acknowledgement
     return case, True
 
 

@@ -19,7 +19,7 @@ from infonavit_atencion.core.errors import Conflict
 from ..events import Actor, event_record
 from ..folios import folio_for_insert
 from ..followups import (
-    ROUTE_CASE,
+    ROUTE_NEW_CASE,
     SEND_ACKNOWLEDGEMENT,
     SEND_FILING_CONFIRMATION,
     followup_on_commit,
@@ -168,14 +168,15 @@ def _intake_record(case: Case, checked: IntakeChecked, actor: Actor, now: dt.dat
             now,
             {"action": "resolve", "from": "new", "to": "resolved"},
         )
+        # Not routed: the acknowledgement alone.
+        followup_on_commit(SEND_ACKNOWLEDGEMENT, case.pk)
     elif case.awaiting_email_confirmation:
         # Held: the confirmation e-mail instead; confirming queues routing and the acknowledgement.
         followup_on_commit(SEND_FILING_CONFIRMATION, case.pk)
     else:
-        followup_on_commit(ROUTE_CASE, case.pk)
+        # Routing, then the acknowledgement: one message (`cases.tasks.route_new_case`).
+        followup_on_commit(ROUTE_NEW_CASE, case.pk)
     case_event_publish(case, CASE_CREATED, now)
-    if not case.awaiting_email_confirmation:
-        followup_on_commit(SEND_ACKNOWLEDGEMENT, case.pk)
 
 
 def case_create(

@@ -210,6 +210,7 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # One queue per concern, so a backlog of e-mails never delays routing.
 CELERY_TASK_ROUTES = {
     "cases.tasks.route_case": {"queue": "routing"},
+    "cases.tasks.route_new_case": {"queue": "routing"},
     "cases.tasks.sweep_unrouted_cases": {"queue": "routing"},
     "cases.tasks.run_sla_monitor": {"queue": "sla"},
     "cases.tasks.send_breach_notice": {"queue": "notifications"},

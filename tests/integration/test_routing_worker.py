@@ -199,7 +199,7 @@ def test_intake_succeeds_with_the_broker_down_and_the_sweeper_routes_the_case(
     assert Case.objects.filter(pk=case.pk, status=CaseStatus.NEW).exists()
     assert CaseEvent.objects.filter(case=case, kind=EventKind.CREATED).count() == 1
     assert any(
-        r.getMessage().startswith(f"No se pudo encolar cases.tasks.route_case({case.pk},)")
+        r.getMessage().startswith(f"No se pudo encolar cases.tasks.route_new_case({case.pk},)")
         for r in caplog.records
     )
 
