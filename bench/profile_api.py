@@ -10,6 +10,7 @@ both). Then, in this process, the queries one request runs (Django test client, 
 
     [API_BENCH_DATABASE=NAME] .venv/bin/python bench/profile_api.py [--cases 3000] [--seconds 15]
         [--flame DIR]   # also write speedscope profiles there
+        [--cpu]         # only samples holding the GIL: Python's CPU time, not the waits
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
     ("middleware: office timezone", ("web/middleware.py",)),
     ("middleware: security/common/clickjacking", (
         "middleware/security.py", "middleware/common.py", "middleware/clickjacking.py")),
-    ("authentication (token)", ("accounts/api/authentication.py",)),
+    ("authentication (token)", ("accounts/api/authentication.py", "accounts/api/client_lookup.py")),
     ("throttle", ("core/throttling.py", "rest_framework/throttling.py")),
     ("permissions (scopes)", ("accounts/api/permissions.py",)),
     ("idempotency", ("idempoten",)),
@@ -115,12 +116,13 @@ def summarize(raw: Path) -> str:
     return "\n".join(lines)
 
 
-def profile(label: str, make, seconds: float, flame: Path | None) -> None:  # type: ignore[no-untyped-def]
+def profile(label: str, make, seconds: float, flame: Path | None, cpu_only: bool) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.txt"
         record = [
             str(bench.ROOT / ".venv" / "bin" / "py-spy"), "record", "--pid", str(server.proc.pid),
-            "--subprocesses", "--idle", "--nonblocking", "--rate", "200",
+            "--subprocesses", *(["--gil"] if cpu_only else ["--idle"]), "--nonblocking",
+            "--rate", "200",
             "--duration", str(int(seconds)), "--format", "raw", "--output", str(raw),
         ]  # fmt: skip
         spy = subprocess.Popen(record, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
@@ -172,6 +174,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--flame", type=Path, default=None)
+    parser.add_argument("--cpu", action="store_true", help="sample Python's CPU time only")
     args = parser.parse_args()
     key, service = bench._setup(args.cases)
     plan_key = key
@@ -185,7 +188,7 @@ def main() -> None:
         ]
         for name, make in plan:
             bench.load(name, bench.PORT, make, 2, 1.0)  # warm-up
-            profile(f"{name} (c=8)", make, args.seconds, args.flame)
+            profile(f"{name} (c=8)", make, args.seconds, args.flame, args.cpu)
     finally:
         server.stop()
     queries()
