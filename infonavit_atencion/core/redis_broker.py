@@ -2,9 +2,10 @@
 
 kombu's Redis channel builds a new redis-py client object for every publish
 (``Channel.conn_or_acquire``), and building one (its table of reply parsers) costs more than the
-``LPUSH`` round trip itself; an intake publishes two messages. A client only borrows connections
-from the channel's pool, so one client per channel serves every publish, and a pipeline made from
-it (the worker's acknowledgement bookkeeping) still takes a connection of its own.
+``LPUSH`` round trip itself, on every intake and every e-mail queued. A client only borrows
+connections from the channel's pool, so one client per channel serves every publish, and a
+pipeline made from it (the worker's acknowledgement bookkeeping) still takes a connection of its
+own.
 
 Used when the broker is a plain ``redis://`` URL (``CELERY_BROKER_TRANSPORT``); everything else
 is kombu's transport as it is.
