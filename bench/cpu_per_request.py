@@ -81,7 +81,7 @@ def measure(label: str, server: bench.Gunicorn, make, seconds: float) -> str:  #
     after = {name: tree_cpu(pid) for name, pid in groups.items()}
     after["load generator"] = own_cpu(os.getpid())
     requests = max(1, len(run.latencies))
-    per = {name: (after[name] - before[name]) * 1000 / requests for name in groups}
+    per = {name: (after[name] - before[name]) * 1000 / requests for name in before}
     parts = ", ".join(f"{name} {value:.2f}" for name, value in per.items())
     total = sum(value for name, value in per.items() if name != "load generator")
     return f"{label:<34} {run.throughput:7.1f}/s  CPU ms/request: {total:.2f} served ({parts})"

@@ -61,8 +61,9 @@ def _compile(method: str | None) -> _Compiled:
 
 
 def _compiled(method: str | None) -> _Compiled:
-    cache: dict[tuple[str, ...], _Compiled] = getattr(_local, "compiled", None) or {}
-    _local.compiled = cache
+    cache: dict[tuple[str, ...], _Compiled] | None = getattr(_local, "compiled", None)
+    if cache is None:
+        cache = _local.compiled = {}
     wanted = tuple(stamps_wanted(method))
     found = cache.get(wanted)
     if found is None:

@@ -20,7 +20,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters.constants import EMPTY_VALUES
@@ -235,10 +234,6 @@ class CaseFilterSet(django_filters.FilterSet):
             else:
                 queryset = filter_.filter(queryset, value)
         return queryset
-
-    def filter_queryset(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
-        # A FilterSet instance (`.qs`) filters as `narrowed` does, at the instant of the call.
-        return self.narrowed(queryset, case_filters_from(self.form), timezone.now())
 
 
 class CaseListFilterSet(CaseFilterSet):
