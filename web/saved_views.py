@@ -19,8 +19,8 @@ from infonavit_atencion.core.errors import ValidationFailed
 
 from .queues import QUEUES, queue_cases, queues_for
 
-# Only the first views are counted: one COUNT each (plus one short catalog look-up per
-# catalog code the view filters on), whatever the number saved.
+# Only the first views are counted: one COUNT each (plus the catalog snapshot's one-row check
+# when the view filters on catalog codes, as the office queue does), whatever the number saved.
 SAVED_VIEWS_COUNTED = 10
 
 

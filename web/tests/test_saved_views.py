@@ -97,8 +97,9 @@ def test_counting_costs_one_query_per_view_and_stops_at_the_bound(agent):
         entries = saved_views_for(agent, timezone.now())
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == SAVED_VIEWS_COUNTED
-    # the views and the profile once; per counted view its COUNT and the short look-up of the
-    # office queue's own office code (CatalogCodeFilter, as on the queue page); none beyond
+    # the views and the profile once; per counted view its COUNT and the catalog snapshot's
+    # one-row check for the office queue's own office code (CatalogCodeFilter, as on the queue
+    # page); none beyond
     assert len(queries.captured_queries) == 2 + 2 * SAVED_VIEWS_COUNTED
     assert [entry.count for entry in entries] == [0] * SAVED_VIEWS_COUNTED + [None, None]
 
