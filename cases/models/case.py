@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseKind, SlaUnit
+from infonavit_atencion.core.models import FastLoadModel
 
 from ..limits import SUBJECT_MAX_LENGTH
 from .contact_details import CaseContactDetails
@@ -58,7 +59,7 @@ class FolioField(models.CharField):
         return name, "django.db.models.CharField", args, kwargs
 
 
-class Case(CaseContactDetails):
+class Case(FastLoadModel, CaseContactDetails):
     # Foreign keys carry db_index=False where a composite index in Meta starts with the same
     # column (or, for the SLA snapshot's policy and calendar, where only rare admin deletes
     # would look them up): every index is paid on each write, and cases are written often.

@@ -1,1 +1,2 @@
-"""PostgreSQL with a health check that costs no round trip (settings use it as ENGINE)."""
+"""PostgreSQL with a health check that costs no round trip and a lighter ORDER BY compiler
+(settings use it as ENGINE)."""

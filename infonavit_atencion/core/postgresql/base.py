@@ -17,13 +17,21 @@ from __future__ import annotations
 import select
 
 from django.db.backends.postgresql import base as postgresql
+from django.db.backends.postgresql import operations as postgresql_operations
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 # Whatever the socket reports (input, hang-up, error, a closed descriptor) means "ask".
 _ANY_EVENT = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP | select.POLLNVAL
 
 
+class DatabaseOperations(postgresql_operations.DatabaseOperations):
+    # Select queries ordered by field names skip Django's position map (`compiler`).
+    compiler_module = "infonavit_atencion.core.postgresql.compiler"
+
+
 class DatabaseWrapper(postgresql.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def is_usable(self) -> bool:
         if self.connection is None or self.connection.closed:
             return False
