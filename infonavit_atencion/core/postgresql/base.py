@@ -1,4 +1,5 @@
-"""Django's PostgreSQL backend whose connection health check needs no `SELECT 1` when idle.
+"""Django's PostgreSQL backend whose connection health check needs no `SELECT 1` when idle
+(and whose select compiler orders by field names without a position map: `compiler`).
 
 `CONN_HEALTH_CHECKS` makes Django ask `is_usable()` before a request's first query, and the
 stock answer is a `SELECT 1`: a full round trip on every request. A connection that is idle
