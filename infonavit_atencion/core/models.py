@@ -26,13 +26,13 @@ class FastLoadModel(models.Model):
     """A model whose rows read from the database become instances without `Model.__init__`.
 
     Django builds each row read through `__init__`, which sets every column with `setattr`: for
-    a wide model read by the page (a case has 74 columns, a list page 26 cases) that was a
-    tenth of the list request's Python (issue 17). A whole row whose every column is a plain
+    a wide model read by the page (a case has 58 columns, a list page 26 cases) that was
+    8 % of the list request's Python (issue 17). A whole row whose every column is a plain
     attribute (Django's `DeferredAttribute`, or a foreign key's id, whose setter only clears a
     cache a new instance does not have) is put in the instance's `__dict__` at once — the same
     instance `__init__` would build. Rows with deferred columns (`only()`, `defer()`), a field
     with a descriptor of its own (files, for instance) or a listener on `pre_init`/`post_init`
-    take Django's way (`core/tests/test_fast_load.py`).
+    take Django's way (`cases/tests/test_case_fast_load.py`, with `Case`).
     """
 
     class Meta:

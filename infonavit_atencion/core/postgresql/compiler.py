@@ -1,15 +1,16 @@
-"""Django's PostgreSQL SQL compilers, with the ORDER BY of a plain model query built without a position map.
+"""Django's PostgreSQL compilers; a plain model query's ORDER BY is built without a position map.
 
 To let an ORDER BY term point at a selected expression by position, Django's
 `SQLCompiler._order_by_pairs` maps every selected column to a `PositionRef` (hashing each
 column expression) whenever a query is ordered. A term written as a field name ("-received_at",
 "pk", "service__code") can only match a selected *alias*, and a model query's default columns
-have none. A case list selects 85 columns (the case and its assignee): building that map was a
-tenth of the Python of a list request (issue 17). So when every ordering term is a name and
-no selected column has an alias, the pairs are built with the selection hidden, which leaves
-the map empty: the same ORDER BY, without the map. Anything else — an expression in the
-ordering, an annotation or `values()` alias, a combined query (`union`) — goes through Django's
-code unchanged. `core/tests/test_postgresql_compiler.py` compares both SQL texts.
+have none. A case page selects 69 columns (the case and its assignee; 85 with the contact):
+building that map was a tenth of a list request's Python (issue 17). So when every ordering
+term is a name and no selected column has an alias, the pairs are built with the selection
+hidden, which leaves the map empty: the same ORDER BY, without the map. Anything else — an
+expression in the ordering, an annotation or `values()` alias, a combined query (`union`) —
+goes through Django's code unchanged. `core/tests/test_postgresql_compiler.py` compares both
+SQL texts.
 """
 
 from __future__ import annotations
