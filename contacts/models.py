@@ -110,11 +110,15 @@ class Contact(TimeStampedModel):
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         """Keeps `search_name` in step with the names, also on a partial save of a name."""
-        self.search_name = search_name(self.first_surname, self.second_surname, self.given_names)
+        self.search_name_refresh()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and NAME_FIELDS & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
+
+    def search_name_refresh(self) -> None:
+        """`search_name` from the names as they are now (every write of a contact calls it)."""
+        self.search_name = search_name(self.first_surname, self.second_surname, self.given_names)
 
     @property
     def full_name(self) -> str:

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from infonavit_atencion.core import row_insert
 from infonavit_atencion.core.errors import FieldError, ValidationFailed
+from infonavit_atencion.core.history import insert_with_history
 
 from .details import DETAIL_FIELDS, ContactDetails
 from .identifiers import validate_curp, validate_nss, validate_rfc
@@ -219,6 +221,15 @@ def _complete(
     return contact
 
 
+def _contact_insert(contact: Contact) -> None:
+    """Write a new contact with its history row: one statement on PostgreSQL (ADR 0020)."""
+    if not row_insert.available():
+        contact.save()
+        return
+    contact.search_name_refresh()
+    insert_with_history(contact)
+
+
 def _create(
     data: ContactInput,
     nss: str | None,
@@ -264,11 +275,11 @@ def _create(
     _record_editor(contact, editor)
     if nss is None and curp is None:
         # Nothing unique to clash on (no concurrent twin to reuse): no savepoint (issue 17).
-        contact.save()
+        _contact_insert(contact)
         return ContactUpsertResult(contact, True, tuple(warnings))
     try:
         with transaction.atomic():
-            contact.save()
+            _contact_insert(contact)
     except IntegrityError:
         # Another intake created the same person a moment ago: reuse it.
         existing = Contact.objects.filter(nss=nss).first() if nss else None

@@ -28,13 +28,13 @@ from infonavit_atencion.core.json_parser import BoundedJSONParser
 from infonavit_atencion.core.pagination import KeysetPagination
 
 from ..events import Actor
-from ..models import Case
 from ..representation import case_created_json, cases_json
 from ..selectors import access, detail, lists
 from ..selectors.filters import CaseListFilterSet, case_filters_from
 from ..services.edit import CaseChanges, case_update
 from ..services.idempotency import (
     IdempotentAnswer,
+    Produced,
     idempotency_key_clean,
     idempotent_create,
     request_fingerprint,
@@ -204,11 +204,17 @@ class CaseCollectionApi(APIView):
             raise PermissionDenied(_("Un asesor registra casos sólo en su propia oficina."))
         allow_backdating = access.may_backdate(actor)
 
-        def create() -> tuple[int, dict[str, Any], Case]:
+        def create() -> Produced:
             # The answer is written from the case in memory: nothing is read back. Under a key,
-            # idempotent_create's transaction rolls back whole on a refusal: no savepoints.
+            # idempotent_create's transaction rolls back whole on a refusal (no savepoints),
+            # and sends the case's events with the key's row (ADR 0020).
             result = case_create(
-                data, actor, now, allow_backdating=allow_backdating, savepoint=key is None
+                data,
+                actor,
+                now,
+                allow_backdating=allow_backdating,
+                savepoint=key is None,
+                defer_events=key is not None,
             )
             body = case_created_json(
                 result.case,
@@ -216,11 +222,11 @@ class CaseCollectionApi(APIView):
                 unmask_identifiers=access.identifiers_visible_to(actor),
                 warnings=result.warnings,
             )
-            return 201, body, result.case
+            return Produced(201, body, result.case, result.pending)
 
         if key is None:
-            status, body, _case = create()
-            answer = IdempotentAnswer(status, body, replayed=False)
+            produced = create()
+            answer = IdempotentAnswer(produced.status, produced.body, replayed=False)
         else:
             answer = idempotent_create(actor, key, request_fingerprint(request.data), now, create)
         headers = {"Location": case_url(request, answer.body["folio"])}

@@ -33,7 +33,9 @@ from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from infonavit_atencion.core import row_insert
 from infonavit_atencion.core.errors import Conflict, ValidationFailed
+from infonavit_atencion.core.row_insert import Statement
 
 from ..events import Actor
 from ..models import Case, IdempotencyKey
@@ -84,7 +86,9 @@ def _insert_answered(
 ) -> bool:
     """Write the key's row with its answer in the caller's transaction; False if it is taken.
 
-    Waits while another transaction holds the same key uncommitted (see the module docstring).
+    The answer's pending statements (the intake's events) go first, in the same round trip
+    on PostgreSQL (ADR 0020). Waits while another transaction holds the same key uncommitted
+    (see the module docstring).
     """
     meta = IdempotencyKey._meta
     values = {
@@ -109,9 +113,18 @@ def _insert_answered(
         f"VALUES ({', '.join(['%s'] * len(params))}) "
         f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+    return bool(_send([*answer.pending, Statement(sql, tuple(params))]))
+
+
+def _send(statements: list[Statement]) -> Any:
+    """The rows the last of `statements` returns: all in one round trip where the database
+    takes several statements at once (PostgreSQL), else one by one."""
+    if row_insert.available():
+        return row_insert.statements_execute(statements)
+    rows: Any = []
+    for statement in statements:
+        rows = row_insert.statements_execute([statement])
+    return rows
 
 
 class IdempotencyKeyReused(Conflict):
@@ -120,10 +133,22 @@ class IdempotencyKeyReused(Conflict):
 
 
 @dataclass(frozen=True)
+class Produced:
+    """What producing the answer gave: the status and body to store and send, the case, and
+    the statements still to send in its transaction (`CaseCreateResult.pending`)."""
+
+    status: int
+    body: dict[str, Any]
+    case: Case
+    pending: tuple[Statement, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Answer:
     status: int
     body: dict[str, Any]
     case: Case
+    pending: tuple[Statement, ...] = ()
 
     @property
     def stored_body(self) -> str:
@@ -134,7 +159,7 @@ class _KeyTaken(Exception):
     """Raised to roll a produced intake back whole: the key already has its row."""
 
 
-Produce = Callable[[], tuple[int, dict[str, Any], Case]]
+Produce = Callable[[], Produced]
 
 
 def _replay(row: IdempotencyKey, fingerprint: str) -> IdempotentAnswer:
@@ -159,8 +184,10 @@ def _take_over(
             return None
         if row.response_status is not None:
             return _replay(row, fingerprint)
-        status, body, case = produce()
+        produced = produce()
+        status, body, case = produced.status, produced.body, produced.case
         answer = _Answer(status, body, case)
+        _send(list(produced.pending))
         IdempotencyKey.objects.filter(pk=row.pk).update(
             request_fingerprint=fingerprint,
             response_status=status,
@@ -173,7 +200,7 @@ def _take_over(
 def idempotent_create(
     actor: Actor, key: str, fingerprint: str, now: dt.datetime, produce: Produce
 ) -> IdempotentAnswer:
-    """Run `produce` (create the case, return status, body and case) once per key.
+    """Run `produce` (create the case; its status, body, case and pending statements) once per key.
 
     `produce` runs inside this function's transaction: the case, the key and the answer commit
     together, or nothing does. The body must be plain JSON data (it is stored as text).
@@ -182,7 +209,8 @@ def idempotent_create(
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                answer = _Answer(*produce())
+                produced = produce()
+                answer = _Answer(produced.status, produced.body, produced.case, produced.pending)
                 if _insert_answered(owner, key, fingerprint, now, answer):
                     return IdempotentAnswer(answer.status, answer.body, False)
                 raise _KeyTaken

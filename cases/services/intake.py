@@ -14,9 +14,11 @@ from contacts.arco import arco_request_record
 from contacts.details import ContactDetails
 from contacts.models import Contact
 from contacts.services import ContactEditor, contact_upsert
+from infonavit_atencion.core import row_insert
 from infonavit_atencion.core.errors import Conflict
+from infonavit_atencion.core.row_insert import Statement
 
-from ..events import Actor, event_record
+from ..events import Actor, event_build
 from ..folios import folio_for_insert
 from ..followups import (
     ROUTE_NEW_CASE,
@@ -25,7 +27,7 @@ from ..followups import (
     followup_on_commit,
 )
 from ..lifecycle import RESOLVE_AT_INTAKE, status_change
-from ..models import Case, CaseStatus, EventKind
+from ..models import Case, CaseEvent, CaseStatus, EventKind
 from ..models.case import OPEN_STATUSES
 from ..ports import CASE_CREATED, case_event_publish
 from ..selectors.access import contacts_writable_by, identifiers_visible_to
@@ -44,6 +46,9 @@ class CaseCreateResult:
     case: Case
     warnings: list[str] = field(default_factory=list)
     contact_created: bool = False
+    # With `defer_events`: the INSERT of the case's events, which the caller sends in the same
+    # transaction (`idempotent_create`, with the key's row: one round trip for both).
+    pending: tuple[Statement, ...] = ()
 
 
 def tracking_code_new() -> str:
@@ -146,28 +151,26 @@ def _case_new(
     return case
 
 
-def _intake_record(case: Case, checked: IntakeChecked, actor: Actor, now: dt.datetime) -> None:
-    """CREATED (and the resolution at intake), then the work that follows on commit."""
+def _intake_events(
+    case: Case, checked: IntakeChecked, actor: Actor, now: dt.datetime
+) -> list[CaseEvent]:
+    """CREATED (and the resolution at intake), built in their chain order, not yet written."""
     resolved = case.status == CaseStatus.RESOLVED
-    event_record(
-        case,
-        EventKind.CREATED,
-        actor,
-        now,
-        {
-            "channel": checked.channel.code,
-            "service": checked.service.code,
-            "first_contact_resolution": resolved,
-        },
-    )
+    data = {
+        "channel": checked.channel.code,
+        "service": checked.service.code,
+        "first_contact_resolution": resolved,
+    }
+    events = [event_build(case, EventKind.CREATED, actor, now, data)]
     if resolved:
-        event_record(
-            case,
-            EventKind.STATUS_CHANGED,
-            actor,
-            now,
-            {"action": "resolve", "from": "new", "to": "resolved"},
-        )
+        resolution = {"action": "resolve", "from": "new", "to": "resolved"}
+        events.append(event_build(case, EventKind.STATUS_CHANGED, actor, now, resolution))
+    return events
+
+
+def _intake_followups(case: Case, now: dt.datetime) -> None:
+    """The work that follows on commit, and the case's publishers."""
+    if case.status == CaseStatus.RESOLVED:
         # Not routed: the acknowledgement alone.
         followup_on_commit(SEND_ACKNOWLEDGEMENT, case.pk)
     elif case.awaiting_email_confirmation:
@@ -179,6 +182,26 @@ def _intake_record(case: Case, checked: IntakeChecked, actor: Actor, now: dt.dat
     case_event_publish(case, CASE_CREATED, now)
 
 
+def _case_insert(case: Case) -> None:
+    if row_insert.available():
+        row_insert.row_insert(case)
+    else:
+        case.save(force_insert=True)
+
+
+def _events_write(events: list[CaseEvent], defer: bool) -> tuple[Statement, ...]:
+    """Write `events` now, or (`defer`, on PostgreSQL) return their INSERT for the caller."""
+    if not row_insert.available():
+        for event in events:
+            event.save()
+        return ()
+    statement = row_insert.insert_statement(events, returning=False)
+    if defer:
+        return (statement,)
+    row_insert.statements_execute([statement])
+    return ()
+
+
 def case_create(
     data: CaseInput,
     actor: Actor,
@@ -187,6 +210,7 @@ def case_create(
     allow_backdating: bool = False,
     savepoint: bool = True,
     hold_for_confirmation: bool = False,
+    defer_events: bool = False,
 ) -> CaseCreateResult:
     """Register a case: validate, upsert the contact, snapshot the SLA, write CREATED.
 
@@ -204,6 +228,11 @@ def case_create(
     ``hold_for_confirmation`` (the public portal, `services.filing`): the case is written but
     held until its e-mail address is confirmed — no routing, no acknowledgement, only the
     confirmation e-mail; a case without an e-mail to confirm is never held.
+
+    On PostgreSQL the contact (with its history row), the case and its events are written as
+    plain INSERTs, one statement each (ADR 0020). ``defer_events`` (under an Idempotency-Key):
+    the events' INSERT is returned in ``pending`` instead of sent; the caller sends it in this
+    transaction, before it commits.
     """
     checked = intake_checked(data, actor, now, allow_backdating)
     with transaction.atomic(savepoint=savepoint):
@@ -220,12 +249,13 @@ def case_create(
         case = _case_new(data, checked, found, actor, now, held)
         try:
             # No savepoint: a clash aborts the whole intake, whose transaction rolls back.
-            case.save(force_insert=True)
+            _case_insert(case)
         except IntegrityError as clash:
             if data.external_reference and actor.client is not None:
                 raise _external_reference_taken(data) from clash
             raise
         if checked.service.arco_request:
             arco_request_record(case, data.arco_right)
-        _intake_record(case, checked, actor, now)
-    return CaseCreateResult(case, found.warnings, found.created)
+        pending = _events_write(_intake_events(case, checked, actor, now), defer_events)
+        _intake_followups(case, now)
+    return CaseCreateResult(case, found.warnings, found.created, pending)
