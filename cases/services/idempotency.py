@@ -82,7 +82,7 @@ def _owner(actor: Actor) -> dict[str, Any]:
 
 
 def _insert_answered(
-    owner: dict[str, Any], key: str, fingerprint: str, now: dt.datetime, answer: _Answer
+    owner: dict[str, Any], key: str, fingerprint: str, now: dt.datetime, answer: Produced
 ) -> bool:
     """Write the key's row with its answer in the caller's transaction; False if it is taken.
 
@@ -142,14 +142,6 @@ class Produced:
     case: Case
     pending: tuple[Statement, ...] = ()
 
-
-@dataclass(frozen=True)
-class _Answer:
-    status: int
-    body: dict[str, Any]
-    case: Case
-    pending: tuple[Statement, ...] = ()
-
     @property
     def stored_body(self) -> str:
         return json.dumps(self.body, ensure_ascii=False)
@@ -184,17 +176,15 @@ def _take_over(
             return None
         if row.response_status is not None:
             return _replay(row, fingerprint)
-        produced = produce()
-        status, body, case = produced.status, produced.body, produced.case
-        answer = _Answer(status, body, case)
-        _send(list(produced.pending))
+        answer = produce()
+        _send(list(answer.pending))
         IdempotencyKey.objects.filter(pk=row.pk).update(
             request_fingerprint=fingerprint,
-            response_status=status,
+            response_status=answer.status,
             response_body=answer.stored_body,
-            case=case,
+            case=answer.case,
         )
-        return IdempotentAnswer(status, body, False)
+        return IdempotentAnswer(answer.status, answer.body, False)
 
 
 def idempotent_create(
@@ -209,8 +199,7 @@ def idempotent_create(
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                produced = produce()
-                answer = _Answer(produced.status, produced.body, produced.case, produced.pending)
+                answer = produce()
                 if _insert_answered(owner, key, fingerprint, now, answer):
                     return IdempotentAnswer(answer.status, answer.body, False)
                 raise _KeyTaken

@@ -83,20 +83,23 @@ def test_without_a_key_the_events_are_written_by_the_intake_itself():
     assert not IdempotencyKey.objects.exists()
 
 
-def test_a_resolution_at_intake_writes_both_events_in_chain_order(agent):
-    result = case_create(
-        CaseInput(
-            service="CONSTANCIA_INTERESES",
-            channel="CESI",
-            office="CESI_TIJUANA",
-            contact=ContactInput(given_names="Ana", first_surname="Pérez"),
-            description="Solicita su constancia de intereses 2025.",
-            resolution="Se entregó la constancia impresa.",
-            received_at=RECEIVED,
-        ),
-        Actor(user=agent),
-        NOW,
+def _constancia(resolution: str = "") -> CaseInput:
+    """A first-contact-resolution service taken at a Cesi counter."""
+    return CaseInput(
+        service="CONSTANCIA_INTERESES",
+        channel="CESI",
+        office="CESI_TIJUANA",
+        contact=ContactInput(given_names="Ana", first_surname="Pérez"),
+        description="Solicita su constancia de intereses 2025.",
+        resolution=resolution,
+        received_at=RECEIVED,
     )
+
+
+def test_a_resolution_at_intake_writes_both_events_in_chain_order(agent):
+    resolved = _constancia(resolution="Se entregó la constancia impresa.")
+
+    result = case_create(resolved, Actor(user=agent), NOW)
 
     events = list(CaseEvent.objects.filter(case=result.case).order_by("at", "id"))
     assert [e.kind for e in events] == ["created", "status_changed"]
@@ -104,16 +107,7 @@ def test_a_resolution_at_intake_writes_both_events_in_chain_order(agent):
 
 
 def test_deferred_events_are_left_to_the_caller(agent):
-    data = CaseInput(
-        service="CONSTANCIA_INTERESES",
-        channel="CESI",
-        office="CESI_TIJUANA",
-        contact=ContactInput(given_names="Ana", first_surname="Pérez"),
-        description="Solicita su constancia de intereses 2025.",
-        received_at=RECEIVED,
-    )
-
-    result = case_create(data, Actor(user=agent), NOW, defer_events=True)
+    result = case_create(_constancia(), Actor(user=agent), NOW, defer_events=True)
 
     assert not CaseEvent.objects.filter(case=result.case).exists()
     row_insert.statements_execute(result.pending)

@@ -2,19 +2,19 @@
 
 `Model.save()` builds and compiles a new insert query every time: the column list, the
 quoting and the placeholders are worked out again for each row, and the save signals are
-sent. Intake writes four rows a request (issue 17). Here the statement's fixed text is worked out once
-per model, and each row's values are read the way Django's insert reads them:
+sent. Intake writes five rows a request (issue 17). Here the statement's fixed text is worked
+out once per model, and each row's values are read the way Django's insert reads them:
 `Field.pre_save(instance, add=True)` (so `auto_now` and the like still apply), then
 `get_db_prep_save`, or an expression's own SQL (`RawSQL`, such as the folio from its
 sequence). What the database returns (the primary key, and any field with `db_returning`)
 is set on the instance, which is then saved as far as Django is concerned.
 
-No `pre_save`/`post_save` signal is sent: `rows_insert` refuses a model that has receivers for
-them, so a listener added later cannot be skipped without a failing test. A caller that writes
-what a receiver would have written in the same statement (the contact's history row,
-`core.history.insert_with_history`) names that receiver as written.
+No `pre_save`/`post_save` signal is sent: `insert_statement` refuses a model that has
+receivers for them, so a listener added later cannot be skipped without a failing test. A
+caller that writes what a receiver would have written in the same statement (the contact's
+history row, `core.history.insert_with_history`) names that receiver as written.
 
-PostgreSQL only (`data-modifying WITH`, several statements in one round trip); elsewhere the
+PostgreSQL only (a data-modifying WITH, several statements in one round trip); elsewhere the
 callers keep `Model.save()`.
 """
 
