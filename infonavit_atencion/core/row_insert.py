@@ -48,7 +48,7 @@ def available() -> bool:
 class _Table:
     prefix: str  # INSERT INTO "table" ("a", "b", …) VALUES
     fields: tuple[Field, ...]  # in the column order of `prefix`
-    returning: tuple[Field, ...]  # the primary key first, then every db_returning field
+    returning: tuple[Field, ...]  # the primary key and every db_returning field, in field order
     returning_sql: str
 
 
