@@ -28,8 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Field
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -90,41 +89,19 @@ def _insert_answered(
     on PostgreSQL (ADR 0020). Waits while another transaction holds the same key uncommitted
     (see the module docstring).
     """
-    meta = IdempotencyKey._meta
-    values = {
-        "client": owner["client"].pk if "client" in owner else None,
-        "user": owner["user"].pk if "user" in owner else None,
-        "key": key,
-        "request_fingerprint": fingerprint,
-        "response_status": answer.status,
-        "response_body": answer.stored_body,
-        "case": answer.case.pk,
-        "created_at": now,
-    }
-    quote = connection.ops.quote_name
-    columns, params = [], []
-    for name, value in values.items():
-        column = meta.get_field(name)
-        assert isinstance(column, Field)
-        columns.append(quote(column.column))
-        params.append(column.get_db_prep_save(value, connection))
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - model metadata
-        f"VALUES ({', '.join(['%s'] * len(params))}) "
-        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+    row = IdempotencyKey(
+        **owner,
+        key=key,
+        request_fingerprint=fingerprint,
+        response_status=answer.status,
+        response_body=answer.stored_body,
+        case=answer.case,
+        created_at=now,
     )
-    return bool(_send([*answer.pending, Statement(sql, tuple(params))]))
-
-
-def _send(statements: list[Statement]) -> Any:
-    """The rows the last of `statements` returns: all in one round trip where the database
-    takes several statements at once (PostgreSQL), else one by one."""
-    if row_insert.available():
-        return row_insert.statements_execute(statements)
-    rows: Any = []
-    for statement in statements:
-        rows = row_insert.statements_execute([statement])
-    return rows
+    insert = row_insert.insert_statement([row], returning=False)
+    returning = row_insert.returning_sql(IdempotencyKey)
+    key_row = Statement(f"{insert.sql} ON CONFLICT DO NOTHING RETURNING {returning}", insert.params)
+    return bool(row_insert.statements_execute([*answer.pending, key_row]))
 
 
 class IdempotencyKeyReused(Conflict):
@@ -177,7 +154,8 @@ def _take_over(
         if row.response_status is not None:
             return _replay(row, fingerprint)
         answer = produce()
-        _send(list(answer.pending))
+        if answer.pending:
+            row_insert.statements_execute(answer.pending)
         IdempotencyKey.objects.filter(pk=row.pk).update(
             request_fingerprint=fingerprint,
             response_status=answer.status,

@@ -14,8 +14,9 @@ receivers for them, so a listener added later cannot be skipped without a failin
 caller that writes what a receiver would have written in the same statement (the contact's
 history row, `core.history.insert_with_history`) names that receiver as written.
 
-PostgreSQL only (a data-modifying WITH, several statements in one round trip); elsewhere the
-callers keep `Model.save()`.
+The statements are plain SQL any backend takes; sending several in one round trip
+(`statements_execute`) and the history's data-modifying WITH are PostgreSQL's, and intake
+keeps `Model.save()` elsewhere.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class Statement:
 
 
 def available() -> bool:
-    """Whether the rows of this module can be written on the current database."""
+    """Whether intake writes its rows through this module here (PostgreSQL: several statements
+    in one round trip, a data-modifying WITH)."""
     return connection.vendor == "postgresql"
 
 
@@ -158,10 +160,13 @@ def row_insert(instance: Model, *, written: Sequence[Callable[..., Any]] = ()) -
 
 
 def statements_execute(statements: Sequence[Statement]) -> Any:
-    """Send `statements` in one round trip (in order, in the caller's transaction); the rows
-    the last one returns."""
-    sql = ";\n".join(statement.sql for statement in statements)
-    params = tuple(param for statement in statements for param in statement.params)
+    """Send `statements` in order, in the caller's transaction: in one round trip on
+    PostgreSQL, one by one elsewhere; the rows the last one returns."""
+    rows: Any = []
+    batches = [statements] if available() else [[statement] for statement in statements]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description is not None else []
+        for batch in batches:
+            sql = ";\n".join(statement.sql for statement in batch)
+            cursor.execute(sql, tuple(param for statement in batch for param in statement.params))
+            rows = cursor.fetchall() if cursor.description is not None else []
+    return rows
