@@ -84,7 +84,10 @@ def log_in(page: Any, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Usuario").fill(username)
     page.get_by_label("Contraseña").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    # Wait for the answer to the POST (a page of the session, or the login page again with
+    # its error): a navigation started before it lands would cancel it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Entrar").click()
 
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
