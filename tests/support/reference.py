@@ -12,9 +12,8 @@ again with one `bulk_create` per model, in one transaction (Django's foreign key
 to the commit on PostgreSQL and SQLite alike). The load costs 5-7 s on a CI machine and ran
 about ninety times per suite; the copy takes a fraction of a second. The rows keep their
 primary keys; the sequences, never reset by the flush, stay ahead of them. The catalog's version
-row is left to the triggers that write it. The PostgreSQL-only
-integration tests keep their own copy (`tests/integration/conftest.py`), which also restores
-rows the session had before the load.
+row is left to the triggers that write it. The PostgreSQL-only integration tests keep their own
+copy (`tests/integration/conftest.py`), which also restores rows the session had before the load.
 """
 
 from __future__ import annotations
