@@ -156,15 +156,16 @@ class IntakeForm(forms.Form):
         self.fields["channel"].widget.attrs.update(
             {"hx-get": reverse("intake:service_options"), "hx-target": "#service-picker", **panel}
         )
-        for name in ("service", "office"):
-            self.fields[name].widget.attrs.update(
-                {
-                    "hx-get": reverse("intake:service_info"),
-                    "hx-target": "#service-info",
-                    "hx-swap": "outerHTML",
-                    **panel,
-                }
-            )
+        # The service select's own call sits on its wrapper in the template (#service-picker):
+        # a search replaces the select, and htmx wires new content only once it settles.
+        self.fields["office"].widget.attrs.update(
+            {
+                "hx-get": reverse("intake:service_info"),
+                "hx-target": "#service-info",
+                "hx-swap": "outerHTML",
+                **panel,
+            }
+        )
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Case
@@ -85,8 +86,6 @@ def test_the_main_pages_pass_axe_wcag_21_aa(page):
 
 
 def test_login_and_taking_a_case_work_with_the_keyboard_alone(page):
-    from playwright.sync_api import expect
-
     staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")
     case = make_case(Actor(), route=False, subject="Pago no reflejado")  # routed on commit
 

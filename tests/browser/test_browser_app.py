@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Case, Comment
@@ -18,8 +19,6 @@ pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 
 
 def test_login_lockout_and_the_public_status_page(page, settings):
-    from playwright.sync_api import expect
-
     settings.AXES_FAILURE_LIMIT = 3
     cache.clear()
     staff("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
@@ -61,8 +60,6 @@ def test_login_lockout_and_the_public_status_page(page, settings):
 
 
 def test_area_staff_take_comment_and_resolve_a_case_from_the_queue(page):
-    from playwright.sync_api import expect
-
     quejas = staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")
     case = make_case(
         Actor(),

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Case
@@ -29,8 +30,6 @@ def _fits_and_passes_axe(page: Any, width: int) -> None:
 
 
 def test_the_case_page_shows_the_contacts_other_cases_and_warns_of_an_open_one(page):
-    from playwright.sync_api import expect
-
     staff("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
     here = {"channel": "CESI", "office": "CESI_CDMX_BENITO_JUAREZ", "route": False}
     earlier = make_case(Actor(), subject="Primera queja", **here)
@@ -56,8 +55,6 @@ def test_the_case_page_shows_the_contacts_other_cases_and_warns_of_an_open_one(p
 
 
 def test_a_supervisor_finds_two_duplicates_by_curp_previews_and_merges_them(page):
-    from playwright.sync_api import expect
-
     staff("supervisor", "supervisor", national=True)
     kept = make_case(Actor(), contact=ContactFactory(nss=NSS), route=False)
     moved = make_case(

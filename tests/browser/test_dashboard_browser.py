@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from channels.models import Channel
 from indicators.metrics import local_date
@@ -23,8 +24,6 @@ CESI_ROW = '#tabla-grupos tbody tr[data-key="CESI"]'
 
 
 def _log_out(page) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect
-
     page.get_by_role("navigation", name="Navegación principal").get_by_role(
         "button", name="Salir"
     ).click()
@@ -33,8 +32,6 @@ def _log_out(page) -> None:  # type: ignore[no-untyped-def]
 
 def _register_queja(page) -> str:  # type: ignore[no-untyped-def]
     """The agent's intake of a queja about the Cesi; returns the folio the page shows."""
-    from playwright.sync_api import expect
-
     page.goto("/atencion/registro/")
     page.get_by_label("NSS", exact=True).fill("92919084431")
     expect(page.locator("#nss-feedback")).to_have_text("NSS válido.")
@@ -50,8 +47,6 @@ def _register_queja(page) -> str:  # type: ignore[no-untyped-def]
 
 
 def _take_and_resolve(page, folio: str) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect
-
     page.get_by_role("navigation", name="Navegación principal").get_by_role(
         "link", name="Mi área"
     ).click()
@@ -65,8 +60,6 @@ def _take_and_resolve(page, folio: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_supervisor_dashboard_counts_a_case_resolved_by_area_staff(page):
-    from playwright.sync_api import expect
-
     staff("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
     staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")
     staff("supervisor", "supervisor", national=True)

@@ -5,6 +5,7 @@ with a reason; every page passes axe (WCAG 2.1 A/AA) and the CSP."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Attachment, Case, Comment
@@ -18,8 +19,6 @@ pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_agent_classifies_the_e_mail_queue(page, settings, tmp_path):
-    from playwright.sync_api import expect
-
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     agent = StaffFactory(username="correo", role="agent", office_code="INFONATEL_CC")
     existing = make_case(Actor(user=agent), route=False, channel="MICUENTA", office="INFONATEL_CC")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Case
 from tests.support.accounts import TEST_PASSWORD
@@ -16,8 +17,6 @@ pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_agent_registers_a_queja_for_a_new_contact_and_gets_a_folio(page):
-    from playwright.sync_api import expect
-
     staff("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
     log_in(page, "asesor", TEST_PASSWORD)
     page.goto("/atencion/registro/")
@@ -65,3 +64,23 @@ def test_an_agent_registers_a_queja_for_a_new_contact_and_gets_a_folio(page):
     page.reload()
     expect(page.locator("#tracking-code")).to_have_count(0)
     expect(page.locator("#tracking-code-gone")).to_be_visible()
+
+
+def test_a_service_chosen_the_moment_a_search_shows_it_gets_its_promise(page):
+    """htmx wires swapped content only when it settles: a choice made before then must count."""
+    # A slow settle widens the window between the new options appearing and htmx wiring them.
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => {"
+        " htmx.config.defaultSettleDelay = 1500; })"
+    )
+    staff("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
+    log_in(page, "asesor", TEST_PASSWORD)
+    page.goto("/atencion/registro/")
+
+    page.get_by_label("Buscar servicio").fill("queja cesi")
+    expect(page.locator("#id_service option")).to_have_count(2)
+    page.get_by_label("Servicio", exact=True).select_option("QUEJA_ATENCION_CESI")
+
+    expect(page.locator("#sla-promise")).to_contain_text(
+        re.compile(r"Respuesta a más tardar el \d+ de \w+ de \d{4}")
+    )

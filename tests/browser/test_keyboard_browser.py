@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent
@@ -32,8 +33,6 @@ def _cases(n: int) -> list[Case]:
 
 
 def test_j_k_and_enter_walk_the_queue_and_its_cases_without_stealing_typing(page):
-    from playwright.sync_api import expect
-
     staff("quejas", "area_staff", area_code=AREA)
     _cases(3)
     log_in(page, "quejas", TEST_PASSWORD)
@@ -73,8 +72,6 @@ def test_j_k_and_enter_walk_the_queue_and_its_cases_without_stealing_typing(page
 
 
 def test_question_mark_lists_the_shortcuts_and_escape_gives_the_focus_back(page):
-    from playwright.sync_api import expect
-
     staff("quejas", "area_staff", area_code=AREA)
     folio = _cases(1)[0].folio
     log_in(page, "quejas", TEST_PASSWORD)
@@ -104,8 +101,6 @@ def test_question_mark_lists_the_shortcuts_and_escape_gives_the_focus_back(page)
 
 
 def test_t_takes_the_case_c_goes_to_the_comment_and_r_opens_the_resolve_form(page):
-    from playwright.sync_api import expect
-
     me = staff("quejas", "area_staff", area_code=AREA)
     case = _cases(1)[0]
     assert case.assignee is None
@@ -135,8 +130,6 @@ def test_t_takes_the_case_c_goes_to_the_comment_and_r_opens_the_resolve_form(pag
 def test_a_change_by_someone_else_shows_up_and_the_stale_action_is_refused(
     page, browser, live_server, settings
 ):
-    from playwright.sync_api import expect
-
     settings.CASE_VERSION_POLL_SECONDS = 1
     staff("quejas", "area_staff", area_code=AREA)
     colleague = staff("quejas2", "area_staff", area_code=AREA)
@@ -179,8 +172,6 @@ def test_a_change_by_someone_else_shows_up_and_the_stale_action_is_refused(
 def test_the_first_page_of_the_queue_refreshes_itself_unless_the_user_is_in_the_filters(
     page, settings
 ):
-    from playwright.sync_api import expect
-
     settings.QUEUE_REFRESH_SECONDS = 1
     staff("quejas", "area_staff", area_code=AREA)
     _cases(1)

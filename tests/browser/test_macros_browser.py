@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Case, CaseEvent, Comment
@@ -35,8 +36,6 @@ def _taken_case(quejas: Any) -> Case:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "phone"])
 def test_area_staff_resolve_a_case_with_a_macro_in_one_click(page, viewport):
-    from playwright.sync_api import expect
-
     page.set_viewport_size(viewport)
     quejas = staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")
     service = Service.objects.get(code="QUEJA_CANALES_DIGITALES")
@@ -97,8 +96,6 @@ def _frame_urls_once_the_viewer_loads(page: Any) -> list[str]:
 def test_images_and_pdfs_open_in_the_viewer_and_office_files_download(
     page, settings, tmp_path, viewport
 ):
-    from playwright.sync_api import expect
-
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     page.set_viewport_size(viewport)
     quejas = staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from accounts.models import UserProfile
 from cases.models import Attachment, Case, CaseStatus, Comment
@@ -32,8 +33,6 @@ def _fresh(settings, tmp_path):
 
 
 def test_a_queja_is_filed_and_routed_once_the_email_is_confirmed(page, live_server):
-    from playwright.sync_api import expect
-
     page.goto("/presentar/")
     expect(page.get_by_role("heading", name="Quejas")).to_be_visible()
     assert axe_violations(page) == []
@@ -87,8 +86,6 @@ def test_a_queja_is_filed_and_routed_once_the_email_is_confirmed(page, live_serv
 
 
 def test_an_anonymous_reporter_answers_the_integrity_areas_question(page, live_server):
-    from playwright.sync_api import expect
-
     integrity = staff("integridad", "area_staff", area_code="OPERACIONES_INTEGRIDAD")
     UserProfile.objects.filter(user=integrity).update(can_view_sealed_identity=True)
 
@@ -153,8 +150,6 @@ def test_on_a_phone_the_portal_fits_and_passes_axe(page):
 
 
 def test_documents_over_the_limit_are_caught_before_sending(page, settings):
-    from playwright.sync_api import expect
-
     settings.PUBLIC_FILING_MAX_UPLOAD_BYTES = 100
     page.goto("/presentar/?servicio=QUEJA_CANALES_DIGITALES")
     page.get_by_label("Describa su caso").fill("Mi texto se queda.")
@@ -170,8 +165,6 @@ def test_documents_over_the_limit_are_caught_before_sending(page, settings):
 
 
 def test_a_double_click_on_presentar_files_one_case(page):
-    from playwright.sync_api import expect
-
     page.goto("/presentar/?servicio=DENUNCIA_CORRUPCION")
     # The button is disabled as the form is sent (a listener after app.js's holds the send).
     page.evaluate(

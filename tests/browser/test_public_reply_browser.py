@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Attachment, Comment
@@ -17,8 +18,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_the_citizen_replies_with_a_document(page, settings, tmp_path):
-    from playwright.sync_api import expect
-
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     cache.clear()
     case = make_case(Actor(), route=False, subject="Constancia")

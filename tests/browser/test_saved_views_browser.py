@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import SavedView
@@ -30,8 +31,6 @@ def _fits(page: Any) -> bool:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "phone"])
 def test_an_agent_saves_the_filtered_queue_and_opens_it_from_mis_vistas(page, viewport):
-    from playwright.sync_api import expect
-
     page.set_viewport_size(viewport)
     agent = staff("asesor", "agent", office_code=OFFICE)
     pago = make_case(
@@ -71,8 +70,6 @@ def test_an_agent_saves_the_filtered_queue_and_opens_it_from_mis_vistas(page, vi
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "phone"])
 def test_a_supervisor_shares_a_view_and_the_area_staff_see_it(page, viewport):
-    from playwright.sync_api import expect
-
     page.set_viewport_size(viewport)
     boss = staff("sup_nacional", "supervisor", national=True)
     staff("cartera", "area_staff", area_code="CARTERA_CANCELACION")

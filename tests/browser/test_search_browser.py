@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from tests.support.accounts import TEST_PASSWORD
@@ -30,8 +31,6 @@ def _header_is_one_line(page) -> None:
 
 
 def _open_header_search(page):
-    from playwright.sync_api import expect
-
     page.locator("header.topbar").get_by_role("button", name="Búsqueda general").click()
     search = page.get_by_role("searchbox", name="Búsqueda general")
     expect(search).to_be_focused()
@@ -39,8 +38,6 @@ def _open_header_search(page):
 
 
 def test_search_by_folio_opens_the_case_and_by_surname_lists_it_masked(page):
-    from playwright.sync_api import expect
-
     staff("agente", "agent", office_code=OFFICE)
     contact = ContactFactory(curp=ANA_CURP, second_surname="Villaseñor")
     case = make_case(

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Case
@@ -26,8 +27,6 @@ HOURS_AND_MINUTES = re.compile(r"^(\d+ h( \d+ min)?|\d+ min|menos de 1 min)$")
 
 
 def test_intake_shows_every_error_at_once_beside_its_field_and_keeps_the_typing(page):
-    from playwright.sync_api import expect
-
     staff("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
     page.set_viewport_size(LAPTOP)
     log_in(page, "asesor", TEST_PASSWORD)
@@ -80,8 +79,6 @@ def _time_left_on_queue(page, folio: str) -> str:  # type: ignore[no-untyped-def
 
 
 def test_time_left_reads_the_same_on_queue_case_page_and_dashboard(page):
-    from playwright.sync_api import expect
-
     staff("supervisor", "supervisor", national=True)
     days = make_case(Actor(), route=False, subject="Pago no reflejado")  # 15 business days
     hours = make_case(Actor(), route=False, service="PRECALIFICACION", subject="Puntos")  # 60 min
@@ -111,8 +108,6 @@ def test_time_left_reads_the_same_on_queue_case_page_and_dashboard(page):
 
 
 def test_taking_a_case_says_caso_tomado(page):
-    from playwright.sync_api import expect
-
     staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")
     case = make_case(Actor(), route=False, subject="Pago no reflejado")
     page.set_viewport_size(LAPTOP)
@@ -128,8 +123,6 @@ def test_taking_a_case_says_caso_tomado(page):
 
 
 def test_a_missing_page_keeps_the_app_layout(page):
-    from playwright.sync_api import expect
-
     staff("asesor", "agent", office_code="CESI_CDMX_BENITO_JUAREZ")
     log_in(page, "asesor", TEST_PASSWORD)
     for size, name in ((LAPTOP, "19-404"), (PHONE, "19-404-phone")):
@@ -145,8 +138,6 @@ def test_a_missing_page_keeps_the_app_layout(page):
 
 
 def test_the_citizen_survey_looks_like_the_rest_of_the_site(page):
-    from playwright.sync_api import expect
-
     quejas = staff("quejas", "area_staff", area_code="OPERACIONES_QUEJAS")
     contact = ContactFactory(email="ana@example.com")  # surveyed at the case's e-mail
     case = make_case(Actor(), route=False, subject="Constancia", contact=contact)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cases.events import Actor
 from cases.models import Case
@@ -56,8 +57,6 @@ def _rows_in_view(page: Any) -> int:
 
 
 def test_a_queue_shows_15_cases_at_1366x768_and_its_filters_fold(page):
-    from playwright.sync_api import expect
-
     _named("asesor", "agent", "Rosa", "Martínez", office_code=OFFICE)
     _named("supervisor", "supervisor", "Jorge", "Ramírez", national=True)
     _office_cases(30)
@@ -106,8 +105,6 @@ def test_a_queue_shows_15_cases_at_1366x768_and_its_filters_fold(page):
 
 
 def test_home_is_each_role_s_workload_and_each_number_opens_those_cases(page):
-    from playwright.sync_api import expect
-
     _named("asesor", "agent", "Rosa", "Martínez", office_code=OFFICE)
     quejas = _named("quejas", "area_staff", "Ana", "López", area_code="OPERACIONES_QUEJAS")
     _named("supervisor", "supervisor", "Jorge", "Ramírez", national=True)
@@ -160,8 +157,6 @@ def test_home_is_each_role_s_workload_and_each_number_opens_those_cases(page):
 
 
 def test_the_header_keeps_one_line_at_1366_px_and_names_people(page):
-    from playwright.sync_api import expect
-
     _named("admin2", "admin", "María Guadalupe", "Hernández de la Fuente")
     _named("agente", "agent", "Rosa", "Martínez", office_code=OFFICE)
     page.set_viewport_size(LAPTOP)
@@ -190,8 +185,6 @@ def test_the_header_keeps_one_line_at_1366_px_and_names_people(page):
 
 
 def test_bulk_reassign_selects_the_page_and_confirms_the_count(page):
-    from playwright.sync_api import expect
-
     _named("supervisor", "supervisor", "Jorge", "Ramírez", national=True)
     ana = _named("quejas", "area_staff", "Ana", "López", area_code="OPERACIONES_QUEJAS")
     _named("cartera", "area_staff", "Luis", "Soto", area_code="CARTERA_CANCELACION")
@@ -251,8 +244,6 @@ def test_bulk_reassign_selects_the_page_and_confirms_the_count(page):
 
 
 def test_a_citizen_reply_marks_the_case_in_the_queue_until_staff_answer(page):
-    from playwright.sync_api import expect
-
     quejas = _named("quejas", "area_staff", "Ana", "López", area_code="OPERACIONES_QUEJAS")
     case = make_case(Actor(), route=False, subject="Constancia")
     other = make_case(Actor(), route=False, subject="Otra")
