@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from cases.events import Actor
 from cases.models import Case, CaseEvent, IdempotencyKey
 from tests.support.cases import PROBLEM, READ_WRITE, client_for, make_case, payload
+from tests.support.queries import statement_sql
 
 pytestmark = pytest.mark.django_db
 CASES_URL = "/api/v1/cases/"
@@ -25,7 +26,7 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:9/0"
 
 def _fail_on_event_insert(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
     """The connection dies after the case row was written, before its CREATED event."""
-    if sql.startswith('INSERT INTO "cases_caseevent"'):
+    if statement_sql(sql).startswith('INSERT INTO "cases_caseevent"'):
         raise OperationalError("terminating connection due to administrator command")
     return execute(sql, params, many, context)
 

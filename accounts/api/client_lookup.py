@@ -9,7 +9,8 @@ row into the client and its channel, as a queryset would.
 The SQL depends only on the models and on which request stamps are wanted
 (``infonavit_atencion.core.request_stamps``): those name the cached entry, so a stamp registered
 later gets its own SQL. A compiler holds its connection, and connections are per thread, so the
-cache is too.
+cache is too. On PostgreSQL the statement is also prepared once per connection
+(``infonavit_atencion.core.prepared``): planning it cost more than running it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from accounts.models import ApiClient
 from channels.models import Channel
+from infonavit_atencion.core.prepared import prepared_execute
 from infonavit_atencion.core.request_stamps import stamp_annotations, stamps_wanted
 
 # Stands for the key prefix while the ORM writes the SQL; never a real prefix (12 characters
@@ -77,7 +79,7 @@ def active_client_by_prefix(prefix: str, method: str | None) -> ApiClient | None
     compiled = _compiled(method)
     params = [prefix if value == _MARK else value for value in compiled.params]
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
+        prepared_execute(cursor, compiled.sql, params)
         rows = cursor.fetchall()
     if not rows:
         return None

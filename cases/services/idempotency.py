@@ -100,7 +100,11 @@ def _insert_answered(
     )
     insert = row_insert.insert_statement([row], returning=False)
     returning = row_insert.returning_sql(IdempotencyKey)
-    key_row = Statement(f"{insert.sql} ON CONFLICT DO NOTHING RETURNING {returning}", insert.params)
+    key_row = Statement(
+        f"{insert.sql} ON CONFLICT DO NOTHING RETURNING {returning}",
+        insert.params,
+        prepare=insert.prepare,
+    )
     return bool(row_insert.statements_execute([*answer.pending, key_row]))
 
 

@@ -15,6 +15,7 @@ from cases.events import Actor
 from cases.models import Case
 from cases.services import CaseInput, case_create
 from tests.support.cases import READ_WRITE, ContactFactory, client_for
+from tests.support.queries import statements_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_the_number_comes_with_the_case_insert_not_before_it():
     with CaptureQueriesContext(connection) as queries:
         case = _create(client)
 
-    taking = [q["sql"] for q in queries.captured_queries if "nextval" in q["sql"]]
+    taking = [sql for sql in statements_sent(queries) if "nextval" in sql]
     assert len(taking) == 1 and taking[0].startswith('INSERT INTO "cases_case"'), taking
     assert Case.objects.get(pk=case.pk).folio == case.folio
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case, CaseEvent, IdempotencyKey
 from contacts.models import Contact
 from tests.support.cases import READ_WRITE, client_for, payload
+from tests.support.queries import statements_sent
 from tests.support.reference import _restore_reference_data, reference_data  # noqa: F401
 
 from .support import posted_twice_at_once
@@ -38,7 +39,7 @@ def test_the_key_is_written_once_with_its_answer():
         created = _post(api, payload(contact=NEW_CONTACT), "k-1")
 
     assert created.status_code == 201
-    writes = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
+    writes = [sql for sql in statements_sent(queries) if table in sql]
     assert len(writes) == 1 and writes[0].startswith("INSERT")
     key = IdempotencyKey.objects.get()
     assert (key.response_status, key.case.folio) == (201, created.json()["folio"])

@@ -20,6 +20,7 @@ from contacts.names import search_name
 from contacts.services import ContactInput
 from infonavit_atencion.core import row_insert
 from tests.support.cases import READ_WRITE, client_for, payload
+from tests.support.queries import statements_sent
 from tests.support.reference import _restore_reference_data, reference_data  # noqa: F401
 
 pytestmark = [
@@ -34,7 +35,7 @@ NEW_CONTACT = {"given_names": "Rosa", "first_surname": "Nava", "email": "rosa@ex
 
 
 def _writes(queries: CaptureQueriesContext) -> list[str]:
-    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("INSERT", "WITH"))]
+    return [sql for sql in statements_sent(queries) if sql.startswith(("INSERT", "WITH"))]
 
 
 def test_an_api_intake_under_a_key_is_three_statements_with_every_row(

@@ -109,5 +109,5 @@ def insert_with_history(instance: Model) -> None:
     statements.append(Statement(f"SELECT {returned} FROM new_row", ()))  # noqa: S608 - metadata
     sql = " ".join(statement.sql for statement in statements)
     params = tuple(param for statement in statements for param in statement.params)
-    (row_returned,) = statements_execute([Statement(sql, params)])
+    (row_returned,) = statements_execute([Statement(sql, params, prepare=row.prepare)])
     returned_set(instance, row_returned)

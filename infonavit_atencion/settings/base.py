@@ -95,6 +95,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 # A connection killed under us (database restart, pg_terminate_backend) is noticed before use.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The client look-up and intake's one-row INSERTs are prepared once per connection on
+# PostgreSQL (core.prepared, ADR 0021). Off behind a pooler in transaction mode (pgbouncer),
+# which may run a later EXECUTE on a server connection that never saw the PREPARE.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Same backend, but an idle connection's health check reads its socket, not `SELECT 1`.
     DATABASES["default"]["ENGINE"] = "infonavit_atencion.core.postgresql"

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from infonavit_atencion.core.api_scopes import Scope
 from infonavit_atencion.core.request_stamps import stamp_take
 from tests.support.cases import payload
+from tests.support.queries import statements_sent
 from webhooks.models import WebhookDelivery
 from webhooks.services import webhook_unsubscribe
 from webhooks.subscription_stamp import STAMP
@@ -30,7 +31,7 @@ def _intake(api, subject):  # type: ignore[no-untyped-def]
         created = api.post("/api/v1/cases/", body, format="json")
     assert created.status_code == 201, created.content
     return created.json()["folio"], [
-        q["sql"] for q in queries.captured_queries if SUBSCRIPTIONS_TABLE in q["sql"]
+        sql for sql in statements_sent(queries) if SUBSCRIPTIONS_TABLE in sql
     ]
 
 
@@ -73,4 +74,4 @@ def test_a_read_does_not_pay_for_the_subquery(caller_for):
     with CaptureQueriesContext(connection) as queries:
         assert caller.api.get("/api/v1/cases/").status_code == 200
 
-    assert not [q for q in queries.captured_queries if SUBSCRIPTIONS_TABLE in q["sql"]]
+    assert not [sql for sql in statements_sent(queries) if SUBSCRIPTIONS_TABLE in sql]
