@@ -8,8 +8,9 @@ out once per model, and each row's values are read the way Django's insert reads
 `get_db_prep_save`, or an expression's own SQL (`RawSQL`, such as the folio from its
 sequence). For the common field classes a value of a type those methods give back unchanged
 (a `str` for a CharField, an aware datetime for a DateTimeField…) is taken as it is
-(`_UNCHANGED`; tested against Django's own path). What the database returns (the primary key, and any field with `db_returning`)
-is set on the instance, which is then saved as far as Django is concerned.
+(`_UNCHANGED`; tested against Django's own path). What the database returns (the primary
+key, and any field with `db_returning`) is set on the instance, which is then saved as far as
+Django is concerned.
 
 No `pre_save`/`post_save` signal is sent: `insert_statement` refuses a model that has
 receivers for them, so a listener added later cannot be skipped without a failing test. A
