@@ -209,10 +209,8 @@ def row_insert(instance: Model, *, written: Sequence[Callable[..., Any]] = ()) -
     """INSERT one new row now (one round trip), like `instance.save(force_insert=True)`."""
     statement = insert_statement([instance], written=written)
     with connection.cursor() as cursor:
-        if statement.prepare:
-            prepared_execute(cursor, statement.sql, statement.params)
-        else:
-            cursor.execute(statement.sql, statement.params)
+        # One row: always a `prepare` statement (prepared on PostgreSQL, as it is elsewhere).
+        prepared_execute(cursor, statement.sql, statement.params)
         returned_set(instance, cursor.fetchone())
 
 
